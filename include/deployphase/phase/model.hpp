@@ -1,0 +1,93 @@
+#pragma once
+// The phase model: what a phase document says, independent of whether it was written
+// as Markdown or as JSON. Plain values; reading and writing live elsewhere.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <deployphase/support/diagnostic.hpp>
+
+namespace deployphase::phase {
+
+// `[conditional: if monitoring required]` or `[if monitoring required]`.
+struct Guard {
+    std::string text;       // between the brackets, as written: "conditional: if monitoring required"
+    std::string condition;  // what must hold: "monitoring required"
+    SourceLocation where;   // of the first character of `condition`
+
+    bool operator==(const Guard&) const = default;
+};
+
+struct Step {
+    std::size_t index = 0;  // position in the phase, from 1; the step's identity
+    std::string id;         // need not be unique; `validate` warns when it repeats
+    std::string description;
+    std::optional<Guard> guard;
+    std::vector<std::string> annotations;  // other bracketed text, e.g. "at phase start"
+    SourceLocation where;                  // of the id
+
+    bool operator==(const Step&) const = default;
+};
+
+// The sections deployphase knows by meaning. Any other `##` section is kept as `other`.
+enum class SectionKind {
+    purpose,
+    prerequisites,
+    success_criteria,
+    skip_conditions,
+    expected_duration,
+    outputs,
+    notes,
+    other,
+};
+
+// The JSON name of a kind ("success_criteria"), and back.
+std::string_view section_kind_name(SectionKind kind);
+std::optional<SectionKind> section_kind_from_name(std::string_view name);
+// The kind a `##` heading names ("Skip When" -> skip_conditions); `other` if none.
+SectionKind section_kind_from_heading(std::string_view heading);
+
+struct Section {
+    SectionKind kind = SectionKind::other;
+    std::string title;               // the heading as written
+    std::string text;                // paragraphs as plain text, separated by blank lines
+    std::vector<std::string> items;  // list items as plain text, in order
+    SourceLocation where;            // of the heading
+
+    bool operator==(const Section&) const = default;
+};
+
+// The `## Validation Logic` code block, kept as source for the predicate parser.
+struct ValidationLogic {
+    std::string language;  // info string as written: "javascript", "js" or ""
+    std::string source;
+    SourceLocation where;  // of the first character of `source`
+
+    bool operator==(const ValidationLogic&) const = default;
+};
+
+struct Phase {
+    std::string name;   // "Deployment & Operations"
+    std::string title;  // the whole title as written: "Phase • Deployment & Operations"
+    std::string summary;  // text between the title and the first section, if any
+    std::vector<Step> steps;
+    std::optional<ValidationLogic> validation;
+    std::vector<Section> sections;  // in document order, steps and validation excluded
+    std::string source_path;
+
+    const Section* find_section(SectionKind kind) const;
+    std::size_t guarded_step_count() const;
+
+    bool operator==(const Phase&) const = default;
+};
+
+// Step ids may use these characters only, so they are safe in file names, environment
+// values and reports.
+bool is_valid_step_id_char(char c);
+// Offset of the first character not allowed in a step id, if any.
+std::optional<std::size_t> invalid_step_id_char(std::string_view id);
+
+}  // namespace deployphase::phase

@@ -1,0 +1,41 @@
+#pragma once
+// JSON read from a user's file, remembering where each value starts so that
+// problems with its content can be reported as FILE:LINE:COL.
+
+#include <cstddef>
+#include <string>
+#include <unordered_map>
+
+#include <nlohmann/json.hpp>
+
+#include <deployphase/support/source_file.hpp>
+
+namespace deployphase {
+
+class JsonSource {
+public:
+    // Parses the whole file. Throws InputError at the offending LINE:COL for invalid
+    // JSON and for an object that repeats a key (which JSON parsers disagree on).
+    static JsonSource parse(SourceFile file);
+
+    const nlohmann::json& value() const { return m_value; }
+    const SourceFile& file() const { return m_file; }
+
+    // Where the value at a JSON pointer ("" is the root, "/steps/0/id") starts.
+    // Unknown pointers fall back to their nearest known parent.
+    std::size_t offset_of(const std::string& pointer) const;
+    SourceLocation location_of(const std::string& pointer) const;
+    Diagnostic error_at(const std::string& pointer, std::string message) const;
+
+private:
+    explicit JsonSource(SourceFile file) : m_file(std::move(file)) {}
+
+    SourceFile m_file;
+    nlohmann::json m_value;
+    std::unordered_map<std::string, std::size_t> m_offsets;
+};
+
+// A JSON pointer reference token, escaped ("~" -> "~0", "/" -> "~1").
+std::string json_pointer_token(std::string_view key);
+
+}  // namespace deployphase

@@ -1,0 +1,43 @@
+#include "cli/app.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <deployphase/support/diagnostic.hpp>
+
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/output.hpp"
+#include "deployphase_version.hpp"
+
+namespace deployphase::cli {
+
+int run(int argc, char** argv) {
+    CLI::App app{"deployphase: runs the steps of a phase document, durably and resumably.",
+                 "deployphase"};
+    app.set_version_flag("--version", fmt::format("deployphase {}", DEPLOYPHASE_VERSION));
+    app.require_subcommand(1);
+    app.footer(
+        "Exit codes: 0 ok or skipped, 1 a step failed, 2 usage or input error, 3 blocked,\n"
+        "4 awaiting confirmation, 5 locked by another run. See docs/cli.md.");
+
+    Action action;
+    add_validate_command(app, action);
+    add_show_command(app, action);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        int code = app.exit(e);  // prints help, the version, or the usage error
+        return code == 0 ? exit_code::ok : exit_code::input_error;
+    }
+
+    try {
+        return action();
+    } catch (const InputError& e) {
+        print_diagnostics(e.diagnostics());
+        return exit_code::input_error;
+    }
+}
+
+}  // namespace deployphase::cli

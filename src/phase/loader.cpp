@@ -1,0 +1,57 @@
+#include <deployphase/phase/loader.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+#include <deployphase/phase/json_form.hpp>
+#include <deployphase/phase/markdown_reader.hpp>
+#include <deployphase/support/json_source.hpp>
+
+namespace deployphase::phase {
+namespace {
+
+bool is_json_path(std::string_view path) {
+    if (path.size() < 5) return false;
+    std::string tail(path.substr(path.size() - 5));
+    std::transform(tail.begin(), tail.end(), tail.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return tail == ".json";
+}
+
+}  // namespace
+
+void check_phase(const Phase& phase, const SourceFile& source, DiagnosticSink& sink) {
+    std::map<std::string, const Step*> first_by_id;
+    for (const Step& step : phase.steps) {
+        auto [existing, inserted] = first_by_id.emplace(step.id, &step);
+        if (inserted) continue;
+        sink.add(Diagnostic{Severity::warning, step.where,
+                            fmt::format("step id \"{}\" repeats step {} (line {}); steps are told "
+                                        "apart by their position",
+                                        step.id, existing->second->index,
+                                        existing->second->where.line),
+                            std::string(source.line(step.where.line))});
+    }
+}
+
+LoadedPhase load_phase(SourceFile source) {
+    DiagnosticSink sink;
+    Phase phase;
+    if (is_json_path(source.path())) {
+        JsonSource json = JsonSource::parse(std::move(source));
+        phase = read_json_phase(json, sink);
+        check_phase(phase, json.file(), sink);
+    } else {
+        phase = read_markdown_phase(source, sink);
+        check_phase(phase, source, sink);
+    }
+    sink.throw_if_errors();
+    return {std::move(phase), sink.warnings()};
+}
+
+LoadedPhase load_phase(const std::string& path) { return load_phase(SourceFile::load(path)); }
+
+}  // namespace deployphase::phase

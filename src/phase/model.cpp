@@ -1,0 +1,93 @@
+#include <deployphase/phase/model.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <utility>
+
+namespace deployphase::phase {
+namespace {
+
+struct KindName {
+    SectionKind kind;
+    std::string_view name;
+};
+
+constexpr std::array kind_names{
+    KindName{SectionKind::purpose, "purpose"},
+    KindName{SectionKind::prerequisites, "prerequisites"},
+    KindName{SectionKind::success_criteria, "success_criteria"},
+    KindName{SectionKind::skip_conditions, "skip_conditions"},
+    KindName{SectionKind::expected_duration, "expected_duration"},
+    KindName{SectionKind::outputs, "outputs"},
+    KindName{SectionKind::notes, "notes"},
+    KindName{SectionKind::other, "other"},
+};
+
+// Headings as documents of this family write them, lower-cased.
+constexpr std::array<std::pair<std::string_view, SectionKind>, 13> heading_kinds{{
+    {"purpose", SectionKind::purpose},
+    {"goal", SectionKind::purpose},
+    {"phase prerequisites", SectionKind::prerequisites},
+    {"context required", SectionKind::prerequisites},
+    {"phase success criteria", SectionKind::success_criteria},
+    {"success criteria", SectionKind::success_criteria},
+    {"skip conditions", SectionKind::skip_conditions},
+    {"skip when", SectionKind::skip_conditions},
+    {"expected duration", SectionKind::expected_duration},
+    {"outputs", SectionKind::outputs},
+    {"key outputs", SectionKind::outputs},
+    {"notes", SectionKind::notes},
+    {"prerequisites", SectionKind::prerequisites},
+}};
+
+}  // namespace
+
+std::string_view section_kind_name(SectionKind kind) {
+    for (const auto& entry : kind_names) {
+        if (entry.kind == kind) return entry.name;
+    }
+    return "other";
+}
+
+std::optional<SectionKind> section_kind_from_name(std::string_view name) {
+    for (const auto& entry : kind_names) {
+        if (entry.name == name) return entry.kind;
+    }
+    return std::nullopt;
+}
+
+SectionKind section_kind_from_heading(std::string_view heading) {
+    std::string key;
+    for (char c : heading) key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    while (!key.empty() && (key.back() == ':' || key.back() == ' ')) key.pop_back();
+    for (const auto& [name, kind] : heading_kinds) {
+        if (key == name) return kind;
+    }
+    return SectionKind::other;
+}
+
+const Section* Phase::find_section(SectionKind kind) const {
+    auto found = std::find_if(sections.begin(), sections.end(),
+                              [&](const Section& s) { return s.kind == kind; });
+    return found == sections.end() ? nullptr : &*found;
+}
+
+std::size_t Phase::guarded_step_count() const {
+    return static_cast<std::size_t>(
+        std::count_if(steps.begin(), steps.end(), [](const Step& s) { return s.guard.has_value(); }));
+}
+
+bool is_valid_step_id_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-';
+}
+
+std::optional<std::size_t> invalid_step_id_char(std::string_view id) {
+    for (std::size_t i = 0; i < id.size(); ++i) {
+        if (!is_valid_step_id_char(id[i])) return i;
+    }
+    return std::nullopt;
+}
+
+}  // namespace deployphase::phase

@@ -1,0 +1,79 @@
+#include <deployphase/support/diagnostic.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "support/utf8.hpp"
+
+namespace deployphase {
+namespace {
+
+std::string summary(const std::vector<Diagnostic>& diagnostics) {
+    auto first_error = std::find_if(diagnostics.begin(), diagnostics.end(),
+                                    [](const Diagnostic& d) { return d.severity == Severity::error; });
+    if (first_error == diagnostics.end()) return "invalid input";
+    return format_diagnostic(*first_error);
+}
+
+// Whitespace that keeps a caret under the right character: tabs stay tabs.
+std::string caret_line(const std::string& source_line, std::size_t column) {
+    std::string prefix;
+    std::size_t seen = 1;
+    for_each_code_point(source_line, [&](std::string_view character) {
+        if (seen >= column) return false;
+        prefix += character == "\t" ? '\t' : ' ';
+        ++seen;
+        return true;
+    });
+    // A column just past the end (a missing token at end of line) still gets its caret.
+    while (seen < column) {
+        prefix += ' ';
+        ++seen;
+    }
+    return prefix + '^';
+}
+
+}  // namespace
+
+std::string format_diagnostic(const Diagnostic& d) {
+    const char* kind = d.severity == Severity::error ? "error" : "warning";
+    std::string text;
+    if (d.where.line == 0) {
+        text = fmt::format("{}: {}: {}", d.where.file, kind, d.message);
+    } else {
+        text = fmt::format("{}:{}:{}: {}: {}", d.where.file, d.where.line, d.where.column, kind,
+                           d.message);
+    }
+    if (!d.source_line.empty() && d.where.line != 0) {
+        text += '\n';
+        text += d.source_line;
+        text += '\n';
+        text += caret_line(d.source_line, d.where.column);
+    }
+    return text;
+}
+
+InputError::InputError(std::vector<Diagnostic> diagnostics)
+    : std::runtime_error(summary(diagnostics)), m_diagnostics(std::move(diagnostics)) {}
+
+InputError::InputError(Diagnostic diagnostic)
+    : InputError(std::vector<Diagnostic>{std::move(diagnostic)}) {}
+
+bool DiagnosticSink::has_errors() const {
+    return std::any_of(m_diagnostics.begin(), m_diagnostics.end(),
+                       [](const Diagnostic& d) { return d.severity == Severity::error; });
+}
+
+std::vector<Diagnostic> DiagnosticSink::warnings() const {
+    std::vector<Diagnostic> out;
+    std::copy_if(m_diagnostics.begin(), m_diagnostics.end(), std::back_inserter(out),
+                 [](const Diagnostic& d) { return d.severity == Severity::warning; });
+    return out;
+}
+
+void DiagnosticSink::throw_if_errors() const {
+    if (has_errors()) throw InputError(m_diagnostics);
+}
+
+}  // namespace deployphase
