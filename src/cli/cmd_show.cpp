@@ -36,12 +36,12 @@ void print_text(const phase::Phase& p) {
         fmt::print("  {:>2}. {}\n", step.index, step.id);
         if (!step.description.empty()) fmt::print("      {}\n", step.description);
         if (step.guard) fmt::print("      runs if: {}\n", step.guard->condition);
-        for (const std::string& note : step.annotations) fmt::print("      note: {}\n", note);
+        for (const std::string& note : step.annotations)
+            fmt::print("      note: {}\n", note);
     }
     if (p.validation) {
-        fmt::print("\nValidation logic ({}, line {}):\n{}", p.validation->language.empty()
-                                                                ? "no language"
-                                                                : p.validation->language,
+        fmt::print("\nValidation logic ({}, line {}):\n{}",
+                   p.validation->language.empty() ? "no language" : p.validation->language,
                    p.validation->where.line, indent(p.validation->source, "  "));
         if (!p.validation->source.ends_with('\n')) fmt::print("\n");
     } else {
@@ -53,7 +53,8 @@ void print_text(const phase::Phase& p) {
                        ? ""
                        : fmt::format(" [{}]", phase::section_kind_name(section.kind)));
         if (!section.text.empty()) fmt::print("{}\n", indent(section.text, "  "));
-        for (const std::string& item : section.items) fmt::print("{}\n", indent("- " + item, "  "));
+        for (const std::string& item : section.items)
+            fmt::print("{}\n", indent("- " + item, "  "));
     }
 }
 

@@ -36,7 +36,8 @@ void add_validate_command(CLI::App& app, Action& action) {
     auto options = std::make_shared<ValidateOptions>();
     CLI::App* command = app.add_subcommand(
         "validate", "Check phase documents; print warnings; exit 2 if any is invalid");
-    command->add_option("PHASE", options->phases, "Phase document (.md, or .json for the JSON form)")
+    command
+        ->add_option("PHASE", options->phases, "Phase document (.md, or .json for the JSON form)")
         ->required();
     command->callback([&action, options] { action = [options] { return validate(*options); }; });
 }

@@ -1,9 +1,9 @@
 #pragma once
 // Each subcommand registers its flags on the app and sets `action` when it is chosen.
 
-#include <CLI/CLI.hpp>
-
 #include <functional>
+
+#include <CLI/CLI.hpp>
 
 namespace deployphase::cli {
 

@@ -30,7 +30,8 @@ void append_inline(std::string& out, cmark_node* node) {
 }
 
 std::string trim_newlines(std::string text) {
-    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
+        text.pop_back();
     return text;
 }
 
@@ -50,7 +51,8 @@ std::string join_children(cmark_node* block, const char* separator, const char* 
 
 std::string inline_plain_text(cmark_node* parent) {
     std::string out;
-    for (cmark_node* child = cmark_node_first_child(parent); child; child = cmark_node_next(child)) {
+    for (cmark_node* child = cmark_node_first_child(parent); child;
+         child = cmark_node_next(child)) {
         append_inline(out, child);
     }
     return out;

@@ -1,12 +1,12 @@
 #pragma once
 // Plain text out of cmark nodes: what a reader sees, without Markdown markup.
 
-#include <cmark.h>
-
 #include <cstddef>
 #include <memory>
 #include <string>
 #include <vector>
+
+#include <cmark.h>
 
 #include <deployphase/support/source_file.hpp>
 

@@ -1,8 +1,8 @@
 #include <deployphase/phase/json_form.hpp>
 
-#include <fmt/format.h>
-
 #include <initializer_list>
+
+#include <fmt/format.h>
 
 namespace deployphase::phase {
 namespace {
@@ -17,18 +17,24 @@ ordered_json location_json(const SourceLocation& where) {
 
 const char* type_name(const json& value) {
     switch (value.type()) {
-        case json::value_t::null: return "null";
-        case json::value_t::object: return "an object";
-        case json::value_t::array: return "an array";
-        case json::value_t::string: return "a string";
-        case json::value_t::boolean: return "a boolean";
-        default: return "a number";
+        case json::value_t::null:
+            return "null";
+        case json::value_t::object:
+            return "an object";
+        case json::value_t::array:
+            return "an array";
+        case json::value_t::string:
+            return "a string";
+        case json::value_t::boolean:
+            return "a boolean";
+        default:
+            return "a number";
     }
 }
 
 // Walks the document with JSON pointers so every complaint lands on its LINE:COL.
 class JsonPhaseReader {
-public:
+  public:
     JsonPhaseReader(const JsonSource& source, DiagnosticSink& sink)
         : m_source(source), m_sink(sink) {}
 
@@ -41,8 +47,8 @@ public:
             return phase;
         }
         allow_keys(root, "", "phase",
-                   {"format_version", "name", "title", "summary", "steps", "validation",
-                    "sections", "file"});
+                   {"format_version", "name", "title", "summary", "steps", "validation", "sections",
+                    "file"});
         read_format_version(root);
         phase.name = string_field(root, "", "name", true).value_or("");
         if (root.contains("name") && root["name"].is_string() && phase.name.empty()) {
@@ -56,7 +62,7 @@ public:
         return phase;
     }
 
-private:
+  private:
     void error(const std::string& pointer, std::string message) {
         m_sink.add(m_source.error_at(pointer, std::move(message)));
     }
@@ -70,7 +76,8 @@ private:
                     std::initializer_list<std::string_view> allowed) {
         for (const auto& [key, value] : object.items()) {
             bool known = false;
-            for (std::string_view name : allowed) known = known || key == name;
+            for (std::string_view name : allowed)
+                known = known || key == name;
             if (!known) {
                 error(pointer + "/" + json_pointer_token(key),
                       fmt::format("unknown key \"{}\" in {}", key, what));
@@ -155,7 +162,8 @@ private:
             step.where = text_location(pointer + "/id");
             auto id = string_field(value, pointer, "id", true);
             if (id) {
-                if (id->empty()) error(pointer + "/id", "step id is empty");
+                if (id->empty())
+                    error(pointer + "/id", "step id is empty");
                 else if (auto bad = invalid_step_id_char(*id)) {
                     SourceLocation at = text_location(pointer + "/id");
                     at.column += *bad;  // exact unless the id holds JSON escapes
@@ -202,7 +210,8 @@ private:
         }
         allow_keys(value, "/validation", "validation", {"language", "source", "line", "column"});
         ValidationLogic logic;
-        logic.language = string_field(value, "/validation", "language", false).value_or("javascript");
+        logic.language =
+            string_field(value, "/validation", "language", false).value_or("javascript");
         if (logic.language != "javascript" && logic.language != "js" && !logic.language.empty()) {
             error("/validation/language",
                   fmt::format("validation logic is marked as \"{}\"; expected \"javascript\", "
@@ -224,7 +233,8 @@ private:
             std::string pointer = fmt::format("/sections/{}", i);
             const json& value = sections[i];
             if (!expect(value, pointer, "sections[]", json::value_t::object, "an object")) continue;
-            allow_keys(value, pointer, "section", {"kind", "title", "text", "items", "line", "column"});
+            allow_keys(value, pointer, "section",
+                       {"kind", "title", "text", "items", "line", "column"});
             Section section;
             std::string kind = string_field(value, pointer, "kind", false).value_or("other");
             if (auto known = section_kind_from_name(kind)) {
@@ -255,10 +265,10 @@ nlohmann::ordered_json phase_to_json(const Phase& phase) {
             guard.update(location_json(step.guard->where));
         }
         ordered_json entry = {{"index", step.index},
-                      {"id", step.id},
-                      {"description", step.description},
-                      {"guard", guard},
-                      {"annotations", step.annotations}};
+                              {"id", step.id},
+                              {"description", step.description},
+                              {"guard", guard},
+                              {"annotations", step.annotations}};
         entry.update(location_json(step.where));
         steps.push_back(std::move(entry));
     }
@@ -271,9 +281,9 @@ nlohmann::ordered_json phase_to_json(const Phase& phase) {
     ordered_json sections = ordered_json::array();
     for (const Section& section : phase.sections) {
         ordered_json entry = {{"kind", section_kind_name(section.kind)},
-                      {"title", section.title},
-                      {"text", section.text},
-                      {"items", section.items}};
+                              {"title", section.title},
+                              {"text", section.text},
+                              {"items", section.items}};
         entry.update(location_json(section.where));
         sections.push_back(std::move(entry));
     }

@@ -1,24 +1,21 @@
 #include <deployphase/phase/loader.hpp>
 
-#include <fmt/format.h>
-
-#include <algorithm>
-#include <cctype>
 #include <map>
+
+#include <fmt/format.h>
 
 #include <deployphase/phase/json_form.hpp>
 #include <deployphase/phase/markdown_reader.hpp>
 #include <deployphase/support/json_source.hpp>
+
+#include "support/text.hpp"
 
 namespace deployphase::phase {
 namespace {
 
 bool is_json_path(std::string_view path) {
     if (path.size() < 5) return false;
-    std::string tail(path.substr(path.size() - 5));
-    std::transform(tail.begin(), tail.end(), tail.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return tail == ".json";
+    return ascii_lower(path.substr(path.size() - 5)) == ".json";
 }
 
 }  // namespace
@@ -28,12 +25,12 @@ void check_phase(const Phase& phase, const SourceFile& source, DiagnosticSink& s
     for (const Step& step : phase.steps) {
         auto [existing, inserted] = first_by_id.emplace(step.id, &step);
         if (inserted) continue;
-        sink.add(Diagnostic{Severity::warning, step.where,
-                            fmt::format("step id \"{}\" repeats step {} (line {}); steps are told "
-                                        "apart by their position",
-                                        step.id, existing->second->index,
-                                        existing->second->where.line),
-                            std::string(source.line(step.where.line))});
+        sink.add(
+            Diagnostic{Severity::warning, step.where,
+                       fmt::format("step id \"{}\" repeats step {} (line {}); steps are told "
+                                   "apart by their position",
+                                   step.id, existing->second->index, existing->second->where.line),
+                       std::string(source.line(step.where.line))});
     }
 }
 
@@ -52,6 +49,8 @@ LoadedPhase load_phase(SourceFile source) {
     return {std::move(phase), sink.warnings()};
 }
 
-LoadedPhase load_phase(const std::string& path) { return load_phase(SourceFile::load(path)); }
+LoadedPhase load_phase(const std::string& path) {
+    return load_phase(SourceFile::load(path));
+}
 
 }  // namespace deployphase::phase

@@ -1,28 +1,16 @@
 #include <deployphase/phase/markdown_reader.hpp>
 
-#include <fmt/format.h>
-
 #include <array>
 #include <cctype>
 
+#include <fmt/format.h>
+
 #include "phase/inline_text.hpp"
 #include "phase/step_item.hpp"
+#include "support/text.hpp"
 
 namespace deployphase::phase {
 namespace {
-
-std::string_view trim(std::string_view text) {
-    auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n'; };
-    while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
-    while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
-    return text;
-}
-
-std::string lower(std::string_view text) {
-    std::string out;
-    for (char c : text) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
 
 std::size_t start_line(cmark_node* node) {
     return static_cast<std::size_t>(cmark_node_get_start_line(node));
@@ -34,15 +22,12 @@ std::size_t start_column(cmark_node* node) {
 enum class Region { preamble, steps, validation, section };
 
 bool is_steps_heading(std::string_view heading) {
-    std::string key = lower(trim(heading));
-    if (key.ends_with(':')) key.pop_back();
+    std::string key = heading_key(heading);
     return key == "steps sequence" || key == "step sequence";
 }
 
 bool is_validation_heading(std::string_view heading) {
-    std::string key = lower(trim(heading));
-    if (key.ends_with(':')) key.pop_back();
-    return key == "validation logic";
+    return heading_key(heading) == "validation logic";
 }
 
 // The number an ordered-list item was written with ("7." -> 7), read from the source
@@ -53,7 +38,8 @@ std::optional<std::size_t> written_item_number(cmark_node* item, const SourceFil
     if (column == 0 || column > line.size()) return std::nullopt;
     std::size_t value = 0;
     std::size_t digits = 0;
-    for (std::size_t i = column - 1; i < line.size() && std::isdigit(static_cast<unsigned char>(line[i])); ++i) {
+    for (std::size_t i = column - 1;
+         i < line.size() && std::isdigit(static_cast<unsigned char>(line[i])); ++i) {
         value = value * 10 + static_cast<std::size_t>(line[i] - '0');
         if (++digits > 9) return std::nullopt;
     }
@@ -62,7 +48,7 @@ std::optional<std::size_t> written_item_number(cmark_node* item, const SourceFil
 }
 
 class MarkdownPhaseReader {
-public:
+  public:
     MarkdownPhaseReader(const SourceFile& source, DiagnosticSink& sink)
         : m_source(source), m_sink(sink) {}
 
@@ -87,7 +73,7 @@ public:
         return std::move(m_phase);
     }
 
-private:
+  private:
     void error(cmark_node* node, std::string message) {
         m_source.error(m_sink, start_line(node), start_column(node), std::move(message));
     }
@@ -98,16 +84,17 @@ private:
     void read_title(cmark_node* heading) {
         std::string title(trim(inline_plain_text(heading)));
         if (m_title_line != 0) {
-            warning(heading, fmt::format("second title ignored; the title is on line {}",
-                                         m_title_line));
+            warning(heading,
+                    fmt::format("second title ignored; the title is on line {}", m_title_line));
             return;
         }
         m_title_line = start_line(heading);
         m_phase.title = title;
         m_phase.name = phase_name_from_title(title);
         if (m_phase.name.empty()) {
-            error(heading, fmt::format("title \"{}\" has no phase name; expected \"# Phase • Name\"",
-                                       title));
+            error(
+                heading,
+                fmt::format("title \"{}\" has no phase name; expected \"# Phase • Name\"", title));
         }
     }
 
@@ -201,7 +188,7 @@ private:
         const char* info = cmark_node_get_fence_info(block);
         std::string info_text(trim(info ? info : ""));
         std::string language = info_text.substr(0, info_text.find_first_of(" \t"));
-        std::string key = lower(language);
+        std::string key = ascii_lower(language);
         if (key != "javascript" && key != "js" && !key.empty()) {
             error(block, fmt::format("validation logic is marked as \"{}\"; expected "
                                      "\"javascript\", \"js\" or no language",
@@ -231,14 +218,18 @@ private:
     }
 
     void finish() {
-        auto at_top = [&](std::string message) { m_source.error(m_sink, 1, 1, std::move(message)); };
+        auto at_top = [&](std::string message) {
+            m_source.error(m_sink, 1, 1, std::move(message));
+        };
         if (m_title_line == 0) at_top("no title; expected a first line like \"# Phase • Name\"");
         if (!m_steps_heading) {
-            at_top("no steps section; expected \"## Steps Sequence\" followed by a numbered list "
-                   "of steps");
+            at_top(
+                "no steps section; expected \"## Steps Sequence\" followed by a numbered list "
+                "of steps");
         } else if (m_item_count == 0) {
-            error(m_steps_heading, "the steps section has no steps; expected a list like "
-                                   "\"1. **step-id** - description\"");
+            error(m_steps_heading,
+                  "the steps section has no steps; expected a list like "
+                  "\"1. **step-id** - description\"");
         }
         if (m_validation_heading && !m_phase.validation) {
             error(m_validation_heading,
@@ -262,7 +253,7 @@ private:
 
 std::string phase_name_from_title(std::string_view title) {
     title = trim(title);
-    if (lower(title.substr(0, 5)) != "phase") return std::string(title);
+    if (ascii_lower(title.substr(0, 5)) != "phase") return std::string(title);
     std::string_view rest = trim(title.substr(5));
     // "â€¢" is "•" saved as UTF-8, read as Windows-1252 and saved again; real documents have it.
     static constexpr std::array<std::string_view, 8> separators{

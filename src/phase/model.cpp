@@ -2,8 +2,9 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <utility>
+
+#include "support/text.hpp"
 
 namespace deployphase::phase {
 namespace {
@@ -57,10 +58,15 @@ std::optional<SectionKind> section_kind_from_name(std::string_view name) {
     return std::nullopt;
 }
 
+std::string heading_key(std::string_view heading) {
+    std::string key = ascii_lower(trim(heading));
+    while (!key.empty() && (key.back() == ':' || key.back() == ' '))
+        key.pop_back();
+    return key;
+}
+
 SectionKind section_kind_from_heading(std::string_view heading) {
-    std::string key;
-    for (char c : heading) key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    while (!key.empty() && (key.back() == ':' || key.back() == ' ')) key.pop_back();
+    std::string key = heading_key(heading);
     for (const auto& [name, kind] : heading_kinds) {
         if (key == name) return kind;
     }
@@ -74,8 +80,8 @@ const Section* Phase::find_section(SectionKind kind) const {
 }
 
 std::size_t Phase::guarded_step_count() const {
-    return static_cast<std::size_t>(
-        std::count_if(steps.begin(), steps.end(), [](const Step& s) { return s.guard.has_value(); }));
+    return static_cast<std::size_t>(std::count_if(
+        steps.begin(), steps.end(), [](const Step& s) { return s.guard.has_value(); }));
 }
 
 bool is_valid_step_id_char(char c) {

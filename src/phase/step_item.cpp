@@ -1,21 +1,14 @@
 #include "phase/step_item.hpp"
 
-#include <fmt/format.h>
-
 #include <cctype>
 
+#include <fmt/format.h>
+
 #include "phase/inline_text.hpp"
+#include "support/text.hpp"
 
 namespace deployphase::phase {
 namespace {
-
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n'; }
-
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
-    while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
-    return text;
-}
 
 bool starts_with_word(std::string_view text, std::string_view word) {
     if (text.size() < word.size()) return false;
@@ -29,7 +22,7 @@ std::string collapse_whitespace(std::string_view text) {
     std::string out;
     bool pending_space = false;
     for (char c : text) {
-        if (is_space(c)) {
+        if (is_blank(c)) {
             pending_space = !out.empty();
             continue;
         }
@@ -64,13 +57,16 @@ struct Cursor {
 
 std::optional<std::string> read_id(cmark_node* strong, const Cursor& cursor) {
     MappedText id;
-    for (cmark_node* child = cmark_node_first_child(strong); child; child = cmark_node_next(child)) {
+    for (cmark_node* child = cmark_node_first_child(strong); child;
+         child = cmark_node_next(child)) {
         id.append(child, cursor.source);
     }
     if (auto bad = invalid_step_id_char(id.text)) {
         std::string shown(1, id.text[*bad]);
-        if (static_cast<unsigned char>(id.text[*bad]) >= 0x80) shown = "non-ASCII character";
-        else shown = fmt::format("'{}'", shown);
+        if (static_cast<unsigned char>(id.text[*bad]) >= 0x80)
+            shown = "non-ASCII character";
+        else
+            shown = fmt::format("'{}'", shown);
         cursor.error(id.origins[*bad],
                      fmt::format("invalid character {} in step id \"{}\"; ids may use letters, "
                                  "digits, '.', '_' and '-'",
@@ -89,15 +85,17 @@ Bracketed classify_bracketed(std::string_view content) {
     if (starts_with_word(text, "conditional:")) {
         result.is_guard = true;
         offset = std::string_view("conditional:").size();
-    } else if (starts_with_word(text, "if") && (text.size() == 2 || is_space(text[2]))) {
+    } else if (starts_with_word(text, "if") && (text.size() == 2 || is_blank(text[2]))) {
         result.is_guard = true;
     }
     if (!result.is_guard) return result;
-    while (offset < text.size() && is_space(text[offset])) ++offset;
+    while (offset < text.size() && is_blank(text[offset]))
+        ++offset;
     std::string_view rest = text.substr(offset);
-    if (starts_with_word(rest, "if") && (rest.size() == 2 || is_space(rest[2]))) {
+    if (starts_with_word(rest, "if") && (rest.size() == 2 || is_blank(rest[2]))) {
         offset += 2;
-        while (offset < text.size() && is_space(text[offset])) ++offset;
+        while (offset < text.size() && is_blank(text[offset]))
+            ++offset;
     }
     result.condition_offset = offset;
     result.condition = std::string(text.substr(offset));

@@ -1,9 +1,9 @@
 #pragma once
 // One item of the steps list: `**step-id** - description [conditional: if fact]`.
 
-#include <cmark.h>
-
 #include <optional>
+
+#include <cmark.h>
 
 #include <deployphase/phase/model.hpp>
 #include <deployphase/support/source_file.hpp>
@@ -18,7 +18,7 @@ std::optional<Step> read_step_item(cmark_node* item, std::size_t index, const So
 // Splits bracketed text into a guard or an annotation. Exposed for tests.
 struct Bracketed {
     bool is_guard = false;
-    std::string text;                 // trimmed content
+    std::string text;                  // trimmed content
     std::size_t condition_offset = 0;  // offset of the condition within `text`, for guards
     std::string condition;
 };

@@ -1,8 +1,8 @@
 #include <deployphase/support/diagnostic.hpp>
 
-#include <fmt/format.h>
-
 #include <algorithm>
+
+#include <fmt/format.h>
 
 #include "support/utf8.hpp"
 
@@ -10,8 +10,9 @@ namespace deployphase {
 namespace {
 
 std::string summary(const std::vector<Diagnostic>& diagnostics) {
-    auto first_error = std::find_if(diagnostics.begin(), diagnostics.end(),
-                                    [](const Diagnostic& d) { return d.severity == Severity::error; });
+    auto first_error =
+        std::find_if(diagnostics.begin(), diagnostics.end(),
+                     [](const Diagnostic& d) { return d.severity == Severity::error; });
     if (first_error == diagnostics.end()) return "invalid input";
     return format_diagnostic(*first_error);
 }

@@ -1,9 +1,9 @@
 #include <deployphase/support/json_source.hpp>
 
-#include <fmt/format.h>
-
 #include <iterator>
 #include <vector>
+
+#include <fmt/format.h>
 
 namespace deployphase {
 namespace {
@@ -13,7 +13,7 @@ using nlohmann::json;
 // An input iterator that tells how many bytes nlohmann's lexer has consumed; the SAX
 // interface reports values but not where they are.
 class CountingIterator {
-public:
+  public:
     using iterator_category = std::input_iterator_tag;
     using value_type = char;
     using difference_type = std::ptrdiff_t;
@@ -36,16 +36,19 @@ public:
     bool operator==(const CountingIterator& other) const { return m_position == other.m_position; }
     bool operator!=(const CountingIterator& other) const { return !(*this == other); }
 
-private:
+  private:
     const char* m_position;
     const char** m_furthest;
 };
 
 class PositionRecorder : public nlohmann::json_sax<json> {
-public:
+  public:
     PositionRecorder(const SourceFile& file, const char** consumed, json& root,
                      std::unordered_map<std::string, std::size_t>& offsets)
-        : m_file(file), m_begin(file.text().data()), m_consumed(consumed), m_root(root),
+        : m_file(file),
+          m_begin(file.text().data()),
+          m_consumed(consumed),
+          m_root(root),
           m_offsets(offsets) {}
 
     bool null() override { return place(nullptr, literal_start(4)); }
@@ -66,8 +69,8 @@ public:
     bool key(string_t& key) override {
         Frame& frame = m_stack.back();
         if (frame.container->contains(key)) {
-            m_duplicate = m_file.error_at_offset(string_start(),
-                                                 fmt::format("duplicate key \"{}\"", key));
+            m_duplicate =
+                m_file.error_at_offset(string_start(), fmt::format("duplicate key \"{}\"", key));
             return false;
         }
         frame.pending_key = std::move(key);
@@ -85,16 +88,22 @@ public:
         if (m_duplicate) throw InputError(*m_duplicate);
         // nlohmann's message repeats its own (byte-based) position; keep only the reason.
         std::string reason = m_error_message;
-        if (auto colon = reason.find(": "); colon != std::string::npos &&
-                                            reason.find("parse error") != std::string::npos) {
+        if (auto colon = reason.find(": ");
+            colon != std::string::npos && reason.find("parse error") != std::string::npos) {
             reason = reason.substr(colon + 2);
         }
         std::size_t offset = m_error_position > 0 ? m_error_position - 1 : 0;
         offset = std::min(offset, m_file.text().empty() ? 0 : m_file.text().size() - 1);
+        // nlohmann stops after the whole unexpected token; point at where it starts.
+        if (reason.find("unexpected string literal") != std::string::npos) {
+            offset = string_start(offset + 1);
+        } else if (reason.find("unexpected number literal") != std::string::npos) {
+            offset = number_start(offset + 1);
+        }
         throw InputError(m_file.error_at_offset(offset, "invalid JSON: " + reason));
     }
 
-private:
+  private:
     struct Frame {
         json* container;
         std::string pointer;
@@ -104,28 +113,35 @@ private:
     std::size_t consumed() const { return static_cast<std::size_t>(*m_consumed - m_begin); }
     std::size_t literal_start(std::size_t length) const { return consumed() - length; }
 
-    std::size_t number_start() const {
+    std::size_t number_start() const { return number_start(consumed()); }
+    std::size_t string_start() const { return string_start(consumed()); }
+
+    // Start of the number that ends at or just before `end` (the lexer reads one byte ahead).
+    std::size_t number_start(std::size_t end) const {
         auto text = m_file.text();
         auto is_number_char = [](char c) {
             return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' ||
                    c == 'E';
         };
-        std::size_t p = consumed();
-        while (p > 0 && !is_number_char(text[p - 1])) --p;  // the lexer reads one byte ahead
-        while (p > 0 && is_number_char(text[p - 1])) --p;
+        std::size_t p = end;
+        while (p > 0 && !is_number_char(text[p - 1]))
+            --p;
+        while (p > 0 && is_number_char(text[p - 1]))
+            --p;
         return p;
     }
 
-    // The closing quote was the last byte read; the opening one is the nearest quote
-    // before it that is not escaped.
-    std::size_t string_start() const {
+    // The string's closing quote is the byte before `end`; the opening one is the nearest
+    // quote before it that is not escaped.
+    std::size_t string_start(std::size_t end) const {
         auto text = m_file.text();
-        std::size_t q = consumed() - 1;
+        std::size_t q = end - 1;
         while (q > 0) {
             --q;
             if (text[q] != '"') continue;
             std::size_t backslashes = 0;
-            while (q > backslashes && text[q - 1 - backslashes] == '\\') ++backslashes;
+            while (q > backslashes && text[q - 1 - backslashes] == '\\')
+                ++backslashes;
             if (backslashes % 2 == 0) return q;
         }
         return q;
@@ -186,9 +202,12 @@ private:
 std::string json_pointer_token(std::string_view key) {
     std::string token;
     for (char c : key) {
-        if (c == '~') token += "~0";
-        else if (c == '/') token += "~1";
-        else token += c;
+        if (c == '~')
+            token += "~0";
+        else if (c == '/')
+            token += "~1";
+        else
+            token += c;
     }
     return token;
 }

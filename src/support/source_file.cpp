@@ -1,12 +1,12 @@
 #include <deployphase/support/source_file.hpp>
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
 #include <unistd.h>
+
+#include <fmt/format.h>
 
 #include "support/utf8.hpp"
 
@@ -18,8 +18,8 @@ constexpr std::string_view utf8_bom = "\xEF\xBB\xBF";
 std::string read_whole_file(const std::string& path) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        throw InputError(Diagnostic::error({path, 0, 0},
-                                            fmt::format("cannot open file: {}", std::strerror(errno))));
+        throw InputError(Diagnostic::error(
+            {path, 0, 0}, fmt::format("cannot open file: {}", std::strerror(errno))));
     }
     std::string content;
     char buffer[65536];
@@ -62,9 +62,9 @@ SourceFile SourceFile::from_text(std::string path, std::string text) {
         throw InputError(std::move(d));
     }
     if (auto bad = first_invalid_utf8(file.m_text)) {
-        throw InputError(file.error_at_offset(
-            *bad, fmt::format("invalid UTF-8 (byte 0x{:02X})",
-                              static_cast<unsigned char>(file.m_text[*bad]))));
+        throw InputError(
+            file.error_at_offset(*bad, fmt::format("invalid UTF-8 (byte 0x{:02X})",
+                                                   static_cast<unsigned char>(file.m_text[*bad]))));
     }
     return file;
 }
@@ -86,7 +86,8 @@ std::string_view SourceFile::line(std::size_t n) const {
     std::size_t begin = m_line_starts[n - 1];
     std::size_t end = n < m_line_starts.size() ? m_line_starts[n] : m_text.size();
     std::string_view view(m_text.data() + begin, end - begin);
-    while (!view.empty() && (view.back() == '\n' || view.back() == '\r')) view.remove_suffix(1);
+    while (!view.empty() && (view.back() == '\n' || view.back() == '\r'))
+        view.remove_suffix(1);
     return view;
 }
 
@@ -94,11 +95,13 @@ SourceLocation SourceFile::at(std::size_t line_number, std::size_t byte_column) 
     std::string_view text = line(line_number);
     std::size_t prefix = std::min(byte_column > 0 ? byte_column - 1 : 0, text.size());
     // Bytes past the end of the line (a position just after it) count one column each.
-    std::size_t beyond = byte_column > 0 && byte_column - 1 > text.size() ? byte_column - 1 - text.size() : 0;
+    std::size_t beyond =
+        byte_column > 0 && byte_column - 1 > text.size() ? byte_column - 1 - text.size() : 0;
     return {m_path, line_number, count_code_points(text.substr(0, prefix)) + beyond + 1};
 }
 
-std::pair<std::size_t, std::size_t> SourceFile::line_and_byte_column(std::size_t byte_offset) const {
+std::pair<std::size_t, std::size_t> SourceFile::line_and_byte_column(
+    std::size_t byte_offset) const {
     auto next = std::upper_bound(m_line_starts.begin(), m_line_starts.end(), byte_offset);
     std::size_t index = static_cast<std::size_t>(next - m_line_starts.begin());  // 1-based line
     return {index, byte_offset - m_line_starts[index - 1] + 1};
@@ -109,8 +112,8 @@ SourceLocation SourceFile::at_offset(std::size_t byte_offset) const {
     return at(line_number, byte_column);
 }
 
-Diagnostic SourceFile::diagnostic(Severity severity, std::size_t line_number, std::size_t byte_column,
-                            std::string message) const {
+Diagnostic SourceFile::diagnostic(Severity severity, std::size_t line_number,
+                                  std::size_t byte_column, std::string message) const {
     return {severity, at(line_number, byte_column), std::move(message),
             replace_invalid_utf8(line(line_number))};
 }

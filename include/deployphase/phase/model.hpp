@@ -14,7 +14,7 @@ namespace deployphase::phase {
 
 // `[conditional: if monitoring required]` or `[if monitoring required]`.
 struct Guard {
-    std::string text;       // between the brackets, as written: "conditional: if monitoring required"
+    std::string text;  // between the brackets, as written: "conditional: if monitoring required"
     std::string condition;  // what must hold: "monitoring required"
     SourceLocation where;   // of the first character of `condition`
 
@@ -47,6 +47,8 @@ enum class SectionKind {
 // The JSON name of a kind ("success_criteria"), and back.
 std::string_view section_kind_name(SectionKind kind);
 std::optional<SectionKind> section_kind_from_name(std::string_view name);
+// A heading as deployphase matches it: trimmed, lower-cased, without a trailing colon.
+std::string heading_key(std::string_view heading);
 // The kind a `##` heading names ("Skip When" -> skip_conditions); `other` if none.
 SectionKind section_kind_from_heading(std::string_view heading);
 
@@ -70,8 +72,8 @@ struct ValidationLogic {
 };
 
 struct Phase {
-    std::string name;   // "Deployment & Operations"
-    std::string title;  // the whole title as written: "Phase • Deployment & Operations"
+    std::string name;     // "Deployment & Operations"
+    std::string title;    // the whole title as written: "Phase • Deployment & Operations"
     std::string summary;  // text between the title and the first section, if any
     std::vector<Step> steps;
     std::optional<ValidationLogic> validation;

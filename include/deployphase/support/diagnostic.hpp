@@ -43,19 +43,19 @@ std::string format_diagnostic(const Diagnostic& diagnostic);
 // Thrown when an input cannot be used. Carries every diagnostic found, warnings
 // included, so a caller can print the whole picture at once.
 class InputError : public std::runtime_error {
-public:
+  public:
     explicit InputError(std::vector<Diagnostic> diagnostics);
     explicit InputError(Diagnostic diagnostic);
 
     const std::vector<Diagnostic>& diagnostics() const { return m_diagnostics; }
 
-private:
+  private:
     std::vector<Diagnostic> m_diagnostics;
 };
 
 // Collects diagnostics while reading one input; throws once at the end if any is an error.
 class DiagnosticSink {
-public:
+  public:
     void add(Diagnostic diagnostic) { m_diagnostics.push_back(std::move(diagnostic)); }
 
     bool has_errors() const;
@@ -65,7 +65,7 @@ public:
     // Throws InputError with everything collected when any error was reported.
     void throw_if_errors() const;
 
-private:
+  private:
     std::vector<Diagnostic> m_diagnostics;
 };
 

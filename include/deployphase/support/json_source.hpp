@@ -13,7 +13,7 @@
 namespace deployphase {
 
 class JsonSource {
-public:
+  public:
     // Parses the whole file. Throws InputError at the offending LINE:COL for invalid
     // JSON and for an object that repeats a key (which JSON parsers disagree on).
     static JsonSource parse(SourceFile file);
@@ -27,7 +27,7 @@ public:
     SourceLocation location_of(const std::string& pointer) const;
     Diagnostic error_at(const std::string& pointer, std::string message) const;
 
-private:
+  private:
     explicit JsonSource(SourceFile file) : m_file(std::move(file)) {}
 
     SourceFile m_file;

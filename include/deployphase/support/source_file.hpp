@@ -12,7 +12,7 @@
 namespace deployphase {
 
 class SourceFile {
-public:
+  public:
     // Reads and checks a file. Throws InputError when it cannot be read, is empty,
     // is binary or UTF-16, or is not valid UTF-8.
     static SourceFile load(const std::string& path);
@@ -43,7 +43,7 @@ public:
                           std::string message) const;
     Diagnostic error_at_offset(std::size_t byte_offset, std::string message) const;
 
-private:
+  private:
     SourceFile(std::string path, std::string text);
 
     std::string m_path;
