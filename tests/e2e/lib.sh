@@ -1,0 +1,57 @@
+# Shared by the end-to-end suites: run the real binary in a temporary directory and
+# compare exactly what it printed. Sourced, not run.
+set -uo pipefail
+
+: "${DEPLOYPHASE:?set DEPLOYPHASE to the deployphase binary}"
+: "${FIXTURES:?set FIXTURES to tests/fixtures}"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/deployphase-e2e.XXXXXX")
+FAILURES=0
+CASES=0
+SHARED_SEED="${PROJECT_ROOT:-.}/../shared/seeds/deployment-operations.md"
+
+finish() {
+    if [ "$FAILURES" -eq 0 ]; then
+        rm -rf "$WORK"
+        echo "$CASES passed, 0 failed"
+    else
+        echo "kept $WORK for inspection"
+        echo "$((CASES - FAILURES)) passed, $FAILURES failed"
+        exit 1
+    fi
+}
+trap finish EXIT
+
+# run ARGS...: runs deployphase in $WORK; sets STATUS, OUT (stdout) and ERR (stderr).
+run() {
+    (cd "$WORK" && "$DEPLOYPHASE" "$@") >"$WORK/.stdout" 2>"$WORK/.stderr"
+    STATUS=$?
+    OUT=$(cat "$WORK/.stdout")
+    ERR=$(cat "$WORK/.stderr")
+}
+
+CURRENT=""
+case_() {
+    CURRENT=$1
+    CASES=$((CASES + 1))
+}
+
+fail() {
+    FAILURES=$((FAILURES + 1))
+    printf 'FAIL [%s]: %s\n' "$CURRENT" "$1"
+    [ $# -gt 1 ] && printf '%s\n' "$2"
+    return 0
+}
+
+expect_status() {
+    [ "$STATUS" -eq "$1" ] || fail "exit status $STATUS, expected $1" "stderr: $ERR"
+}
+
+expect_eq() {  # NAME ACTUAL EXPECTED
+    [ "$2" == "$3" ] ||
+        fail "$1 differs" "$(diff <(printf '%s\n' "$3") <(printf '%s\n' "$2") | head -40)"
+}
+
+expect_match() {  # NAME ACTUAL REGEX
+    [[ "$2" =~ $3 ]] || fail "$1 does not match /$3/" "$2"
+}

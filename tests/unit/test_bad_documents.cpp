@@ -1,0 +1,218 @@
+// Every way a phase document can be wrong, each with the exact report a user sees.
+
+#include <catch2/catch.hpp>
+
+#include <deployphase/phase/loader.hpp>
+
+#include "phase_dump.hpp"
+
+using namespace deployphase;
+
+namespace {
+
+std::string errors_of(std::string text, std::string name = "bad.md") {
+    try {
+        phase::load_phase(SourceFile::from_text(std::move(name), std::move(text)));
+    } catch (const InputError& e) {
+        return test::dump_diagnostics(e.diagnostics());
+    }
+    return "no error";
+}
+
+const std::string title = "# Phase: T\n";
+
+}  // namespace
+
+TEST_CASE("bad: no title", "[bad]") {
+    CHECK(errors_of("## Steps Sequence\n1. **a** - x\n") ==
+          "bad.md:1:1: error: no title; expected a first line like \"# Phase \xE2\x80\xA2 Name\"\n"
+          "## Steps Sequence\n"
+          "^\n");
+}
+
+TEST_CASE("bad: a title with no name after 'Phase •'", "[bad]") {
+    CHECK(errors_of("# Phase \xE2\x80\xA2\n## Steps Sequence\n1. **a**\n") ==
+          "bad.md:1:1: error: title \"Phase \xE2\x80\xA2\" has no phase name; expected \"# Phase "
+          "\xE2\x80\xA2 Name\"\n"
+          "# Phase \xE2\x80\xA2\n"
+          "^\n");
+}
+
+TEST_CASE("bad: no steps section", "[bad]") {
+    CHECK(errors_of(title + "## Purpose\nSomething.\n") ==
+          "bad.md:1:1: error: no steps section; expected \"## Steps Sequence\" followed by a "
+          "numbered list of steps\n"
+          "# Phase: T\n"
+          "^\n");
+}
+
+TEST_CASE("bad: a steps section with no list", "[bad]") {
+    CHECK(errors_of(title + "\n## Steps Sequence\nNothing yet.\n\n## Notes\n- n\n") ==
+          "bad.md:3:1: error: the steps section has no steps; expected a list like \"1. "
+          "**step-id** - description\"\n"
+          "## Steps Sequence\n"
+          "^\n");
+}
+
+TEST_CASE("bad: a step without a bold id", "[bad]") {
+    CHECK(errors_of(title + "## Steps Sequence\n1. **a** - fine\n2. deploy - the app\n") ==
+          "bad.md:4:4: error: step has no bold id; expected \"**step-id** - description\"\n"
+          "2. deploy - the app\n"
+          "   ^\n");
+}
+
+TEST_CASE("bad: an empty list item", "[bad]") {
+    CHECK(errors_of(title + "## Steps Sequence\n1. **a**\n2.\n") ==
+          "bad.md:4:1: error: empty step; expected \"**step-id** - description\"\n"
+          "2.\n"
+          "^\n");
+}
+
+TEST_CASE("bad: a step id with a space", "[bad]") {
+    CHECK(errors_of(title + "## Steps Sequence\n1. **deploy now** - go\n") ==
+          "bad.md:3:12: error: invalid character ' ' in step id \"deploy now\"; ids may use "
+          "letters, digits, '.', '_' and '-'\n"
+          "1. **deploy now** - go\n"
+          "           ^\n");
+}
+
+TEST_CASE("bad: a step id with a non-ASCII letter, column counted in characters", "[bad]") {
+    CHECK(errors_of(title + "## Steps Sequence\n- **d\xC3\xA9ploy** - go\n") ==
+          "bad.md:3:6: error: invalid character non-ASCII character in step id \"d\xC3\xA9ploy\"; "
+          "ids may use letters, digits, '.', '_' and '-'\n"
+          "- **d\xC3\xA9ploy** - go\n"
+          "     ^\n");
+}
+
+TEST_CASE("bad: an unclosed bracket", "[bad]") {
+    CHECK(errors_of(title + "## Steps Sequence\n1. **a** - go [if ready\n") ==
+          "bad.md:3:15: error: unclosed '[' in step; a guard reads \"[if fact]\"\n"
+          "1. **a** - go [if ready\n"
+          "              ^\n");
+}
+
+TEST_CASE("bad: two guards on one step", "[bad]") {
+    CHECK(errors_of(title + "## Steps Sequence\n1. **a** [if x] - go [conditional: if y]\n") ==
+          "bad.md:3:22: error: step has a second guard; combine the conditions in one guard\n"
+          "1. **a** [if x] - go [conditional: if y]\n"
+          "                     ^\n");
+}
+
+TEST_CASE("bad: a guard without a condition", "[bad]") {
+    CHECK(errors_of(title + "## Steps Sequence\n1. **a** - go [conditional: if ]\n") ==
+          "bad.md:3:15: error: guard has no condition; expected \"[if fact]\"\n"
+          "1. **a** - go [conditional: if ]\n"
+          "              ^\n");
+}
+
+TEST_CASE("bad: two steps sections", "[bad]") {
+    CHECK(errors_of(title + "## Steps Sequence\n1. **a**\n## Step Sequence\n1. **b**\n") ==
+          "bad.md:4:1: error: second steps section; the first is on line 2\n"
+          "## Step Sequence\n"
+          "^\n"
+          "bad.md:5:1: warning: step numbered 1 is step 2 of the phase; steps run in the order "
+          "they are written\n"
+          "1. **b**\n"
+          "^\n");
+}
+
+TEST_CASE("bad: validation logic in another language", "[bad]") {
+    CHECK(errors_of(title +
+                    "## Steps Sequence\n1. **a**\n## Validation Logic\n```python\nx\n```\n") ==
+          "bad.md:5:1: error: validation logic is marked as \"python\"; expected \"javascript\", "
+          "\"js\" or no language\n"
+          "```python\n"
+          "^\n");
+}
+
+TEST_CASE("bad: a validation section without a code block", "[bad]") {
+    CHECK(errors_of(title + "## Steps Sequence\n1. **a**\n## Validation Logic\nAlways run.\n") ==
+          "bad.md:4:1: error: \"## Validation Logic\" has no code block; expected a "
+          "```javascript block\n"
+          "## Validation Logic\n"
+          "^\n");
+}
+
+TEST_CASE("bad: two validation code blocks", "[bad]") {
+    CHECK(
+        errors_of(
+            title +
+            "## Steps Sequence\n1. **a**\n## Validation Logic\n```js\nx\n```\n\n```js\ny\n```\n") ==
+        "bad.md:9:1: error: second code block in \"## Validation Logic\"; the first is on line 5\n"
+        "```js\n"
+        "^\n");
+}
+
+TEST_CASE("bad: every error in a document is reported, in order", "[bad]") {
+    CHECK(errors_of(title + "## Steps Sequence\n1. **a b**\n2. **c** [if x] [if y]\n3. plain\n") ==
+          "bad.md:3:7: error: invalid character ' ' in step id \"a b\"; ids may use letters, "
+          "digits, '.', '_' and '-'\n"
+          "1. **a b**\n"
+          "      ^\n"
+          "bad.md:4:17: error: step has a second guard; combine the conditions in one guard\n"
+          "2. **c** [if x] [if y]\n"
+          "                ^\n"
+          "bad.md:5:4: error: step has no bold id; expected \"**step-id** - description\"\n"
+          "3. plain\n"
+          "   ^\n");
+}
+
+TEST_CASE("bad: positions stay right with CRLF and a byte order mark", "[bad]") {
+    CHECK(errors_of("\xEF\xBB\xBF# Phase: T\r\n## Steps Sequence\r\n1. **x y**\r\n") ==
+          "bad.md:3:7: error: invalid character ' ' in step id \"x y\"; ids may use letters, "
+          "digits, '.', '_' and '-'\n"
+          "1. **x y**\n"
+          "      ^\n");
+}
+
+TEST_CASE("bad: empty, binary and non-UTF-8 documents", "[bad]") {
+    CHECK(errors_of("") == "bad.md:1:1: error: file is empty\n");
+    CHECK(errors_of(std::string("# Phase: T\n\x7F"
+                                "ELF\0\0",
+                                17)) ==
+          "bad.md:2:5: error: file is binary (it contains a NUL byte)\n");
+    CHECK(errors_of(title + "## Steps Sequence\n1. **a** - caf\xE9\n") ==
+          "bad.md:3:15: error: invalid UTF-8 (byte 0xE9)\n"
+          "1. **a** - caf\xEF\xBF\xBD\n"
+          "              ^\n");
+}
+
+TEST_CASE("bad: JSON phase with invalid JSON", "[bad][json]") {
+    CHECK(
+        errors_of("{\n  \"format_version\": 1,\n  \"name\": \"x\"\n  \"steps\": []\n}", "p.json") ==
+        "p.json:4:3: error: invalid JSON: syntax error while parsing object - unexpected string "
+        "literal; expected '}'\n"
+        "  \"steps\": []\n"
+        "  ^\n");
+}
+
+TEST_CASE("bad: JSON phase with the wrong shape", "[bad][json]") {
+    CHECK(errors_of("[1]", "p.json") ==
+          "p.json:1:1: error: a JSON phase is an object, not an array\n[1]\n^\n");
+    CHECK(errors_of("{\"format_version\": 2, \"name\": \"x\", \"steps\": [{\"id\": \"a\"}]}",
+                    "p.json") ==
+          "p.json:1:20: error: unsupported format_version 2; this deployphase reads version 1\n"
+          "{\"format_version\": 2, \"name\": \"x\", \"steps\": [{\"id\": \"a\"}]}\n"
+          "                   ^\n");
+    CHECK(errors_of("{\"format_version\": 1,\n \"name\": 7,\n \"steps\": [],\n \"colour\": 1}",
+                    "p.json") ==
+          "p.json:4:12: error: unknown key \"colour\" in phase\n"
+          " \"colour\": 1}\n"
+          "           ^\n"
+          "p.json:2:10: error: \"name\" must be a string, not a number\n"
+          " \"name\": 7,\n"
+          "         ^\n"
+          "p.json:3:11: error: \"steps\" is empty; a phase needs at least one step\n"
+          " \"steps\": [],\n"
+          "          ^\n");
+    CHECK(errors_of("{\"format_version\": 1, \"name\": \"x\",\n \"steps\": [{\"id\": \"a b\", "
+                    "\"guard\": {\"condition\": \"\"}}]}",
+                    "p.json") ==
+          "p.json:2:21: error: invalid character ' ' in step id \"a b\"; ids may use letters, "
+          "digits, '.', '_' and '-'\n"
+          " \"steps\": [{\"id\": \"a b\", \"guard\": {\"condition\": \"\"}}]}\n"
+          "                    ^\n"
+          "p.json:2:49: error: guard condition is empty\n"
+          " \"steps\": [{\"id\": \"a b\", \"guard\": {\"condition\": \"\"}}]}\n"
+          "                                                ^\n");
+}
