@@ -162,17 +162,11 @@ class JsonPhaseReader {
             step.where = text_location(pointer + "/id");
             auto id = string_field(value, pointer, "id", true);
             if (id) {
-                if (id->empty())
-                    error(pointer + "/id", "step id is empty");
-                else if (auto bad = invalid_step_id_char(*id)) {
-                    SourceLocation at = text_location(pointer + "/id");
-                    at.column += *bad;  // exact unless the id holds JSON escapes
-                    m_sink.add(Diagnostic{
-                        Severity::error, at,
-                        fmt::format("invalid character '{}' in step id \"{}\"; ids may use "
-                                    "letters, digits, '.', '_' and '-'",
-                                    (*id)[*bad], *id),
-                        std::string(m_source.file().line(at.line))});
+                if (auto problem = check_step_id(*id)) {
+                    // Exact unless the id is written with JSON escapes.
+                    std::size_t offset = m_source.offset_of(pointer + "/id") + 1 + problem->offset;
+                    m_sink.add(
+                        m_source.file().error_at_offset(offset, std::move(problem->message)));
                 }
                 step.id = *id;
             }

@@ -4,7 +4,10 @@
 #include <array>
 #include <utility>
 
+#include <fmt/format.h>
+
 #include "support/text.hpp"
+#include "support/utf8.hpp"
 
 namespace deployphase::phase {
 namespace {
@@ -84,14 +87,25 @@ std::size_t Phase::guarded_step_count() const {
         steps.begin(), steps.end(), [](const Step& s) { return s.guard.has_value(); }));
 }
 
-bool is_valid_step_id_char(char c) {
+namespace {
+
+bool is_step_id_char(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
            c == '_' || c == '-';
 }
 
-std::optional<std::size_t> invalid_step_id_char(std::string_view id) {
+}  // namespace
+
+std::optional<StepIdProblem> check_step_id(std::string_view id) {
+    if (id.empty()) return StepIdProblem{0, "step id is empty"};
     for (std::size_t i = 0; i < id.size(); ++i) {
-        if (!is_valid_step_id_char(id[i])) return i;
+        if (is_step_id_char(id[i])) continue;
+        std::size_t length = std::max<std::size_t>(utf8_sequence_length(id, i), 1);
+        std::string shown(id.substr(i, length));
+        if (shown == "\t") shown = "\\t";
+        return StepIdProblem{i, fmt::format("invalid character '{}' in step id \"{}\"; ids may use "
+                                            "letters, digits, '.', '_' and '-'",
+                                            shown, id)};
     }
     return std::nullopt;
 }

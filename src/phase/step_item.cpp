@@ -61,16 +61,9 @@ std::optional<std::string> read_id(cmark_node* strong, const Cursor& cursor) {
          child = cmark_node_next(child)) {
         id.append(child, cursor.source);
     }
-    if (auto bad = invalid_step_id_char(id.text)) {
-        std::string shown(1, id.text[*bad]);
-        if (static_cast<unsigned char>(id.text[*bad]) >= 0x80)
-            shown = "non-ASCII character";
-        else
-            shown = fmt::format("'{}'", shown);
-        cursor.error(id.origins[*bad],
-                     fmt::format("invalid character {} in step id \"{}\"; ids may use letters, "
-                                 "digits, '.', '_' and '-'",
-                                 shown, id.text));
+    if (auto problem = check_step_id(id.text)) {
+        cursor.error(id.origins.empty() ? MappedText::Origin{} : id.origins[problem->offset],
+                     std::move(problem->message));
         return std::nullopt;
     }
     return id.text;

@@ -78,8 +78,8 @@ TEST_CASE("bad: a step id with a space", "[bad]") {
 
 TEST_CASE("bad: a step id with a non-ASCII letter, column counted in characters", "[bad]") {
     CHECK(errors_of(title + "## Steps Sequence\n- **d\xC3\xA9ploy** - go\n") ==
-          "bad.md:3:6: error: invalid character non-ASCII character in step id \"d\xC3\xA9ploy\"; "
-          "ids may use letters, digits, '.', '_' and '-'\n"
+          "bad.md:3:6: error: invalid character '\xC3\xA9' in step id \"d\xC3\xA9ploy\"; ids "
+          "may use letters, digits, '.', '_' and '-'\n"
           "- **d\xC3\xA9ploy** - go\n"
           "     ^\n");
 }
@@ -215,4 +215,16 @@ TEST_CASE("bad: JSON phase with the wrong shape", "[bad][json]") {
           "p.json:2:49: error: guard condition is empty\n"
           " \"steps\": [{\"id\": \"a b\", \"guard\": {\"condition\": \"\"}}]}\n"
           "                                                ^\n");
+    CHECK(errors_of("{\"format_version\": 1, \"name\": \"\xE2\x80\xA2\",\n \"steps\": [{\"id\": "
+                    "\"\xC3\xA9t\xC3\xA9\"}, "
+                    "{\"id\": \"\"}]}",
+                    "p.json") ==
+          "p.json:2:20: error: invalid character '\xC3\xA9' in step id \"\xC3\xA9t\xC3\xA9\"; ids "
+          "may use "
+          "letters, digits, '.', '_' and '-'\n"
+          " \"steps\": [{\"id\": \"\xC3\xA9t\xC3\xA9\"}, {\"id\": \"\"}]}\n"
+          "                   ^\n"
+          "p.json:2:35: error: step id is empty\n"
+          " \"steps\": [{\"id\": \"\xC3\xA9t\xC3\xA9\"}, {\"id\": \"\"}]}\n"
+          "                                  ^\n");
 }

@@ -86,10 +86,12 @@ struct Phase {
     bool operator==(const Phase&) const = default;
 };
 
-// Step ids may use these characters only, so they are safe in file names, environment
-// values and reports.
-bool is_valid_step_id_char(char c);
-// Offset of the first character not allowed in a step id, if any.
-std::optional<std::size_t> invalid_step_id_char(std::string_view id);
+// Step ids may use letters, digits, '.', '_' and '-' only, so they are safe in file
+// names, environment values and reports. A problem names the byte offset it is at.
+struct StepIdProblem {
+    std::size_t offset = 0;
+    std::string message;
+};
+std::optional<StepIdProblem> check_step_id(std::string_view id);
 
 }  // namespace deployphase::phase
