@@ -206,7 +206,7 @@ class JsonPhaseReader {
         ValidationLogic logic;
         logic.language =
             string_field(value, "/validation", "language", false).value_or("javascript");
-        if (logic.language != "javascript" && logic.language != "js" && !logic.language.empty()) {
+        if (!is_validation_language(logic.language)) {
             error("/validation/language",
                   fmt::format("validation logic is marked as \"{}\"; expected \"javascript\", "
                               "\"js\" or \"\"",

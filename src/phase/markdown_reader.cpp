@@ -188,8 +188,7 @@ class MarkdownPhaseReader {
         const char* info = cmark_node_get_fence_info(block);
         std::string info_text(trim(info ? info : ""));
         std::string language = info_text.substr(0, info_text.find_first_of(" \t"));
-        std::string key = ascii_lower(language);
-        if (key != "javascript" && key != "js" && !key.empty()) {
+        if (!is_validation_language(language)) {
             error(block, fmt::format("validation logic is marked as \"{}\"; expected "
                                      "\"javascript\", \"js\" or no language",
                                      language));

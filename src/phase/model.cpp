@@ -96,6 +96,11 @@ bool is_step_id_char(char c) {
 
 }  // namespace
 
+bool is_validation_language(std::string_view language) {
+    std::string key = ascii_lower(language);
+    return key.empty() || key == "javascript" || key == "js";
+}
+
 std::optional<StepIdProblem> check_step_id(std::string_view id) {
     if (id.empty()) return StepIdProblem{0, "step id is empty"};
     for (std::size_t i = 0; i < id.size(); ++i) {

@@ -102,3 +102,21 @@ TEST_CASE("json form: a .json file on disk is read as the JSON form", "[json]") 
     CHECK(loaded.phase.name == "Generated Rollout");
     CHECK(loaded.phase.steps.size() == 3);
 }
+
+TEST_CASE("json form: the validation language follows the Markdown rule", "[json]") {
+    auto language_of = [](const std::string& language) {
+        return load_text(R"({"format_version": 1, "name": "x", "steps": [{"id": "a"}],)"
+                         R"( "validation": {"language": ")" +
+                             language + R"j(", "source": "f()"}})j",
+                         "p.json")
+            .validation->language;
+    };
+    CHECK(language_of("JavaScript") == "JavaScript");
+    CHECK(language_of("JS") == "JS");
+    CHECK(language_of("") == "");
+    CHECK_THROWS_AS(language_of("python"), InputError);
+    CHECK(
+        load_text("# Phase: x\n## Steps Sequence\n1. **a**\n## Validation Logic\n```JS\nf()\n```\n",
+                  "p.md")
+            .validation->language == "JS");
+}

@@ -63,6 +63,9 @@ struct Section {
 };
 
 // The `## Validation Logic` code block, kept as source for the predicate parser.
+// Validation logic is JavaScript-like: its block may say "javascript", "js" (any case) or nothing.
+bool is_validation_language(std::string_view language);
+
 struct ValidationLogic {
     std::string language;  // info string as written: "javascript", "js" or ""
     std::string source;
