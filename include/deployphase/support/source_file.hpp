@@ -26,8 +26,6 @@ class SourceFile {
     std::size_t line_count() const { return m_line_starts.size(); }
     // Line n (from 1) without its line ending ("\n", "\r\n" or a lone "\r").
     std::string_view line(std::size_t n) const;
-    // Byte offset in text() where line n starts.
-    std::size_t line_offset(std::size_t n) const { return m_line_starts.at(n - 1); }
 
     // Location of a byte column (from 1) on a line, as a character column.
     SourceLocation at(std::size_t line, std::size_t byte_column) const;
