@@ -21,9 +21,20 @@ int run(int argc, char** argv) {
         "Exit codes: 0 ok or skipped, 1 a step failed, 2 usage or input error, 3 blocked,\n"
         "4 awaiting confirmation, 5 locked by another run. See docs/cli.md.");
 
+    GlobalOptions globals;
+    app.add_option("--color", globals.color,
+                   "Colour output: auto (terminals only, not with NO_COLOR), always, never")
+        ->transform(
+            CLI::CheckedTransformer(std::map<std::string, ColorMode>{{"auto", ColorMode::automatic},
+                                                                     {"always", ColorMode::always},
+                                                                     {"never", ColorMode::never}}))
+        ->default_str("auto");
+
     Action action;
-    add_validate_command(app, action);
-    add_show_command(app, action);
+    add_validate_command(app, action, globals);
+    add_show_command(app, action, globals);
+    add_plan_command(app, action, globals);
+    add_facts_command(app, action, globals);
 
     try {
         app.parse(argc, argv);

@@ -71,7 +71,7 @@ int show(const ShowOptions& options) {
 
 }  // namespace
 
-void add_show_command(CLI::App& app, Action& action) {
+void add_show_command(CLI::App& app, Action& action, const GlobalOptions&) {
     auto options = std::make_shared<ShowOptions>();
     CLI::App* command =
         app.add_subcommand("show", "Print the phase as deployphase reads it (text or JSON)");

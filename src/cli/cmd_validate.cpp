@@ -32,7 +32,7 @@ int validate(const ValidateOptions& options) {
 
 }  // namespace
 
-void add_validate_command(CLI::App& app, Action& action) {
+void add_validate_command(CLI::App& app, Action& action, const GlobalOptions&) {
     auto options = std::make_shared<ValidateOptions>();
     CLI::App* command = app.add_subcommand(
         "validate", "Check phase documents; print warnings; exit 2 if any is invalid");

@@ -15,23 +15,6 @@ ordered_json location_json(const SourceLocation& where) {
     return {{"line", where.line}, {"column", where.column}};
 }
 
-const char* type_name(const json& value) {
-    switch (value.type()) {
-        case json::value_t::null:
-            return "null";
-        case json::value_t::object:
-            return "an object";
-        case json::value_t::array:
-            return "an array";
-        case json::value_t::string:
-            return "a string";
-        case json::value_t::boolean:
-            return "a boolean";
-        default:
-            return "a number";
-    }
-}
-
 // Walks the document with JSON pointers so every complaint lands on its LINE:COL.
 class JsonPhaseReader {
   public:
@@ -43,7 +26,7 @@ class JsonPhaseReader {
         phase.source_path = m_source.file().path();
         const json& root = m_source.value();
         if (!root.is_object()) {
-            error("", fmt::format("a JSON phase is an object, not {}", type_name(root)));
+            error("", fmt::format("a JSON phase is an object, not {}", json_type_name(root)));
             return phase;
         }
         allow_keys(root, "", "phase",
@@ -88,7 +71,8 @@ class JsonPhaseReader {
     bool expect(const json& value, const std::string& pointer, std::string_view key,
                 json::value_t type, std::string_view wanted) {
         if (value.type() == type) return true;
-        error(pointer, fmt::format("\"{}\" must be {}, not {}", key, wanted, type_name(value)));
+        error(pointer,
+              fmt::format("\"{}\" must be {}, not {}", key, wanted, json_type_name(value)));
         return false;
     }
 

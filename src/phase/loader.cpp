@@ -8,6 +8,8 @@
 #include <deployphase/phase/markdown_reader.hpp>
 #include <deployphase/support/json_source.hpp>
 
+#include <deployphase/support/digest.hpp>
+
 #include "support/text.hpp"
 
 namespace deployphase::phase {
@@ -36,17 +38,23 @@ void check_phase(const Phase& phase, const SourceFile& source, DiagnosticSink& s
 
 LoadedPhase load_phase(SourceFile source) {
     DiagnosticSink sink;
-    Phase phase;
+    LoadedPhase loaded;
+    loaded.sha256 = sha256_hex(source.original_bytes());
+    auto read = [&](const SourceFile& file, bool is_json, Phase phase) {
+        loaded.source = file;
+        check_phase(phase, file, sink);
+        loaded.logic = predicate::compile_phase_logic(phase, file, !is_json, sink);
+        loaded.phase = std::move(phase);
+    };
     if (is_json_path(source.path())) {
         JsonSource json = JsonSource::parse(std::move(source));
-        phase = read_json_phase(json, sink);
-        check_phase(phase, json.file(), sink);
+        read(json.file(), true, read_json_phase(json, sink));
     } else {
-        phase = read_markdown_phase(source, sink);
-        check_phase(phase, source, sink);
+        read(source, false, read_markdown_phase(source, sink));
     }
     sink.throw_if_errors();
-    return {std::move(phase), sink.warnings()};
+    loaded.warnings = sink.warnings();
+    return loaded;
 }
 
 LoadedPhase load_phase(const std::string& path) {

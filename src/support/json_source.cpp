@@ -199,6 +199,23 @@ class PositionRecorder : public nlohmann::json_sax<json> {
 
 }  // namespace
 
+const char* json_type_name(const json& value) {
+    switch (value.type()) {
+        case json::value_t::null:
+            return "null";
+        case json::value_t::object:
+            return "an object";
+        case json::value_t::array:
+            return "an array";
+        case json::value_t::string:
+            return "a string";
+        case json::value_t::boolean:
+            return "a boolean";
+        default:
+            return "a number";
+    }
+}
+
 std::string json_pointer_token(std::string_view key) {
     std::string token;
     for (char c : key) {

@@ -53,9 +53,11 @@ SourceFile SourceFile::from_text(std::string path, std::string text) {
     if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF")) {
         throw whole_file_error("file is encoded as UTF-16; save it as UTF-8");
     }
-    if (text.starts_with(utf8_bom)) text.erase(0, utf8_bom.size());
+    bool had_bom = text.starts_with(utf8_bom);
+    if (had_bom) text.erase(0, utf8_bom.size());
 
     SourceFile file(std::move(path), std::move(text));
+    file.m_had_bom = had_bom;
     if (auto nul = file.m_text.find('\0'); nul != std::string::npos) {
         Diagnostic d = file.error_at_offset(nul, "file is binary (it contains a NUL byte)");
         d.source_line.clear();  // printing binary content helps nobody
@@ -79,6 +81,10 @@ SourceFile::SourceFile(std::string path, std::string text)
             m_line_starts.push_back(i + 1);
         }
     }
+}
+
+std::string SourceFile::original_bytes() const {
+    return m_had_bom ? std::string(utf8_bom) + m_text : m_text;
 }
 
 std::string_view SourceFile::line(std::size_t n) const {

@@ -135,9 +135,8 @@ TEST_CASE("bad: a validation section without a code block", "[bad]") {
 
 TEST_CASE("bad: two validation code blocks", "[bad]") {
     CHECK(
-        errors_of(
-            title +
-            "## Steps Sequence\n1. **a**\n## Validation Logic\n```js\nx\n```\n\n```js\ny\n```\n") ==
+        errors_of(title + "## Steps Sequence\n1. **a**\n## Validation Logic\n```js\nf() { return "
+                          "true; }\n```\n\n```js\ny\n```\n") ==
         "bad.md:9:1: error: second code block in \"## Validation Logic\"; the first is on line 5\n"
         "```js\n"
         "^\n");
@@ -227,4 +226,54 @@ TEST_CASE("bad: JSON phase with the wrong shape", "[bad][json]") {
           "p.json:2:35: error: step id is empty\n"
           " \"steps\": [{\"id\": \"\xC3\xA9t\xC3\xA9\"}, {\"id\": \"\"}]}\n"
           "                                  ^\n");
+}
+
+TEST_CASE("bad: a syntax error in validation logic points into the Markdown file",
+          "[bad][predicate]") {
+    CHECK(errors_of(title +
+                    "## Steps Sequence\n1. **a**\n## Validation Logic\n```javascript\n"
+                    "canExecutePhase() {\n  return hasContext('x') and ready();\n}\n```\n") ==
+          "bad.md:7:26: error: expected '}' to close 'canExecutePhase' after its return "
+          "statement, got 'and'\n"
+          "  return hasContext('x') and ready();\n"
+          "                         ^\n");
+}
+
+TEST_CASE("bad: validation logic in an indented fence keeps its columns", "[bad][predicate]") {
+    CHECK(errors_of(title + "## Steps Sequence\n1. **a**\n## Validation Logic\n  ```js\n"
+                            "  a() { return b(); }\n  b() { return a(); }\n  ```\n") ==
+          "bad.md:7:16: error: functions call each other in a cycle: a() -> b() -> a()\n"
+          "  b() { return a(); }\n"
+          "               ^\n");
+}
+
+TEST_CASE("bad: guard errors, each at its place, with the logic's errors", "[bad][predicate]") {
+    CHECK(errors_of(title + "## Steps Sequence\n"
+                            "1. **a** [if ready() &&] - go\n"
+                            "2. **b** - go [conditional: if ---]\n"
+                            "3. **c** [if isProd('eu') || x()]\n"
+                            "## Validation Logic\n```js\nf() { return g(1); }\n```\n") ==
+          "bad.md:8:16: error: a call takes no argument or one string argument; got number 1\n"
+          "f() { return g(1); }\n"
+          "               ^\n"
+          "bad.md:3:24: error: expected an expression, got end of input\n"
+          "1. **a** [if ready() &&] - go\n"
+          "                       ^\n"
+          "bad.md:4:32: error: guard \"---\" names no fact; a fact name needs letters or digits\n"
+          "2. **b** - go [conditional: if ---]\n"
+          "                               ^\n"
+          "bad.md:5:14: error: only hasContext takes an argument; 'isProd' is called with 'eu'\n"
+          "3. **c** [if isProd('eu') || x()]\n"
+          "             ^\n");
+}
+
+TEST_CASE("bad: predicate errors in a JSON phase point at the string, and say where in it",
+          "[bad][predicate]") {
+    CHECK(errors_of("{\"format_version\": 1, \"name\": \"x\", \"steps\": [{\"id\": \"a\"}],\n"
+                    " \"validation\": {\"source\": \"f() {\\n  return a() = b();\\n}\"}}",
+                    "p.json") ==
+          "p.json:2:28: error: unsupported operator '='; conditions combine with &&, || and ! (at "
+          "line 2, column 14 of the predicate text)\n"
+          " \"validation\": {\"source\": \"f() {\\n  return a() = b();\\n}\"}}\n"
+          "                           ^\n");
 }

@@ -42,14 +42,14 @@ TEST_CASE("json form: a generated phase, with defaults filled in", "[json]") {
 TEST_CASE("json form: the exact document `show --output json` writes", "[json]") {
     phase::Phase p = load_text(
         "# Phase: Tiny\n## Steps Sequence\n1. **a** - first [if ready] [manual]\n"
-        "## Validation Logic\n```js\nx()\n```\n## Notes\n- n\n",
+        "## Validation Logic\n```js\nf() { return x(); }\n```\n## Notes\n- n\n",
         "tiny.md");
     CHECK(
         phase::phase_to_json(p).dump() ==
         R"({"format_version":1,"file":"tiny.md","name":"Tiny","title":"Phase: Tiny","summary":"",)"
         R"("steps":[{"index":1,"id":"a","description":"first","guard":{"text":"if ready",)"
         R"("condition":"ready","line":3,"column":22},"annotations":["manual"],"line":3,"column":6}],)"
-        R"("validation":{"language":"js","source":"x()\n","line":6,"column":1},)"
+        R"j("validation":{"language":"js","source":"f() { return x(); }\n","line":6,"column":1},)j"
         R"("sections":[{"kind":"notes","title":"Notes","text":"","items":["n"],"line":8,"column":1}]})");
 }
 
@@ -107,7 +107,7 @@ TEST_CASE("json form: the validation language follows the Markdown rule", "[json
     auto language_of = [](const std::string& language) {
         return load_text(R"({"format_version": 1, "name": "x", "steps": [{"id": "a"}],)"
                          R"( "validation": {"language": ")" +
-                             language + R"j(", "source": "f()"}})j",
+                             language + R"j(", "source": "f() { return true; }"}})j",
                          "p.json")
             .validation->language;
     };
@@ -115,8 +115,8 @@ TEST_CASE("json form: the validation language follows the Markdown rule", "[json
     CHECK(language_of("JS") == "JS");
     CHECK(language_of("") == "");
     CHECK_THROWS_AS(language_of("python"), InputError);
-    CHECK(
-        load_text("# Phase: x\n## Steps Sequence\n1. **a**\n## Validation Logic\n```JS\nf()\n```\n",
-                  "p.md")
-            .validation->language == "JS");
+    CHECK(load_text("# Phase: x\n## Steps Sequence\n1. **a**\n## Validation Logic\n```JS\nf() { "
+                    "return true; }\n```\n",
+                    "p.md")
+              .validation->language == "JS");
 }

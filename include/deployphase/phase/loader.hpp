@@ -1,21 +1,27 @@
 #pragma once
 // The one entry point later stages use: a path in, a checked phase out.
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <deployphase/phase/model.hpp>
+#include <deployphase/predicate/phase_logic.hpp>
 #include <deployphase/support/source_file.hpp>
 
 namespace deployphase::phase {
 
 struct LoadedPhase {
     Phase phase;
+    predicate::PhaseLogic logic;  // the validation logic and guards, compiled
     std::vector<Diagnostic> warnings;
+    std::string sha256;  // of the file's bytes exactly as read, as `sha256sum` prints it
+    std::optional<SourceFile> source;  // the file as read, for messages about it
 };
 
-// Reads a phase document: JSON form when the name ends in ".json", Markdown otherwise.
-// Throws InputError (with every error and warning found) when it is not a valid phase.
+// Reads a phase document (JSON form when the name ends in ".json", Markdown otherwise) and
+// compiles its predicates. Throws InputError (with every error and warning found) when it
+// is not a valid phase.
 LoadedPhase load_phase(const std::string& path);
 LoadedPhase load_phase(SourceFile source);
 

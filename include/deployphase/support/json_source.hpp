@@ -35,6 +35,9 @@ class JsonSource {
     std::unordered_map<std::string, std::size_t> m_offsets;
 };
 
+// "an object", "a string", "null"...: how messages name the type of a JSON value.
+const char* json_type_name(const nlohmann::json& value);
+
 // A JSON pointer reference token, escaped ("~" -> "~0", "/" -> "~1").
 std::string json_pointer_token(std::string_view key);
 

@@ -22,6 +22,8 @@ class SourceFile {
     const std::string& path() const { return m_path; }
     // The content with a leading UTF-8 byte order mark removed.
     std::string_view text() const { return m_text; }
+    // The bytes as they were in the file.
+    std::string original_bytes() const;
 
     std::size_t line_count() const { return m_line_starts.size(); }
     // Line n (from 1) without its line ending ("\n", "\r\n" or a lone "\r").
@@ -46,6 +48,7 @@ class SourceFile {
 
     std::string m_path;
     std::string m_text;
+    bool m_had_bom = false;
     std::vector<std::size_t> m_line_starts;
 };
 

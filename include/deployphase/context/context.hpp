@@ -1,0 +1,25 @@
+#pragma once
+// The context a phase is evaluated against: JSON files merged in order, then --set values.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace deployphase::context {
+
+// Merges `overlay` into `base`: objects key by key, recursively; anything else replaces.
+void deep_merge(nlohmann::json& base, const nlohmann::json& overlay);
+
+// Applies one `KEY=VALUE` (KEY may be a dotted path; VALUE is JSON when it parses as JSON,
+// otherwise a string). Throws InputError naming the assignment when it is malformed or a
+// path runs through a value that is not an object.
+void apply_assignment(nlohmann::json& context, std::string_view assignment);
+
+// Loads and merges every file (each must hold a JSON object), then applies every assignment.
+// Throws InputError with FILE:LINE:COL for files that are not valid JSON objects.
+nlohmann::json load_context(const std::vector<std::string>& files,
+                            const std::vector<std::string>& assignments);
+
+}  // namespace deployphase::context

@@ -1,0 +1,74 @@
+#pragma once
+// The planner: the phase decision and each step's intent, with the reasons. Pure: it runs
+// nothing and writes nothing, so `plan` and `run --dry-run` cannot have side effects.
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <deployphase/phase/model.hpp>
+#include <deployphase/predicate/evaluator.hpp>
+#include <deployphase/predicate/phase_logic.hpp>
+
+namespace deployphase::plan {
+
+enum class Decision { run, skip, blocked };
+std::string_view decision_name(Decision decision);
+
+struct PredicateValue {
+    std::string name;
+    bool value = false;
+};
+
+// A context key the phase can read, and what the context holds for it.
+struct FactStatus {
+    std::string name;
+    nlohmann::json value;  // null when missing
+    bool missing = true;
+    bool used = false;  // read while deciding or evaluating guards (short-circuiting may skip it)
+    SourceLocation first_use;
+};
+
+struct StepPlan {
+    std::size_t index = 0;
+    std::string id;
+    bool will_run = false;
+    std::string guard;       // the fact key, or the expression as written; empty without a guard
+    std::string guard_kind;  // "fact", "expression" or "" without a guard
+    std::string reason;
+    predicate::Trace trace;  // the guard's evaluation
+};
+
+struct Plan {
+    std::string phase;
+    Decision decision = Decision::run;
+    std::string reason;
+    predicate::Trace trace;  // shouldSkipPhase(), then canExecutePhase() when reached
+    std::vector<PredicateValue> predicates;  // every defined function, each evaluated
+    std::vector<FactStatus> facts;
+    std::vector<StepPlan> steps;
+
+    std::vector<const FactStatus*> missing_used_facts() const;
+};
+
+Plan make_plan(const phase::Phase& phase, const predicate::PhaseLogic& logic,
+               const nlohmann::json& context);
+
+// Every context key a phase can read, with where each is read. Context-free: a call F()
+// is listed under derived_fact_key(F), and the context may also name it F exactly.
+struct FactUse {
+    SourceLocation where;
+    std::string in;    // "canExecutePhase()", "step 3 setup-alerts-monitoring"
+    std::string call;  // as written: "isDevelopmentOnly()", "hasContext('a.b')", a guard phrase
+};
+struct FactEntry {
+    std::string key;
+    std::string kind;       // "hasContext", "fact" or "guard"
+    std::string exact_key;  // for "fact": the call's own name, which the context may use instead
+    std::vector<FactUse> uses;
+};
+std::vector<FactEntry> fact_inventory(const phase::Phase& phase,
+                                      const predicate::PhaseLogic& logic);
+
+}  // namespace deployphase::plan

@@ -1,0 +1,31 @@
+#pragma once
+// The plan as JSON (`plan --output json`, `plan --out FILE`). docs/plan.md and
+// docs/plan.schema.json describe it.
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include <deployphase/plan/plan.hpp>
+
+namespace deployphase::plan {
+
+inline constexpr int plan_format_version = 1;
+
+// What a saved plan was made from, so a later run can refuse when either has changed.
+struct Fingerprint {
+    std::string phase_file;
+    std::string phase_sha256;
+    std::string context_sha256;                       // of the merged context, canonical JSON
+    std::map<std::string, std::string> context_keys;  // top-level key -> SHA-256 of its value
+};
+
+Fingerprint fingerprint(std::string phase_file, std::string phase_sha256,
+                        const nlohmann::json& context);
+
+nlohmann::ordered_json plan_to_json(const Plan& plan,
+                                    const std::optional<Fingerprint>& fingerprint = std::nullopt);
+
+}  // namespace deployphase::plan

@@ -1,0 +1,32 @@
+#pragma once
+// Predicate text lives inside another file (a Markdown code block, a step's guard, a JSON
+// string). This maps an offset in that text back to a LINE:COL in the file.
+
+#include <string_view>
+
+#include <deployphase/support/source_file.hpp>
+
+namespace deployphase::predicate {
+
+class EmbeddedSource {
+  public:
+    // `origin` is where text[0] sits in `file`. When `exact`, the text's lines are the file's
+    // lines, each starting at origin.column (a code block with its indentation removed).
+    // Otherwise (text unescaped from a JSON string) every offset maps to `origin` and the
+    // message says where in the text the problem is.
+    EmbeddedSource(std::string_view text, const SourceFile& file, SourceLocation origin,
+                   bool exact);
+
+    std::string_view text() const { return m_text; }
+    SourceLocation locate(std::size_t offset) const;
+    Diagnostic error(std::size_t offset, std::string message) const;
+    Diagnostic error_at(const SourceLocation& where, std::string message) const;
+
+  private:
+    std::string_view m_text;
+    const SourceFile& m_file;
+    SourceLocation m_origin;
+    bool m_exact;
+};
+
+}  // namespace deployphase::predicate

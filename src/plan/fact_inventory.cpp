@@ -1,0 +1,69 @@
+#include <deployphase/plan/plan.hpp>
+
+#include <fmt/format.h>
+
+#include <functional>
+#include <map>
+
+#include <deployphase/predicate/fact_naming.hpp>
+
+namespace deployphase::plan {
+namespace {
+
+class Inventory {
+  public:
+    explicit Inventory(const predicate::Program& program) : m_program(program) {}
+
+    void add_expression(const predicate::Expr& expr, const std::string& in) {
+        if (expr.kind == predicate::Expr::Kind::call) add_call(expr, in);
+        if (expr.left) add_expression(*expr.left, in);
+        if (expr.right) add_expression(*expr.right, in);
+    }
+
+    void add(std::string key, std::string kind, std::string exact_key, FactUse use) {
+        auto [it, inserted] = m_index.emplace(key, m_entries.size());
+        if (inserted)
+            m_entries.push_back({std::move(key), std::move(kind), std::move(exact_key), {}});
+        m_entries[it->second].uses.push_back(std::move(use));
+    }
+
+    std::vector<FactEntry> take() { return std::move(m_entries); }
+
+  private:
+    void add_call(const predicate::Expr& call, const std::string& in) {
+        if (call.argument) {
+            add(*call.argument, "hasContext", "",
+                {call.where, in, fmt::format("hasContext('{}')", *call.argument)});
+        } else if (!m_program.find(call.name)) {
+            add(predicate::derived_fact_key(call.name), "fact", call.name,
+                {call.where, in, call.name + "()"});
+        }
+    }
+
+    const predicate::Program& m_program;
+    std::vector<FactEntry> m_entries;
+    std::map<std::string, std::size_t> m_index;
+};
+
+}  // namespace
+
+std::vector<FactEntry> fact_inventory(const phase::Phase& phase,
+                                      const predicate::PhaseLogic& logic) {
+    Inventory inventory(logic.program);
+    for (const predicate::Function& function : logic.program.functions) {
+        inventory.add_expression(*function.body, function.name + "()");
+    }
+    for (std::size_t i = 0; i < logic.guards.size(); ++i) {
+        if (!logic.guards[i]) continue;
+        const predicate::CompiledGuard& guard = *logic.guards[i];
+        std::string in = fmt::format("step {} {}", phase.steps[i].index, phase.steps[i].id);
+        if (guard.is_expression()) {
+            inventory.add_expression(*guard.expression, in);
+        } else {
+            inventory.add(guard.fact_key, "guard", "", {guard.where, in, guard.condition});
+        }
+    }
+    return inventory.take();
+}
+
+}  // namespace deployphase::plan

@@ -1,0 +1,159 @@
+#include <deployphase/plan/plan.hpp>
+
+#include <fmt/format.h>
+
+#include <map>
+
+namespace deployphase::plan {
+namespace {
+
+using nlohmann::json;
+using predicate::Trace;
+
+// A value as a reason shows it: short, one line.
+std::string shown(const json& value) {
+    std::string text = value.dump();
+    return text.size() > 60 ? text.substr(0, 57) + "..." : text;
+}
+
+std::string fact_reason(const predicate::TraceEntry& read) {
+    if (read.missing) return fmt::format("fact {} is missing", read.key);
+    return fmt::format("fact {} is {}", read.key, shown(read.value));
+}
+
+class Planner {
+  public:
+    Planner(const phase::Phase& phase, const predicate::PhaseLogic& logic, const json& context)
+        : m_phase(phase), m_logic(logic), m_context(context), m_evaluator(logic.program, context) {}
+
+    Plan plan() {
+        Plan plan;
+        plan.phase = m_phase.name;
+        decide(plan);
+        for (const predicate::Function& function : m_logic.program.functions) {
+            Trace ignored;  // listing every predicate does not count as needing its facts
+            plan.predicates.push_back({function.name, m_evaluator.call(function, ignored)});
+        }
+        for (std::size_t i = 0; i < m_phase.steps.size(); ++i)
+            plan.steps.push_back(plan_step(plan, i));
+        plan.facts = facts(plan);
+        return plan;
+    }
+
+  private:
+    void decide(Plan& plan) {
+        const predicate::Function* skip = m_logic.program.find(predicate::should_skip_function);
+        const predicate::Function* can = m_logic.program.find(predicate::can_execute_function);
+        bool should_skip = skip && m_evaluator.call(*skip, plan.trace);
+        if (should_skip) {
+            plan.decision = Decision::skip;
+            plan.reason = "shouldSkipPhase() is true";
+            return;
+        }
+        bool can_execute = !can || m_evaluator.call(*can, plan.trace);
+        if (!can_execute) {
+            plan.decision = Decision::blocked;
+            plan.reason = fmt::format("canExecutePhase() is false{}",
+                                      skip ? "" : " (no shouldSkipPhase() is defined)");
+            return;
+        }
+        plan.decision = Decision::run;
+        plan.reason = fmt::format(
+            "{}, {}", skip ? "shouldSkipPhase() is false" : "no shouldSkipPhase() is defined",
+            can ? "canExecutePhase() is true" : "no canExecutePhase() is defined");
+    }
+
+    StepPlan plan_step(const Plan& plan, std::size_t i) {
+        const phase::Step& step = m_phase.steps[i];
+        StepPlan result{step.index, step.id, false, "", "", "", {}};
+        const auto& guard = m_logic.guards[i];
+        if (guard) {
+            result.guard = guard->is_expression() ? guard->condition : guard->fact_key;
+            result.guard_kind = guard->is_expression() ? "expression" : "fact";
+        }
+        if (plan.decision != Decision::run) {
+            result.reason =
+                plan.decision == Decision::skip ? "the phase is skipped" : "the phase is blocked";
+            return result;
+        }
+        if (!guard) {
+            result.will_run = true;
+            result.reason = "no guard";
+            return result;
+        }
+        if (guard->is_expression()) {
+            result.will_run = m_evaluator.evaluate(*guard->expression, result.trace);
+            result.reason = fmt::format("guard is {}", result.will_run ? "true" : "false");
+        } else {
+            result.will_run = m_evaluator.read_fact(guard->fact_key, guard->condition, guard->where,
+                                                    result.trace);
+            result.reason = fact_reason(result.trace.back());
+        }
+        return result;
+    }
+
+    // Every key the phase can read, in the order the phase mentions them, with its value and
+    // whether deciding or a guard actually read it.
+    std::vector<FactStatus> facts(const Plan& plan) const {
+        std::vector<FactStatus> out;
+        std::map<std::string, std::size_t> index;
+        auto note = [&](const std::string& key, const SourceLocation& where) -> FactStatus& {
+            auto [it, inserted] = index.emplace(key, out.size());
+            if (inserted) {
+                // Fact and guard keys have no dots, so one lookup serves all three kinds.
+                const json* value = predicate::lookup_path(m_context, key);
+                out.push_back({key, value ? *value : json(), value == nullptr, false, where});
+            }
+            return out[it->second];
+        };
+        for (const FactEntry& entry : fact_inventory(m_phase, m_logic)) {
+            // A fact call reads the key named exactly like the call when the context has one.
+            std::string key = entry.kind == "fact"
+                                  ? predicate::fact_key_for_call(m_context, entry.exact_key)
+                                  : entry.key;
+            note(key, entry.uses.front().where);
+        }
+        auto mark_used = [&](const Trace& trace) {
+            for (const auto& read : trace) {
+                if (read.reads_context) note(read.key, read.where).used = true;
+            }
+        };
+        mark_used(plan.trace);
+        for (const StepPlan& step : plan.steps)
+            mark_used(step.trace);
+        return out;
+    }
+
+    const phase::Phase& m_phase;
+    const predicate::PhaseLogic& m_logic;
+    const json& m_context;
+    predicate::Evaluator m_evaluator;
+};
+
+}  // namespace
+
+std::string_view decision_name(Decision decision) {
+    switch (decision) {
+        case Decision::run:
+            return "run";
+        case Decision::skip:
+            return "skip";
+        case Decision::blocked:
+            return "blocked";
+    }
+    return "run";
+}
+
+std::vector<const FactStatus*> Plan::missing_used_facts() const {
+    std::vector<const FactStatus*> out;
+    for (const FactStatus& fact : facts) {
+        if (fact.used && fact.missing) out.push_back(&fact);
+    }
+    return out;
+}
+
+Plan make_plan(const phase::Phase& phase, const predicate::PhaseLogic& logic, const json& context) {
+    return Planner(phase, logic, context).plan();
+}
+
+}  // namespace deployphase::plan

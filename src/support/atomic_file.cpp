@@ -1,0 +1,85 @@
+#include <deployphase/support/atomic_file.hpp>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include <deployphase/support/diagnostic.hpp>
+
+namespace deployphase {
+namespace {
+
+[[noreturn]] void fail(const std::string& path, std::string_view what, int error) {
+    throw InputError(Diagnostic::error(
+        {path, 0, 0}, fmt::format("cannot write file: {}: {}", what, std::strerror(error))));
+}
+
+// Removes the temporary file unless it was renamed into place.
+class TemporaryFile {
+  public:
+    explicit TemporaryFile(std::string pattern) : m_path(std::move(pattern)) {
+        m_fd = ::mkostemp(m_path.data(), O_CLOEXEC);
+        m_created = m_fd >= 0;
+    }
+    ~TemporaryFile() {
+        if (m_fd >= 0) ::close(m_fd);
+        if (m_created && !m_committed) ::unlink(m_path.c_str());
+    }
+    TemporaryFile(const TemporaryFile&) = delete;
+    TemporaryFile& operator=(const TemporaryFile&) = delete;
+
+    int fd() const { return m_fd; }
+    const std::string& path() const { return m_path; }
+    int close() {
+        int result = ::close(m_fd);
+        m_fd = -1;
+        return result;
+    }
+    void committed() { m_committed = true; }
+
+  private:
+    std::string m_path;
+    int m_fd = -1;
+    bool m_created = false;
+    bool m_committed = false;
+};
+
+}  // namespace
+
+void write_file_atomically(const std::string& path, std::string_view content) {
+    std::filesystem::path target(path);
+    std::filesystem::path directory = target.has_parent_path() ? target.parent_path() : ".";
+    TemporaryFile temp((directory / ("." + target.filename().string() + ".tmp.XXXXXX")).string());
+    if (temp.fd() < 0) fail(path, "creating a temporary file", errno);
+
+    mode_t mask = ::umask(0);
+    ::umask(mask);
+    if (::fchmod(temp.fd(), 0666 & ~mask) != 0) fail(path, "setting permissions", errno);
+
+    std::size_t written = 0;
+    while (written < content.size()) {
+        ssize_t n = ::write(temp.fd(), content.data() + written, content.size() - written);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) fail(path, "write", errno);
+        written += static_cast<std::size_t>(n);
+    }
+    if (::fsync(temp.fd()) != 0) fail(path, "fsync", errno);
+    if (temp.close() != 0) fail(path, "close", errno);
+    if (::rename(temp.path().c_str(), path.c_str()) != 0) fail(path, "rename", errno);
+    temp.committed();
+
+    int dir = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0) fail(path, "opening its directory", errno);
+    int synced = ::fsync(dir);
+    int error = errno;
+    ::close(dir);
+    if (synced != 0) fail(path, "fsync of its directory", error);
+}
+
+}  // namespace deployphase

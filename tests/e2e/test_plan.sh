@@ -1,0 +1,152 @@
+# `deployphase plan` and `deployphase facts` on the shipped phase: exact output, exit codes,
+# colour rules, --strict, --out, and that a plan writes nothing else.
+source "$(dirname "$0")/lib.sh"
+
+cp "$PROJECT_ROOT/phases/deployment-operations.md" "$WORK/deploy.md"
+cat >"$WORK/prod.json" <<'JSON'
+{"validated_implementation": true, "production_environment": "prod-eu", "code_changes": true,
+ "monitoring_required": true}
+JSON
+
+case_ "plan explains the decision, each call, and every step"
+run plan deploy.md --context prod.json --set data_persistence=1
+expect_status 0
+expect_eq stderr "$ERR" ""
+expect_eq stdout "$OUT" 'Phase:    Deployment & Operations
+Decision: RUN (shouldSkipPhase() is false, canExecutePhase() is true)
+
+Why:
+  shouldSkipPhase() = false
+    isDevelopmentOnly() = false                      development_only: missing
+    isDocumentationOnly() = false                    documentation_only: missing
+    isConfigurationOnly() = false                    configuration_only: missing
+    hasContext('"'"'already_deployed'"'"') = false           already_deployed: missing
+  canExecutePhase() = true
+    hasContext('"'"'validated_implementation'"'"') = true    validated_implementation: true
+    hasContext('"'"'production_environment'"'"') = true      production_environment: "prod-eu"
+    requiresDeployment() = true
+      hasCodeChanges() = true                        code_changes: true
+
+Steps:
+  1/8  prepare-deployment-environment  skip      fact environment_setup_required is missing
+  2/8  deploy-with-monitoring          will run  no guard
+  3/8  setup-alerts-monitoring         will run  fact monitoring_required is true
+  4/8  verify-production-deployment    will run  no guard
+  5/8  update-documentation            will run  no guard
+  6/8  setup-backup-recovery           will run  fact data_persistence is 1
+  7/8  train-operations-team           skip      fact team_handover_required is missing
+  8/8  create-rollback-plan            will run  no guard
+
+Predicates: canExecutePhase() = true, shouldSkipPhase() = false, requiresDeployment() = true
+Facts: 14 known to the phase, 11 read; missing: development_only, documentation_only, configuration_only, already_deployed, environment_setup_required, team_handover_required; not read: infrastructure_changes, configuration_changes, new_feature_release'
+
+case_ "skip and blocked are decisions, not failures: exit 0"
+run plan deploy.md --set documentation_only=true
+expect_status 0
+expect_match stdout "$OUT" $'^Phase:    Deployment & Operations\nDecision: SKIP \\(shouldSkipPhase\\(\\) is true\\)'
+run plan deploy.md
+expect_status 0
+expect_match stdout "$OUT" $'\nDecision: BLOCKED \\(canExecutePhase\\(\\) is false\\)'
+
+case_ "JSON output carries the decision, predicates, facts and steps"
+run plan deploy.md -c prod.json -o json
+expect_status 0
+expect_match stdout "$OUT" '"decision": "run"'
+expect_match stdout "$OUT" $'"predicates": \\{\n    "canExecutePhase": true,\n    "shouldSkipPhase": false,\n    "requiresDeployment": true\n  \\}'
+expect_match stdout "$OUT" $'"id": "prepare-deployment-environment",\n      "will_run": false,\n      "guard": "environment_setup_required",\n      "guard_kind": "fact",\n      "reason": "fact environment_setup_required is missing"'
+
+case_ "no colour without a terminal; --color=always forces it"
+run plan deploy.md -c prod.json
+[[ "$OUT" != *$'\e['* ]] || fail "escape codes in piped output"
+run --color always plan deploy.md -c prod.json
+expect_match stdout "$OUT" $'Decision: \e\\[1m\e\\[32mRUN'
+
+case_ "colour on a terminal, and none there with NO_COLOR"
+if command -v script >/dev/null; then
+    tty_out=$(cd "$WORK" && TERM=xterm script -qec "$DEPLOYPHASE plan deploy.md -c prod.json" /dev/null)
+    [[ "$tty_out" == *$'\e[32m'* ]] || fail "no colour on a terminal" "$tty_out"
+    tty_out=$(cd "$WORK" && NO_COLOR=1 TERM=xterm script -qec "$DEPLOYPHASE plan deploy.md -c prod.json" /dev/null)
+    [[ "$tty_out" != *$'\e['* ]] || fail "colour despite NO_COLOR" "$tty_out"
+else
+    echo "note: script(1) not found; terminal case skipped"
+fi
+
+case_ "--strict: every missing fact the plan reads is an error, exit 2, nothing on stdout"
+run plan deploy.md -c prod.json --set development_only=false --set documentation_only=false \
+    --set configuration_only=false --set already_deployed=false --set data_persistence=0 \
+    --set team_handover_required=false --strict
+expect_status 2
+expect_eq stdout "$OUT" ""
+expect_eq stderr "$ERR" 'deploy.md:8:99: error: the context has no "environment_setup_required", which the plan reads (--strict)
+1. **prepare-deployment-environment** - Lay out the target and its configuration [conditional: if environment setup required]
+                                                                                                  ^
+note: also missing, but never read: infrastructure_changes, configuration_changes, new_feature_release'
+
+case_ "--strict passes when every fact read is present"
+run plan deploy.md -c prod.json --set development_only=false --set documentation_only=false \
+    --set configuration_only=false --set already_deployed=false --set data_persistence=0 \
+    --set team_handover_required=false --set environment_setup_required=true --strict
+expect_status 0
+expect_match stdout "$OUT" 'Decision: RUN'
+
+case_ "plan writes nothing"
+before=$(ls -la "$WORK" | grep -v '^total' | grep -v ' \.std')
+run plan deploy.md -c prod.json
+after=$(ls -la "$WORK" | grep -v '^total' | grep -v ' \.std')
+expect_eq "directory" "$after" "$before"
+
+case_ "--out saves the plan with SHA-256 fingerprints, atomically"
+run plan deploy.md -c prod.json --set env=prod --out saved.json
+expect_status 0
+expect_match stdout "$OUT" 'Decision: RUN'
+saved=$(cat "$WORK/saved.json")
+phase_sum=$(sha256sum "$WORK/deploy.md" | cut -d' ' -f1)
+expect_match saved "$saved" "\"phase_sha256\": \"$phase_sum\""
+expect_match saved "$saved" '"phase_file": "deploy.md"'
+expect_match saved "$saved" '"context_keys": \{'
+expect_match saved "$saved" "\"env\": \"$(printf '%s' '"prod"' | sha256sum | cut -d' ' -f1)\""
+leftovers=$(cd "$WORK" && ls -A | grep '\.tmp\.' || true)
+expect_eq "temporary files" "$leftovers" ""
+
+case_ "a context file that is not JSON: its line and column, exit 2"
+printf '{\n  "a": true,\n  "b": yes\n}\n' >"$WORK/bad.json"
+run plan deploy.md -c bad.json
+expect_status 2
+expect_eq stdout "$OUT" ""
+expect_eq stderr "$ERR" "bad.json:3:8: error: invalid JSON: syntax error while parsing value - invalid literal; last read: '\"b\": y'
+  \"b\": yes
+       ^"
+
+case_ "a context file that is not an object"
+printf '["a"]\n' >"$WORK/list.json"
+run plan deploy.md -c list.json
+expect_status 2
+expect_eq stderr "$ERR" 'list.json:1:1: error: a context file holds a JSON object, not an array
+["a"]
+^'
+
+case_ "a malformed --set"
+run plan deploy.md --set justakey
+expect_status 2
+expect_eq stderr "$ERR" "--set justakey: error: expected KEY=VALUE"
+
+case_ "facts lists every key the phase reads, and where"
+run facts deploy.md
+expect_status 0
+expect_eq "first lines" "$(printf '%s\n' "$OUT" | head -6)" "validated_implementation
+    hasContext('validated_implementation')  at deploy.md:37:10 in canExecutePhase()
+production_environment
+    hasContext('production_environment')  at deploy.md:38:10 in canExecutePhase()
+development_only  (or the key isDevelopmentOnly)
+    isDevelopmentOnly()  at deploy.md:43:10 in shouldSkipPhase()"
+expect_match stdout "$OUT" $'\nteam_handover_required\n    team handover required  at deploy.md:14:'
+run facts deploy.md -o json
+expect_match stdout "$OUT" $'"key": "development_only",\n    "kind": "fact",\n    "also_accepts": "isDevelopmentOnly"'
+
+case_ "validate reports errors in guards"
+printf '# Phase: G\n## Steps Sequence\n1. **a** [if ready() ||]\n' >"$WORK/guard.md"
+run validate guard.md
+expect_status 2
+expect_eq stderr "$ERR" "guard.md:3:24: error: expected an expression, got end of input
+1. **a** [if ready() ||]
+                       ^"

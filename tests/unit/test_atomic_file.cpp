@@ -1,0 +1,55 @@
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <deployphase/support/atomic_file.hpp>
+#include <deployphase/support/diagnostic.hpp>
+
+using namespace deployphase;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string read(const fs::path& path) {
+    std::ifstream in(path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+std::vector<std::string> entries(const fs::path& dir) {
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(dir))
+        names.push_back(entry.path().filename());
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+}  // namespace
+
+TEST_CASE("atomic file: creates, then replaces, leaving nothing else behind", "[atomic]") {
+    fs::path dir = fs::temp_directory_path() / ("deployphase-atomic-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    fs::path target = dir / "plan.json";
+    write_file_atomically(target.string(), "first\n");
+    CHECK(read(target) == "first\n");
+    write_file_atomically(target.string(), "second\n");
+    CHECK(read(target) == "second\n");
+    CHECK(entries(dir) == std::vector<std::string>{"plan.json"});
+    fs::remove_all(dir);
+}
+
+TEST_CASE("atomic file: a failure names the path and the reason", "[atomic]") {
+    fs::path target = fs::temp_directory_path() / "deployphase-no-such-dir" / "plan.json";
+    try {
+        write_file_atomically(target.string(), "x");
+        FAIL("expected InputError");
+    } catch (const InputError& e) {
+        CHECK(std::string(e.what()) ==
+              target.string() +
+                  ": error: cannot write file: creating a temporary file: No such "
+                  "file or directory");
+    }
+}

@@ -1,0 +1,101 @@
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include <deployphase/context/context.hpp>
+
+#include "phase_dump.hpp"
+
+using namespace deployphase;
+using nlohmann::json;
+
+namespace {
+
+struct TempDir {
+    std::filesystem::path path;
+    TempDir() {
+        path = std::filesystem::temp_directory_path() /
+               ("deployphase-context-" + std::to_string(::getpid()));
+        std::filesystem::create_directories(path);
+    }
+    ~TempDir() { std::filesystem::remove_all(path); }
+    std::string write(const std::string& name, const std::string& text) const {
+        std::ofstream(path / name) << text;
+        return (path / name).string();
+    }
+};
+
+std::string error_of(const std::function<void()>& action) {
+    try {
+        action();
+    } catch (const InputError& e) {
+        return test::dump_diagnostics(e.diagnostics());
+    }
+    return "no error";
+}
+
+}  // namespace
+
+TEST_CASE("context: later files deep-merge over earlier ones", "[context]") {
+    TempDir dir;
+    std::string base =
+        dir.write("base.json", R"j({"a": {"x": 1, "y": [1, 2]}, "b": true, "c": {"k": 1}})j");
+    std::string over =
+        dir.write("over.json", R"j({"a": {"y": [3], "z": null}, "b": {"now": "object"}, "c": 5})j");
+    json context = context::load_context({base, over}, {});
+    CHECK(context ==
+          json::parse(R"j({"a": {"x": 1, "y": [3], "z": null}, "b": {"now": "object"}, "c": 5})j"));
+}
+
+TEST_CASE("context: --set values are JSON when they parse, strings otherwise", "[context]") {
+    json context = json::object();
+    context::apply_assignment(context, "flag=true");
+    context::apply_assignment(context, "count=3");
+    context::apply_assignment(context, "name=prod-eu");
+    context::apply_assignment(context, "quoted=\"true\"");
+    context::apply_assignment(context, "list=[1,2]");
+    context::apply_assignment(context, "empty=");
+    context::apply_assignment(context, "eq=a=b");
+    context::apply_assignment(context, "change.approved=false");
+    context::apply_assignment(context, "change.by=ops");
+    CHECK(context == json::parse(R"j({"flag": true, "count": 3, "name": "prod-eu", "quoted": "true",
+        "list": [1, 2], "empty": "", "eq": "a=b", "change": {"approved": false, "by": "ops"}})j"));
+}
+
+TEST_CASE("context: --set is applied after every file", "[context]") {
+    TempDir dir;
+    std::string file = dir.write("c.json", R"j({"env": "staging", "keep": 1})j");
+    CHECK(context::load_context({file}, {"env=prod"}) ==
+          json::parse(R"j({"env": "prod", "keep": 1})j"));
+}
+
+TEST_CASE("context: malformed --set", "[context]") {
+    json context = json::parse(R"j({"name": "x"})j");
+    CHECK(error_of([&] { context::apply_assignment(context, "novalue"); }) ==
+          "--set novalue: error: expected KEY=VALUE\n");
+    CHECK(error_of([&] { context::apply_assignment(context, "=1"); }) ==
+          "--set =1: error: '' is not a usable key; use a name or a dotted path such as "
+          "change.approved\n");
+    CHECK(error_of([&] { context::apply_assignment(context, "a..b=1"); }) ==
+          "--set a..b=1: error: 'a..b' is not a usable key; use a name or a dotted path such as "
+          "change.approved\n");
+    CHECK(error_of([&] { context::apply_assignment(context, "name.first=1"); }) ==
+          "--set name.first=1: error: 'name' is a string, not an object, so it has no keys to "
+          "set\n");
+}
+
+TEST_CASE("context: files that are not JSON objects", "[context]") {
+    TempDir dir;
+    std::string broken = dir.write("broken.json", "{\n  \"a\": 1,\n  \"b\" 2\n}\n");
+    CHECK(error_of([&] { context::load_context({broken}, {}); }) ==
+          broken +
+              ":3:7: error: invalid JSON: syntax error while parsing object separator - "
+              "unexpected number literal; expected ':'\n  \"b\" 2\n      ^\n");
+    std::string list = dir.write("list.json", "  [1, 2]\n");
+    CHECK(error_of([&] { context::load_context({list}, {}); }) ==
+          list + ":1:3: error: a context file holds a JSON object, not an array\n  [1, 2]\n  ^\n");
+    std::string missing = (dir.path / "nope.json").string();
+    CHECK(error_of([&] { context::load_context({missing}, {}); }) ==
+          missing + ": error: cannot open file: No such file or directory\n");
+}
