@@ -248,6 +248,46 @@ class MarkdownPhaseReader {
     std::size_t m_item_count = 0;
 };
 
+// Real phase documents nest a handful of levels; the readers below recurse per level, so a
+// pathological document is refused here, by an iterative walk, before any of them runs.
+constexpr std::size_t max_markdown_nesting = 64;
+
+bool is_leaf(cmark_node_type type) {
+    switch (type) {
+        case CMARK_NODE_TEXT:
+        case CMARK_NODE_SOFTBREAK:
+        case CMARK_NODE_LINEBREAK:
+        case CMARK_NODE_CODE:
+        case CMARK_NODE_HTML_INLINE:
+        case CMARK_NODE_CODE_BLOCK:
+        case CMARK_NODE_HTML_BLOCK:
+        case CMARK_NODE_THEMATIC_BREAK:
+            return true;
+        default:
+            return false;
+    }
+}
+
+bool check_nesting(cmark_node* document, const SourceFile& source, DiagnosticSink& sink) {
+    std::unique_ptr<cmark_iter, decltype(&cmark_iter_free)> iter(cmark_iter_new(document),
+                                                                 cmark_iter_free);
+    std::size_t depth = 0;
+    for (cmark_event_type event; (event = cmark_iter_next(iter.get())) != CMARK_EVENT_DONE;) {
+        cmark_node* node = cmark_iter_get_node(iter.get());
+        if (is_leaf(cmark_node_get_type(node))) continue;
+        if (event == CMARK_EVENT_EXIT) {
+            --depth;
+        } else if (++depth > max_markdown_nesting) {
+            source.error(sink, start_line(node), start_column(node),
+                         fmt::format("Markdown nested more than {} levels deep here; a phase "
+                                     "document needs far fewer",
+                                     max_markdown_nesting));
+            return false;
+        }
+    }
+    return true;
+}
+
 }  // namespace
 
 std::string phase_name_from_title(std::string_view title) {
@@ -267,6 +307,7 @@ Phase read_markdown_phase(const SourceFile& source, DiagnosticSink& sink) {
     std::string_view text = source.text();
     CmarkDocument document(cmark_parse_document(text.data(), text.size(), CMARK_OPT_DEFAULT));
     cmark_consolidate_text_nodes(document.get());
+    if (!check_nesting(document.get(), source, sink)) return Phase{};
     return MarkdownPhaseReader(source, sink).read(document.get());
 }
 

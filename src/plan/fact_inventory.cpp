@@ -15,9 +15,7 @@ class Inventory {
     explicit Inventory(const predicate::Program& program) : m_program(program) {}
 
     void add_expression(const predicate::Expr& expr, const std::string& in) {
-        if (expr.kind == predicate::Expr::Kind::call) add_call(expr, in);
-        if (expr.left) add_expression(*expr.left, in);
-        if (expr.right) add_expression(*expr.right, in);
+        predicate::for_each_call(expr, [&](const predicate::Expr& call) { add_call(call, in); });
     }
 
     void add(std::string key, std::string kind, std::string exact_key, FactUse use) {

@@ -103,11 +103,17 @@ bool Evaluator::evaluate(const Expr& expr, Trace& trace, std::size_t depth) cons
         case Expr::Kind::literal:
             return expr.literal;
         case Expr::Kind::negation:
-            return !evaluate(*expr.left, trace, depth);
+            return !evaluate(*expr.operands.front(), trace, depth);
         case Expr::Kind::conjunction:
-            return evaluate(*expr.left, trace, depth) && evaluate(*expr.right, trace, depth);
+            for (const auto& operand : expr.operands) {
+                if (!evaluate(*operand, trace, depth)) return false;
+            }
+            return true;
         case Expr::Kind::disjunction:
-            return evaluate(*expr.left, trace, depth) || evaluate(*expr.right, trace, depth);
+            for (const auto& operand : expr.operands) {
+                if (evaluate(*operand, trace, depth)) return true;
+            }
+            return false;
         case Expr::Kind::call:
             break;
     }

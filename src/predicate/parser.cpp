@@ -100,46 +100,62 @@ class Parser {
         return function;
     }
 
-    std::unique_ptr<Expr> binary(Expr::Kind kind, const Token& op, std::unique_ptr<Expr> left,
-                                 std::unique_ptr<Expr> right) {
+    // Parses `operand {op operand}` into one flat node when there is more than one operand.
+    template <typename ParseOperand>
+    std::unique_ptr<Expr> chain(Expr::Kind kind, TokenKind op, ParseOperand parse_operand) {
+        auto first = parse_operand();
+        if (peek().kind != op) return first;
         auto expr = std::make_unique<Expr>();
         expr->kind = kind;
-        expr->left = std::move(left);
-        expr->right = std::move(right);
-        expr->where = m_source.locate(op.offset);
+        expr->where = m_source.locate(peek().offset);
+        expr->operands.push_back(std::move(first));
+        while (peek().kind == op) {
+            advance();
+            expr->operands.push_back(parse_operand());
+        }
         return expr;
     }
 
     std::unique_ptr<Expr> parse_expr() {
-        auto left = parse_and();
-        while (peek().kind == TokenKind::or_op) {
-            const Token& op = advance();
-            left = binary(Expr::Kind::disjunction, op, std::move(left), parse_and());
-        }
-        return left;
+        return chain(Expr::Kind::disjunction, TokenKind::or_op, [this] { return parse_and(); });
     }
 
     std::unique_ptr<Expr> parse_and() {
-        auto left = parse_unary();
-        while (peek().kind == TokenKind::and_op) {
-            const Token& op = advance();
-            left = binary(Expr::Kind::conjunction, op, std::move(left), parse_unary());
-        }
+        auto expr =
+            chain(Expr::Kind::conjunction, TokenKind::and_op, [this] { return parse_unary(); });
         if (peek().kind == TokenKind::operator_) {
             fail(peek(), fmt::format("unsupported operator '{}'; conditions combine with &&, || "
                                      "and !",
                                      peek().text));
         }
-        return left;
+        return expr;
     }
+
+    // Counts one level of `(` or `!` while it is being parsed.
+    class Nesting {
+      public:
+        Nesting(Parser& parser, const Token& token) : m_parser(parser) {
+            if (++m_parser.m_nesting > max_expression_nesting) {
+                m_parser.fail(token, fmt::format("expression nested more than {} levels deep",
+                                                 max_expression_nesting));
+            }
+        }
+        ~Nesting() { --m_parser.m_nesting; }
+        Nesting(const Nesting&) = delete;
+        Nesting& operator=(const Nesting&) = delete;
+
+      private:
+        Parser& m_parser;
+    };
 
     std::unique_ptr<Expr> parse_unary() {
         if (peek().kind == TokenKind::not_op) {
             const Token& op = advance();
+            Nesting nesting(*this, op);
             auto expr = std::make_unique<Expr>();
             expr->kind = Expr::Kind::negation;
-            expr->left = parse_unary();
             expr->where = m_source.locate(op.offset);
+            expr->operands.push_back(parse_unary());
             return expr;
         }
         return parse_primary();
@@ -148,7 +164,7 @@ class Parser {
     std::unique_ptr<Expr> parse_primary() {
         const Token& token = peek();
         if (token.kind == TokenKind::left_paren) {
-            advance();
+            Nesting nesting(*this, advance());
             auto inner = parse_expr();
             expect(TokenKind::right_paren, "')'", "to close '('");
             return inner;
@@ -194,13 +210,8 @@ class Parser {
     const EmbeddedSource& m_source;
     std::vector<Token> m_tokens;
     std::size_t m_pos = 0;
+    std::size_t m_nesting = 0;
 };
-
-void for_each_call(const Expr& expr, const std::function<void(const Expr&)>& visit) {
-    if (expr.kind == Expr::Kind::call) visit(expr);
-    if (expr.left) for_each_call(*expr.left, visit);
-    if (expr.right) for_each_call(*expr.right, visit);
-}
 
 // Arguments only where the builtin takes one, and a usable key for it.
 void check_calls(const Expr& expr, const EmbeddedSource& source, DiagnosticSink& sink) {
@@ -262,6 +273,12 @@ void check_cycles(const Program& program, const EmbeddedSource& source, Diagnost
 
 }  // namespace
 
+void for_each_call(const Expr& expr, const std::function<void(const Expr&)>& visit) {
+    if (expr.kind == Expr::Kind::call) visit(expr);
+    for (const auto& operand : expr.operands)
+        for_each_call(*operand, visit);
+}
+
 const Function* Program::find(std::string_view name) const {
     for (const Function& function : functions) {
         if (function.name == name) return &function;
@@ -301,12 +318,20 @@ std::unique_ptr<Expr> parse_expression(const EmbeddedSource& source, DiagnosticS
 }
 
 std::string to_source(const Expr& expr) {
-    auto wrapped = [](const Expr& inner, Expr::Kind parent) {
+    auto wrapped = [&](const Expr& inner) {
         std::string text = to_source(inner);
         bool needs_parens =
-            (inner.kind == Expr::Kind::disjunction && parent != Expr::Kind::disjunction) ||
-            (inner.kind == Expr::Kind::conjunction && parent == Expr::Kind::negation);
+            (inner.kind == Expr::Kind::disjunction && expr.kind != Expr::Kind::disjunction) ||
+            (inner.kind == Expr::Kind::conjunction && expr.kind == Expr::Kind::negation);
         return needs_parens ? "(" + text + ")" : text;
+    };
+    auto joined = [&](std::string_view op) {
+        std::string out;
+        for (const auto& operand : expr.operands) {
+            if (!out.empty()) out += op;
+            out += wrapped(*operand);
+        }
+        return out;
     };
     switch (expr.kind) {
         case Expr::Kind::literal:
@@ -315,11 +340,11 @@ std::string to_source(const Expr& expr) {
             return expr.argument ? fmt::format("{}('{}')", expr.name, *expr.argument)
                                  : expr.name + "()";
         case Expr::Kind::negation:
-            return "!" + wrapped(*expr.left, expr.kind);
+            return "!" + wrapped(*expr.operands.front());
         case Expr::Kind::conjunction:
-            return wrapped(*expr.left, expr.kind) + " && " + wrapped(*expr.right, expr.kind);
+            return joined(" && ");
         case Expr::Kind::disjunction:
-            return wrapped(*expr.left, expr.kind) + " || " + wrapped(*expr.right, expr.kind);
+            return joined(" || ");
     }
     return {};
 }

@@ -277,3 +277,21 @@ TEST_CASE("bad: predicate errors in a JSON phase point at the string, and say wh
           " \"validation\": {\"source\": \"f() {\\n  return a() = b();\\n}\"}}\n"
           "                           ^\n");
 }
+
+TEST_CASE("bad: Markdown nested deeper than any phase needs is refused, not a crash",
+          "[bad][limits]") {
+    auto nested = [](std::size_t levels) {
+        std::string quotes;
+        for (std::size_t i = 0; i < levels; ++i)
+            quotes += "> ";
+        return title + "## Steps Sequence\n1. **a**\n## Notes\n" + quotes + "x\n";
+    };
+    // document + 62 quotes + paragraph = 64 levels: fine.
+    CHECK(errors_of(nested(62)) == "no error");
+    std::string error = errors_of(nested(63));
+    CHECK(
+        error.starts_with("bad.md:5:127: error: Markdown nested more than 64 levels deep here; "
+                          "a phase document needs far fewer\n"));
+    CHECK(
+        errors_of(nested(100000)).starts_with("bad.md:5:127: error: Markdown nested more than 64"));
+}

@@ -171,3 +171,26 @@ TEST_CASE("parser: an expression guard must be one whole expression", "[predicat
               "1. **s** [if a() b()]\n                 ^\n");
     }
 }
+
+TEST_CASE("parser: nesting is limited, long chains are not", "[predicate][limits]") {
+    auto parens = [](std::size_t levels) {
+        return "f() { return " + std::string(levels, '(') + "a()" + std::string(levels, ')') +
+               "; }";
+    };
+    CHECK(errors(parens(100)).empty());
+    CHECK(errors(parens(101)) ==
+          "v.js:1:114: error: expression nested more than 100 levels deep\n" + parens(101) + "\n" +
+              std::string(113, ' ') + "^\n");
+    CHECK(errors("f() { return " + std::string(101, '!') + "a(); }")
+              .starts_with("v.js:1:114: error: expression nested more than 100 levels deep\n"));
+    CHECK(
+        errors(parens(1000000)).starts_with("v.js:1:114: error: expression nested more than 100"));
+
+    // A chain of && is one flat node, however long.
+    std::string chain = "f() { return a()";
+    for (int i = 0; i < 100000; ++i)
+        chain += " && a()";
+    Parsed p = parse(chain + "; }");
+    CHECK(p.errors.empty());
+    REQUIRE(p.functions.size() == 1);
+}

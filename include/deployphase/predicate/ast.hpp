@@ -2,6 +2,7 @@
 // The predicate language's syntax tree: function definitions whose bodies return an
 // expression of &&, ||, !, true, false and calls.
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,10 +19,14 @@ struct Expr {
     bool literal = false;                 // Kind::literal
     std::string name;                     // Kind::call: the called name
     std::optional<std::string> argument;  // Kind::call: its one string argument, if any
-    std::unique_ptr<Expr> left;           // negation's operand; left side of && and ||
-    std::unique_ptr<Expr> right;
-    SourceLocation where;  // of the call's name, the operator, or the literal
+    // Negation has one operand; a chain `a && b && c` is one conjunction of three, so long
+    // chains stay flat and nothing that walks the tree recurses per operand.
+    std::vector<std::unique_ptr<Expr>> operands;
+    SourceLocation where;  // of the call's name, the (first) operator, or the literal
 };
+
+// Parentheses and `!` may nest this deep; deeper is an error, not a stack overflow.
+inline constexpr std::size_t max_expression_nesting = 100;
 
 struct Function {
     std::string name;
@@ -37,6 +42,9 @@ struct Program {
 
 // The one builtin that takes an argument.
 inline constexpr std::string_view has_context_builtin = "hasContext";
+
+// Calls visit(call) for every call in the expression, in source order.
+void for_each_call(const Expr& expr, const std::function<void(const Expr&)>& visit);
 
 // Renders an expression back as source text, normalised ("a() && !b()").
 std::string to_source(const Expr& expr);

@@ -3,6 +3,7 @@
 // string). This maps an offset in that text back to a LINE:COL in the file.
 
 #include <string_view>
+#include <vector>
 
 #include <deployphase/support/source_file.hpp>
 
@@ -23,7 +24,15 @@ class EmbeddedSource {
     Diagnostic error_at(const SourceLocation& where, std::string message) const;
 
   private:
+    struct Line {
+        std::size_t start;  // offset in the text
+        bool ascii;         // then a column is a byte count, found without counting
+    };
+    // Line (from 0) and character column (from 0) of an offset.
+    std::pair<std::size_t, std::size_t> position(std::size_t offset) const;
+
     std::string_view m_text;
+    std::vector<Line> m_lines;
     const SourceFile& m_file;
     SourceLocation m_origin;
     bool m_exact;
