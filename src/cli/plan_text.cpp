@@ -7,11 +7,6 @@
 namespace deployphase::cli {
 namespace {
 
-std::string shown_value(const nlohmann::json& value) {
-    std::string text = value.dump();
-    return text.size() > 60 ? text.substr(0, 57) + "..." : text;
-}
-
 // One line per call, indented by depth, with what each fact read found in a column.
 void render_trace(std::string& out, const predicate::Trace& trace, std::size_t indent) {
     std::vector<std::string> calls;
@@ -28,7 +23,7 @@ void render_trace(std::string& out, const predicate::Trace& trace, std::size_t i
             continue;
         }
         out += fmt::format("{:<{}}    {}: {}\n", calls[i], width, entry.key,
-                           entry.missing ? "missing" : shown_value(entry.value));
+                           entry.missing ? "missing" : plan::short_value(entry.value));
     }
 }
 

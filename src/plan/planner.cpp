@@ -10,15 +10,9 @@ namespace {
 using nlohmann::json;
 using predicate::Trace;
 
-// A value as a reason shows it: short, one line.
-std::string shown(const json& value) {
-    std::string text = value.dump();
-    return text.size() > 60 ? text.substr(0, 57) + "..." : text;
-}
-
 std::string fact_reason(const predicate::TraceEntry& read) {
     if (read.missing) return fmt::format("fact {} is missing", read.key);
-    return fmt::format("fact {} is {}", read.key, shown(read.value));
+    return fmt::format("fact {} is {}", read.key, short_value(read.value));
 }
 
 class Planner {
@@ -131,6 +125,16 @@ class Planner {
 };
 
 }  // namespace
+
+std::string short_value(const json& value) {
+    constexpr std::size_t limit = 60;
+    std::string text = value.dump();
+    if (text.size() <= limit) return text;
+    std::size_t cut = limit - 3;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
+        --cut;
+    return text.substr(0, cut) + "...";
+}
 
 std::string_view decision_name(Decision decision) {
     switch (decision) {

@@ -200,3 +200,12 @@ TEST_CASE("planner: a phase without validation logic always runs", "[plan]") {
     CHECK(plan.predicates.empty());
     CHECK(plan.trace.empty());
 }
+
+TEST_CASE("planner: long values are shortened, never inside a character", "[plan]") {
+    CHECK(plan::short_value(json("short")) == "\"short\"");
+    CHECK(plan::short_value(json(std::string(100, 'a'))) == "\"" + std::string(56, 'a') + "...");
+    // 55 ASCII bytes, then 'é' (2 bytes) straddling the cut at byte 57.
+    std::string text = "\"" + std::string(55, 'a') + "\xC3\xA9" + std::string(40, 'b') + "\"";
+    std::string shortened = plan::short_value(json::parse(text));
+    CHECK(shortened == "\"" + std::string(55, 'a') + "...");
+}

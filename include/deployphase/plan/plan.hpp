@@ -52,6 +52,10 @@ struct Plan {
     std::vector<const FactStatus*> missing_used_facts() const;
 };
 
+// A context value as reasons and traces show it: compact JSON, cut to about 60 characters
+// (never inside a UTF-8 character) with "..." when longer.
+std::string short_value(const nlohmann::json& value);
+
 Plan make_plan(const phase::Phase& phase, const predicate::PhaseLogic& logic,
                const nlohmann::json& context);
 
