@@ -1,5 +1,7 @@
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include <deployphase/phase/json_form.hpp>
 #include <deployphase/phase/loader.hpp>
 
@@ -27,7 +29,22 @@ std::string indent(std::string_view text, std::string_view prefix) {
     return out;
 }
 
+// "run: sh, timeout 10m, 2 retries 5s apart", then the script, indented.
+void print_script(std::string_view role, const std::optional<phase::Script>& script,
+                  unsigned retries, std::chrono::milliseconds retry_delay) {
+    if (!script) return;
+    std::string details = script->shell;
+    if (script->timeout) details += ", timeout " + phase::format_duration(*script->timeout);
+    if (retries > 0) {
+        details += fmt::format(", {} retr{} {} apart", retries, retries == 1 ? "y" : "ies",
+                               phase::format_duration(retry_delay));
+    }
+    fmt::print("      {}: {}\n{}", role, details, indent(script->source, "        $ "));
+}
+
 void print_text(const phase::Phase& p) {
+    bool has_scripts = std::any_of(p.steps.begin(), p.steps.end(),
+                                   [](const phase::Step& s) { return s.run.has_value(); });
     fmt::print("Phase: {}\n", p.name);
     fmt::print("File:  {}\n", p.source_path);
     if (!p.summary.empty()) fmt::print("\n{}\n", indent(p.summary, "  "));
@@ -38,6 +55,10 @@ void print_text(const phase::Phase& p) {
         if (step.guard) fmt::print("      runs if: {}\n", step.guard->condition);
         for (const std::string& note : step.annotations)
             fmt::print("      note: {}\n", note);
+        print_script("run", step.run, step.retries, step.retry_delay);
+        print_script("rollback", step.rollback, 0, {});
+        print_script("check", step.check, 0, {});
+        if (!step.run && has_scripts) fmt::print("      manual: the operator confirms it\n");
     }
     if (p.validation) {
         fmt::print("\nValidation logic ({}, line {}):\n{}",

@@ -140,7 +140,8 @@ class JsonPhaseReader {
             const json& value = steps[i];
             if (!expect(value, pointer, "steps[]", json::value_t::object, "an object")) continue;
             allow_keys(value, pointer, "step",
-                       {"index", "id", "description", "guard", "annotations", "line", "column"});
+                       {"index", "id", "description", "guard", "annotations", "run", "rollback",
+                        "check", "retries", "retry_delay", "line", "column"});
             Step step;
             step.index = i + 1;
             step.where = text_location(pointer + "/id");
@@ -157,7 +158,77 @@ class JsonPhaseReader {
             step.description = string_field(value, pointer, "description", false).value_or("");
             step.annotations = string_list(value, pointer, "annotations");
             step.guard = read_guard(value, pointer);
+            step.run = read_script(value, pointer, "run");
+            step.rollback = read_script(value, pointer, "rollback");
+            step.check = read_script(value, pointer, "check");
+            read_retries(value, pointer, step);
             phase.steps.push_back(std::move(step));
+        }
+    }
+
+    std::optional<std::chrono::milliseconds> duration_field(const json& object,
+                                                            const std::string& pointer,
+                                                            std::string_view key) {
+        if (object.contains(std::string(key)) && object[std::string(key)].is_null()) {
+            return std::nullopt;  // written for "none"
+        }
+        auto text = string_field(object, pointer, key, false);
+        if (!text) return std::nullopt;
+        auto parsed = parse_duration(*text);
+        if (!parsed) {
+            error(pointer + "/" + std::string(key),
+                  fmt::format("invalid duration \"{}\"; use a whole number with ms, s, m or h, as "
+                              "in 10m",
+                              *text));
+        }
+        return parsed;
+    }
+
+    std::optional<Script> read_script(const json& step, const std::string& step_pointer,
+                                      std::string_view key) {
+        std::string k(key);
+        if (!step.contains(k) || step[k].is_null()) return std::nullopt;
+        std::string pointer = step_pointer + "/" + k;
+        if (!expect(step[k], pointer, key, json::value_t::object, "an object or null")) {
+            return std::nullopt;
+        }
+        const json& value = step[k];
+        allow_keys(value, pointer, "script", {"shell", "script", "timeout", "line", "column"});
+        Script script;
+        script.shell = string_field(value, pointer, "shell", false).value_or("sh");
+        if (script.shell != "sh" && script.shell != "bash") {
+            error(pointer + "/shell",
+                  fmt::format("shell must be \"sh\" or \"bash\", not \"{}\"", script.shell));
+        }
+        script.source = string_field(value, pointer, "script", true).value_or("");
+        if (value.contains("script") && value["script"].is_string() &&
+            script.source.find_first_not_of(" \t\r\n") == std::string::npos) {
+            error(pointer + "/script",
+                  "the script is empty; write `true` for a step that does nothing");
+        }
+        script.timeout = duration_field(value, pointer, "timeout");
+        if (script.timeout && script.timeout->count() == 0) {
+            error(pointer + "/timeout", "timeout must be more than 0");
+        }
+        script.where = m_source.location_of(pointer);
+        return script;
+    }
+
+    void read_retries(const json& step, const std::string& pointer, Step& out) {
+        if (step.contains("retries")) {
+            const json& retries = step["retries"];
+            if (!retries.is_number_integer() || retries.get<long long>() < 0 ||
+                retries.get<long long>() > 100) {
+                error(pointer + "/retries",
+                      fmt::format("retries must be a whole number from 0 to 100, not {}",
+                                  retries.dump()));
+            } else {
+                out.retries = retries.get<unsigned>();
+            }
+        }
+        if (auto delay = duration_field(step, pointer, "retry_delay")) out.retry_delay = *delay;
+        if ((out.retries > 0 || out.retry_delay.count() > 0) && !out.run) {
+            error(pointer, "retries and retry_delay apply to steps with a run script");
         }
     }
 
@@ -232,6 +303,17 @@ class JsonPhaseReader {
     DiagnosticSink& m_sink;
 };
 
+ordered_json script_json(const std::optional<Script>& script) {
+    if (!script) return nullptr;
+    ordered_json out = {
+        {"shell", script->shell},
+        {"script", script->source},
+        {"timeout",
+         script->timeout ? ordered_json(format_duration(*script->timeout)) : ordered_json()}};
+    out.update(location_json(script->where));
+    return out;
+}
+
 }  // namespace
 
 nlohmann::ordered_json phase_to_json(const Phase& phase) {
@@ -246,7 +328,12 @@ nlohmann::ordered_json phase_to_json(const Phase& phase) {
                               {"id", step.id},
                               {"description", step.description},
                               {"guard", guard},
-                              {"annotations", step.annotations}};
+                              {"annotations", step.annotations},
+                              {"run", script_json(step.run)},
+                              {"rollback", script_json(step.rollback)},
+                              {"check", script_json(step.check)},
+                              {"retries", step.retries},
+                              {"retry_delay", format_duration(step.retry_delay)}};
         entry.update(location_json(step.where));
         steps.push_back(std::move(entry));
     }

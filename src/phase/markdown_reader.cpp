@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "phase/inline_text.hpp"
+#include "phase/step_actions.hpp"
 #include "phase/step_item.hpp"
 #include "support/text.hpp"
 
@@ -130,6 +131,7 @@ class MarkdownPhaseReader {
     }
 
     void read_content(cmark_node* block) {
+        if (is_action_block(block)) return;  // read_step_actions() binds it to its step
         switch (m_region) {
             case Region::preamble:
                 append_paragraph(m_phase.summary, block_plain_text(block));
@@ -308,7 +310,9 @@ Phase read_markdown_phase(const SourceFile& source, DiagnosticSink& sink) {
     CmarkDocument document(cmark_parse_document(text.data(), text.size(), CMARK_OPT_DEFAULT));
     cmark_consolidate_text_nodes(document.get());
     if (!check_nesting(document.get(), source, sink)) return Phase{};
-    return MarkdownPhaseReader(source, sink).read(document.get());
+    Phase phase = MarkdownPhaseReader(source, sink).read(document.get());
+    read_step_actions(document.get(), source, phase, sink);
+    return phase;
 }
 
 }  // namespace deployphase::phase

@@ -96,6 +96,28 @@ bool is_step_id_char(char c) {
 
 }  // namespace
 
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
+    std::size_t digits = 0;
+    while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9')
+        ++digits;
+    if (digits == 0 || digits > 9) return std::nullopt;
+    long long value = std::stoll(std::string(text.substr(0, digits)));
+    std::string_view unit = text.substr(digits);
+    if (unit == "ms") return std::chrono::milliseconds(value);
+    if (unit == "s") return std::chrono::seconds(value);
+    if (unit == "m") return std::chrono::minutes(value);
+    if (unit == "h") return std::chrono::hours(value);
+    return std::nullopt;
+}
+
+std::string format_duration(std::chrono::milliseconds duration) {
+    long long ms = duration.count();
+    if (ms != 0 && ms % 3'600'000 == 0) return fmt::format("{}h", ms / 3'600'000);
+    if (ms != 0 && ms % 60'000 == 0) return fmt::format("{}m", ms / 60'000);
+    if (ms != 0 && ms % 1'000 == 0) return fmt::format("{}s", ms / 1'000);
+    return fmt::format("{}ms", ms);
+}
+
 bool is_validation_language(std::string_view language) {
     std::string key = ascii_lower(language);
     return key.empty() || key == "javascript" || key == "js";

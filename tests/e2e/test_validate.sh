@@ -67,7 +67,9 @@ expect_eq stderr "$ERR" "gen.json:3:13: error: invalid JSON: syntax error while 
             ^"
 
 case_ "the example in docs/phase-format.md is a valid phase"
-sed -n '/^````markdown$/,/^````$/p' "$PROJECT_ROOT/docs/phase-format.md" | sed '1d;$d' >"$WORK/doc-example.md"
+# The first ````markdown block of the document is a complete phase.
+awk '/^````markdown$/ { inside = 1; next } /^````$/ && inside { exit } inside' \
+    "$PROJECT_ROOT/docs/phase-format.md" >"$WORK/doc-example.md"
 run validate doc-example.md
 expect_status 0
 expect_eq stdout "$OUT" 'doc-example.md: valid phase "Deployment & Operations": 4 steps, 2 guarded, validation logic present'

@@ -24,6 +24,23 @@ std::string dump_phase(const phase::Phase& p, Positions positions) {
         }
         for (const auto& note : step.annotations)
             out += fmt::format("  annotation: {}\n", note);
+        auto script = [&](const char* role, const std::optional<phase::Script>& sc) {
+            if (!sc) return;
+            out +=
+                fmt::format("  {}: {}{}{}\n", role, sc->shell,
+                            sc->timeout ? " timeout " + phase::format_duration(*sc->timeout) : "",
+                            at(sc->where));
+            std::istringstream lines(sc->source);
+            for (std::string line; std::getline(lines, line);)
+                out += "    $ " + line + "\n";
+        };
+        script("run", step.run);
+        script("rollback", step.rollback);
+        script("check", step.check);
+        if (step.retries > 0 || step.retry_delay.count() > 0) {
+            out += fmt::format("  retries: {} every {}\n", step.retries,
+                               phase::format_duration(step.retry_delay));
+        }
     }
     if (p.validation) {
         out += fmt::format("validation: {}{}\n",

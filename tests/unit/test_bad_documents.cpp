@@ -295,3 +295,73 @@ TEST_CASE("bad: Markdown nested deeper than any phase needs is refused, not a cr
     CHECK(
         errors_of(nested(100000)).starts_with("bad.md:5:127: error: Markdown nested more than 64"));
 }
+
+namespace {
+
+// A three-step phase (ids a, b, b) followed by one script block.
+std::string with_block(const std::string& info, const std::string& script = "true\n") {
+    return title + "## Steps Sequence\n1. **a**\n2. **b**\n3. **b**\n## Step Actions\n```" + info +
+           "\n" + script + "```\n";
+}
+
+}  // namespace
+
+TEST_CASE("bad: script blocks", "[bad][actions]") {
+    const std::string warning =
+        "bad.md:5:6: warning: step id \"b\" repeats step 2 (line 4); steps are told apart by their "
+        "position\n3. **b**\n     ^\n";
+    CHECK(errors_of(with_block("sh step=a retires=2")) ==
+          "bad.md:7:14: error: unknown attribute \"retires\"; a script block takes step=, "
+          "rollback=, check=, timeout=, retries= and retry-delay=\n"
+          "```sh step=a retires=2\n             ^\n" +
+              warning);
+    CHECK(errors_of(with_block("sh timeout=5m")) ==
+          "bad.md:7:1: error: a script block needs step=ID, rollback=ID or check=ID to say which "
+          "step it belongs to\n```sh timeout=5m\n^\n" +
+              warning);
+    CHECK(errors_of(with_block("sh step=a rollback=a")) ==
+          "bad.md:7:14: error: a block binds one script; it already has step=\n"
+          "```sh step=a rollback=a\n             ^\n" +
+              warning);
+    CHECK(errors_of(with_block("sh step=deplyo")) ==
+          "bad.md:7:7: error: step=deplyo: no step \"deplyo\" in this phase\n"
+          "```sh step=deplyo\n      ^\n" +
+              warning);
+    CHECK(errors_of(with_block("bash check=b")) ==
+          "bad.md:7:9: error: check=b: the id names steps 2 and 3; use the index, as in check=3\n"
+          "```bash check=b\n        ^\n" +
+              warning);
+    CHECK(errors_of(with_block("sh step=4")) ==
+          "bad.md:7:7: error: step=4: this phase has steps 1 to 3\n```sh step=4\n      ^\n" +
+              warning);
+    CHECK(errors_of(with_block("sh step=a timeout=10x")) ==
+          "bad.md:7:14: error: invalid duration \"10x\"; use a whole number with ms, s, m or h, as "
+          "in 10m\n```sh step=a timeout=10x\n             ^\n" +
+              warning);
+    CHECK(errors_of(with_block("sh step=a timeout=0s")) ==
+          "bad.md:7:14: error: timeout must be more than 0\n```sh step=a timeout=0s\n"
+          "             ^\n" +
+              warning);
+    CHECK(errors_of(with_block("sh rollback=a retries=2")) ==
+          "bad.md:7:18: error: retries= applies to step= blocks only\n"
+          "```sh rollback=a retries=2\n                 ^\n" +
+              warning);
+    CHECK(errors_of(with_block("sh step=a retries=many")) ==
+          "bad.md:7:14: error: retries must be a whole number from 0 to 100, not \"many\"\n"
+          "```sh step=a retries=many\n             ^\n" +
+              warning);
+    CHECK(errors_of(with_block("sh step")) ==
+          "bad.md:7:7: error: \"step\" needs a value, as in step=...\n```sh step\n      ^\n" +
+              warning);
+    CHECK(errors_of(with_block("sh step=a", "  \n")) ==
+          "bad.md:7:1: error: the script is empty; write `true` for a step that does nothing\n"
+          "```sh step=a\n^\n" +
+              warning);
+}
+
+TEST_CASE("bad: two scripts for one step", "[bad][actions]") {
+    CHECK(errors_of(title + "## Steps Sequence\n1. **a**\n   ```sh step=a\n   true\n   ```\n"
+                            "## Step Actions\n```sh step=1\nfalse\n```\n") ==
+          "bad.md:8:7: error: step 1 (a) already has a run script, from line 4\n"
+          "```sh step=1\n      ^\n");
+}

@@ -48,15 +48,17 @@ TEST_CASE("json form: the exact document `show --output json` writes", "[json]")
         phase::phase_to_json(p).dump() ==
         R"({"format_version":1,"file":"tiny.md","name":"Tiny","title":"Phase: Tiny","summary":"",)"
         R"("steps":[{"index":1,"id":"a","description":"first","guard":{"text":"if ready",)"
-        R"("condition":"ready","line":3,"column":22},"annotations":["manual"],"line":3,"column":6}],)"
+        R"("condition":"ready","line":3,"column":22},"annotations":["manual"],"run":null,)"
+        R"("rollback":null,"check":null,"retries":0,"retry_delay":"0ms","line":3,"column":6}],)"
         R"j("validation":{"language":"js","source":"f() { return x(); }\n","line":6,"column":1},)j"
         R"("sections":[{"kind":"notes","title":"Notes","text":"","items":["n"],"line":8,"column":1}]})");
 }
 
 TEST_CASE("json form: Markdown -> JSON -> model gives the same phase", "[json]") {
     std::vector<std::pair<std::string, std::string>> documents;
-    for (const char* name : {"bullet-title.md", "colon-title.md", "dash-title.md",
-                             "mojibake-title.md", "repeated-ids.md", "multi-block-steps.md"}) {
+    for (const char* name :
+         {"bullet-title.md", "colon-title.md", "dash-title.md", "mojibake-title.md",
+          "repeated-ids.md", "multi-block-steps.md", "actions.md"}) {
         documents.emplace_back(name, test::read_fixture(std::string("phases/") + name));
     }
     for (const auto& [name, markdown] : documents) {
@@ -72,6 +74,12 @@ TEST_CASE("json form: Markdown -> JSON -> model gives the same phase", "[json]")
             for (auto& s : j["steps"]) {
                 s.erase("line");
                 s.erase("column");
+                for (const char* role : {"run", "rollback", "check"}) {
+                    if (s[role].is_object()) {
+                        s[role].erase("line");
+                        s[role].erase("column");
+                    }
+                }
                 if (s["guard"].is_object()) {
                     s["guard"].erase("line");
                     s["guard"].erase("column");
@@ -119,4 +127,37 @@ TEST_CASE("json form: the validation language follows the Markdown rule", "[json
                     "return true; }\n```\n",
                     "p.md")
               .validation->language == "JS");
+}
+
+TEST_CASE("json form: scripts, retries and their errors", "[json][actions]") {
+    phase::Phase p = load_text(
+        R"j({"format_version": 1, "name": "x", "steps": [
+             {"id": "a", "run": {"script": "make", "timeout": "2m"}, "retries": 3, "retry_delay": "1s",
+              "rollback": {"shell": "bash", "script": "undo"}}]})j",
+        "p.json");
+    REQUIRE(p.steps[0].run.has_value());
+    CHECK(p.steps[0].run->shell == "sh");
+    CHECK(p.steps[0].run->timeout == std::chrono::milliseconds(120000));
+    CHECK(p.steps[0].retries == 3);
+    CHECK(p.steps[0].retry_delay == std::chrono::milliseconds(1000));
+    CHECK(p.steps[0].rollback->shell == "bash");
+    CHECK_FALSE(p.steps[0].check.has_value());
+
+    try {
+        load_text(R"j({"format_version": 1, "name": "x", "steps": [
+             {"id": "a", "run": {"shell": "zsh", "script": " ", "timeout": "soon"}, "retries": -1}]})j",
+                  "p.json");
+        FAIL("expected errors");
+    } catch (const InputError& e) {
+        std::string messages;
+        for (const auto& d : e.diagnostics()) {
+            messages += std::to_string(d.where.line) + ":" + std::to_string(d.where.column) + " " +
+                        d.message + "\n";
+        }
+        CHECK(messages ==
+              "2:43 shell must be \"sh\" or \"bash\", not \"zsh\"\n"
+              "2:60 the script is empty; write `true` for a step that does nothing\n"
+              "2:76 invalid duration \"soon\"; use a whole number with ms, s, m or h, as in 10m\n"
+              "2:96 retries must be a whole number from 0 to 100, not -1\n");
+    }
 }

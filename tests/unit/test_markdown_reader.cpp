@@ -317,3 +317,52 @@ TEST_CASE("reader: bracketed text is a guard only when it starts with 'condition
     CHECK_FALSE(phase::classify_bracketed("conditionally").is_guard);
     CHECK(phase::classify_bracketed("if").condition.empty());
 }
+
+TEST_CASE("reader: script blocks bind to steps by id or index, at any depth", "[reader][actions]") {
+    auto loaded = load_fixture("actions.md");
+    CHECK(loaded.warnings.size() == 1);  // the repeated id
+    CHECK(test::dump_phase(loaded.phase) ==
+          "name: Release\n"
+          "title: Phase \xE2\x80\xA2 Release\n"
+          "step 1 build @4:6\n"
+          "  description: Build the release\n"
+          "  run: sh timeout 2m @5:4\n"
+          "    $ make release\n"
+          "step 2 deploy @8:6\n"
+          "  description: Deploy the first region\n"
+          "  guard: [if deploy enabled] condition: deploy enabled @8:45\n"
+          "  run: sh @15:1\n"
+          "    $ ./deploy.sh \"$DEPLOYPHASE_CTX_REGION\"\n"
+          "  rollback: sh @19:1\n"
+          "    $ ./undeploy.sh\n"
+          "  check: bash timeout 30s @23:1\n"
+          "    $ test -L current\n"
+          "  retries: 2 every 5s\n"
+          "step 3 announce @9:6\n"
+          "  description: Tell the team\n"
+          "step 4 deploy @10:6\n"
+          "  description: Deploy the second region\n"
+          "  run: bash timeout 1h @27:1\n"
+          "    $ ./deploy.sh second\n"
+          "section other \"Step Actions\" @12:1\n"
+          "  text: The id deploy names two steps, so these blocks use indexes.\n\n"
+          "A block without attributes is only an example:\n\n"
+          "echo not a script of any step\n");
+}
+
+TEST_CASE("reader: durations", "[reader][actions]") {
+    using std::chrono::milliseconds;
+    CHECK(phase::parse_duration("250ms") == milliseconds(250));
+    CHECK(phase::parse_duration("5s") == milliseconds(5000));
+    CHECK(phase::parse_duration("10m") == milliseconds(600000));
+    CHECK(phase::parse_duration("2h") == milliseconds(7200000));
+    CHECK_FALSE(phase::parse_duration("10").has_value());
+    CHECK_FALSE(phase::parse_duration("1.5s").has_value());
+    CHECK_FALSE(phase::parse_duration("s").has_value());
+    CHECK_FALSE(phase::parse_duration("-5s").has_value());
+    CHECK_FALSE(phase::parse_duration("10 m").has_value());
+    CHECK(phase::format_duration(milliseconds(600000)) == "10m");
+    CHECK(phase::format_duration(milliseconds(1500)) == "1500ms");
+    CHECK(phase::format_duration(milliseconds(0)) == "0ms");
+    CHECK(phase::format_duration(milliseconds(7200000)) == "2h");
+}

@@ -2,6 +2,7 @@
 // The phase model: what a phase document says, independent of whether it was written
 // as Markdown or as JSON. Plain values; reading and writing live elsewhere.
 
+#include <chrono>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -21,6 +22,16 @@ struct Guard {
     bool operator==(const Guard&) const = default;
 };
 
+// A script bound to a step by a ```sh step=ID (or rollback=, check=) code block.
+struct Script {
+    std::string shell;  // "sh" or "bash": run as `sh -c SOURCE` / `bash -c SOURCE`
+    std::string source;
+    std::optional<std::chrono::milliseconds> timeout;
+    SourceLocation where;  // of the code block's opening fence
+
+    bool operator==(const Script&) const = default;
+};
+
 struct Step {
     std::size_t index = 0;  // position in the phase, from 1; the step's identity
     std::string id;         // need not be unique; `validate` warns when it repeats
@@ -28,6 +39,12 @@ struct Step {
     std::optional<Guard> guard;
     std::vector<std::string> annotations;  // other bracketed text, e.g. "at phase start"
     SourceLocation where;                  // of the id
+
+    std::optional<Script> run;       // none: a manual step, confirmed by the operator
+    std::optional<Script> rollback;  // undoes the step's effect
+    std::optional<Script> check;     // exit 0: the effect is already in place
+    unsigned retries = 0;            // further attempts after a failed one
+    std::chrono::milliseconds retry_delay{0};
 
     bool operator==(const Step&) const = default;
 };
@@ -88,6 +105,11 @@ struct Phase {
 
     bool operator==(const Phase&) const = default;
 };
+
+// "10m", "5s", "250ms", "2h" -> milliseconds; nothing for anything else.
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
+// The shortest exact form: 600000ms -> "10m", 1500ms -> "1500ms".
+std::string format_duration(std::chrono::milliseconds duration);
 
 // Step ids may use letters, digits, '.', '_' and '-' only, so they are safe in file
 // names, environment values and reports. A problem names the byte offset it is at.

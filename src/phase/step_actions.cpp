@@ -1,0 +1,228 @@
+#include "phase/step_actions.hpp"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <memory>
+#include <sstream>
+
+#include "support/text.hpp"
+
+namespace deployphase::phase {
+namespace {
+
+struct Attribute {
+    std::string key;
+    std::string value;
+    std::string text;  // as written, to find its column
+};
+
+struct InfoString {
+    std::string shell;
+    std::vector<Attribute> attributes;
+};
+
+InfoString parse_info(cmark_node* block) {
+    const char* info = cmark_node_get_fence_info(block);
+    std::istringstream words(info ? info : "");
+    InfoString parsed;
+    words >> parsed.shell;
+    parsed.shell = ascii_lower(parsed.shell);
+    for (std::string word; words >> word;) {
+        std::size_t equals = word.find('=');
+        parsed.attributes.push_back({word.substr(0, equals),
+                                     equals == std::string::npos ? "" : word.substr(equals + 1), word});
+    }
+    return parsed;
+}
+
+class ActionReader {
+public:
+    ActionReader(const SourceFile& source, Phase& phase, DiagnosticSink& sink)
+        : m_source(source), m_phase(phase), m_sink(sink) {}
+
+    void read(cmark_node* block) {
+        InfoString info = parse_info(block);
+        m_line = static_cast<std::size_t>(cmark_node_get_start_line(block));
+        m_column = static_cast<std::size_t>(cmark_node_get_start_column(block));
+
+        std::map<std::string, const Attribute*> by_key;
+        bool ok = true;
+        for (const Attribute& attribute : info.attributes) {
+            static const char* const known[] = {"step", "rollback", "check", "timeout", "retries",
+                                                "retry-delay"};
+            bool is_known = false;
+            for (const char* name : known) is_known = is_known || attribute.key == name;
+            if (!is_known) {
+                error(attribute, fmt::format("unknown attribute \"{}\"; a script block takes step=, "
+                                             "rollback=, check=, timeout=, retries= and retry-delay=",
+                                             attribute.key));
+                ok = false;
+            } else if (attribute.text.find('=') == std::string::npos || attribute.value.empty()) {
+                error(attribute, fmt::format("\"{}\" needs a value, as in {}=...", attribute.key,
+                                             attribute.key));
+                ok = false;
+            } else if (!by_key.emplace(attribute.key, &attribute).second) {
+                error(attribute, fmt::format("\"{}\" is given twice", attribute.key));
+                ok = false;
+            }
+        }
+        if (!ok) return;
+
+        std::vector<const Attribute*> roles;
+        for (const char* role : {"step", "rollback", "check"}) {
+            if (by_key.count(role)) roles.push_back(by_key[role]);
+        }
+        if (roles.empty()) {
+            error_at_fence("a script block needs step=ID, rollback=ID or check=ID to say which "
+                           "step it belongs to");
+            return;
+        }
+        if (roles.size() > 1) {
+            error(*roles[1], fmt::format("a block binds one script; it already has {}=",
+                                         roles[0]->key));
+            return;
+        }
+        const Attribute& role = *roles.front();
+        for (const char* only_for_step : {"retries", "retry-delay"}) {
+            if (by_key.count(only_for_step) && role.key != "step") {
+                error(*by_key[only_for_step],
+                      fmt::format("{}= applies to step= blocks only", only_for_step));
+                ok = false;
+            }
+        }
+
+        Script script{info.shell, literal(block), std::nullopt, m_source.at(m_line, m_column)};
+        if (script.source.find_first_not_of(" \t\r\n") == std::string::npos) {
+            error_at_fence("the script is empty; write `true` for a step that does nothing");
+            ok = false;
+        }
+        if (by_key.count("timeout")) {
+            script.timeout = duration(*by_key["timeout"]);
+            if (script.timeout && script.timeout->count() == 0) {
+                error(*by_key["timeout"], "timeout must be more than 0");
+                script.timeout.reset();
+                ok = false;
+            }
+            ok = ok && script.timeout.has_value();
+        }
+        std::optional<unsigned> retries;
+        if (by_key.count("retries")) {
+            const Attribute& attribute = *by_key["retries"];
+            if (attribute.value.size() <= 3 &&
+                attribute.value.find_first_not_of("0123456789") == std::string::npos &&
+                std::stoul(attribute.value) <= 100) {
+                retries = static_cast<unsigned>(std::stoul(attribute.value));
+            } else {
+                error(attribute, fmt::format("retries must be a whole number from 0 to 100, not "
+                                             "\"{}\"",
+                                             attribute.value));
+                ok = false;
+            }
+        }
+        std::optional<std::chrono::milliseconds> retry_delay;
+        if (by_key.count("retry-delay")) {
+            retry_delay = duration(*by_key["retry-delay"]);
+            ok = ok && retry_delay.has_value();
+        }
+
+        Step* step = target(role);
+        if (!step || !ok) return;
+        std::optional<Script>& slot = role.key == "step"       ? step->run
+                                      : role.key == "rollback" ? step->rollback
+                                                               : step->check;
+        if (slot) {
+            error(role, fmt::format("step {} ({}) already has a {} script, from line {}",
+                                    step->index, step->id, role.key == "step" ? "run" : role.key,
+                                    slot->where.line));
+            return;
+        }
+        slot = std::move(script);
+        if (retries) step->retries = *retries;
+        if (retry_delay) step->retry_delay = *retry_delay;
+    }
+
+private:
+    static std::string literal(cmark_node* block) {
+        const char* text = cmark_node_get_literal(block);
+        return text ? text : "";
+    }
+
+    // The attribute's column on the fence line.
+    void error(const Attribute& attribute, std::string message) {
+        std::string_view line = m_source.line(m_line);
+        std::size_t found = line.find(attribute.text, m_column - 1);
+        m_source.error(m_sink, m_line, found == std::string_view::npos ? m_column : found + 1,
+                       std::move(message));
+    }
+    void error_at_fence(std::string message) {
+        m_source.error(m_sink, m_line, m_column, std::move(message));
+    }
+
+    std::optional<std::chrono::milliseconds> duration(const Attribute& attribute) {
+        auto parsed = parse_duration(attribute.value);
+        if (!parsed) {
+            error(attribute, fmt::format("invalid duration \"{}\"; use a whole number with ms, s, "
+                                         "m or h, as in 10m",
+                                         attribute.value));
+        }
+        return parsed;
+    }
+
+    // step=3 names the third step; step=deploy names the one step with that id.
+    Step* target(const Attribute& role) {
+        const std::string& ref = role.value;
+        if (ref.find_first_not_of("0123456789") == std::string::npos) {
+            std::size_t index = ref.size() > 9 ? 0 : std::stoul(ref);
+            if (index == 0 || index > m_phase.steps.size()) {
+                error(role, fmt::format("{}={}: this phase has steps 1 to {}", role.key, ref,
+                                        m_phase.steps.size()));
+                return nullptr;
+            }
+            return &m_phase.steps[index - 1];
+        }
+        std::vector<Step*> matches;
+        for (Step& step : m_phase.steps) {
+            if (step.id == ref) matches.push_back(&step);
+        }
+        if (matches.empty()) {
+            error(role, fmt::format("{}={}: no step \"{}\" in this phase", role.key, ref, ref));
+            return nullptr;
+        }
+        if (matches.size() > 1) {
+            error(role, fmt::format("{}={}: the id names steps {} and {}; use the index, as in "
+                                    "{}={}",
+                                    role.key, ref, matches[0]->index, matches[1]->index, role.key,
+                                    matches[1]->index));
+            return nullptr;
+        }
+        return matches.front();
+    }
+
+    const SourceFile& m_source;
+    Phase& m_phase;
+    DiagnosticSink& m_sink;
+    std::size_t m_line = 0;
+    std::size_t m_column = 0;
+};
+
+}  // namespace
+
+bool is_action_block(cmark_node* block) {
+    if (cmark_node_get_type(block) != CMARK_NODE_CODE_BLOCK) return false;
+    InfoString info = parse_info(block);
+    return (info.shell == "sh" || info.shell == "bash") && !info.attributes.empty();
+}
+
+void read_step_actions(cmark_node* document, const SourceFile& source, Phase& phase,
+                       DiagnosticSink& sink) {
+    ActionReader reader(source, phase, sink);
+    std::unique_ptr<cmark_iter, decltype(&cmark_iter_free)> iter(cmark_iter_new(document),
+                                                                 cmark_iter_free);
+    for (cmark_event_type event; (event = cmark_iter_next(iter.get())) != CMARK_EVENT_DONE;) {
+        cmark_node* node = cmark_iter_get_node(iter.get());
+        if (event == CMARK_EVENT_ENTER && is_action_block(node)) reader.read(node);
+    }
+}
+
+}  // namespace deployphase::phase
