@@ -31,13 +31,14 @@ InfoString parse_info(cmark_node* block) {
     for (std::string word; words >> word;) {
         std::size_t equals = word.find('=');
         parsed.attributes.push_back({word.substr(0, equals),
-                                     equals == std::string::npos ? "" : word.substr(equals + 1), word});
+                                     equals == std::string::npos ? "" : word.substr(equals + 1),
+                                     word});
     }
     return parsed;
 }
 
 class ActionReader {
-public:
+  public:
     ActionReader(const SourceFile& source, Phase& phase, DiagnosticSink& sink)
         : m_source(source), m_phase(phase), m_sink(sink) {}
 
@@ -49,14 +50,16 @@ public:
         std::map<std::string, const Attribute*> by_key;
         bool ok = true;
         for (const Attribute& attribute : info.attributes) {
-            static const char* const known[] = {"step", "rollback", "check", "timeout", "retries",
-                                                "retry-delay"};
+            static const char* const known[] = {"step",    "rollback", "check",
+                                                "timeout", "retries",  "retry-delay"};
             bool is_known = false;
-            for (const char* name : known) is_known = is_known || attribute.key == name;
+            for (const char* name : known)
+                is_known = is_known || attribute.key == name;
             if (!is_known) {
-                error(attribute, fmt::format("unknown attribute \"{}\"; a script block takes step=, "
-                                             "rollback=, check=, timeout=, retries= and retry-delay=",
-                                             attribute.key));
+                error(attribute,
+                      fmt::format("unknown attribute \"{}\"; a script block takes step=, "
+                                  "rollback=, check=, timeout=, retries= and retry-delay=",
+                                  attribute.key));
                 ok = false;
             } else if (attribute.text.find('=') == std::string::npos || attribute.value.empty()) {
                 error(attribute, fmt::format("\"{}\" needs a value, as in {}=...", attribute.key,
@@ -74,13 +77,14 @@ public:
             if (by_key.count(role)) roles.push_back(by_key[role]);
         }
         if (roles.empty()) {
-            error_at_fence("a script block needs step=ID, rollback=ID or check=ID to say which "
-                           "step it belongs to");
+            error_at_fence(
+                "a script block needs step=ID, rollback=ID or check=ID to say which "
+                "step it belongs to");
             return;
         }
         if (roles.size() > 1) {
-            error(*roles[1], fmt::format("a block binds one script; it already has {}=",
-                                         roles[0]->key));
+            error(*roles[1],
+                  fmt::format("a block binds one script; it already has {}=", roles[0]->key));
             return;
         }
         const Attribute& role = *roles.front();
@@ -132,9 +136,9 @@ public:
                                       : role.key == "rollback" ? step->rollback
                                                                : step->check;
         if (slot) {
-            error(role, fmt::format("step {} ({}) already has a {} script, from line {}",
-                                    step->index, step->id, role.key == "step" ? "run" : role.key,
-                                    slot->where.line));
+            error(role,
+                  fmt::format("step {} ({}) already has a {} script, from line {}", step->index,
+                              step->id, role.key == "step" ? "run" : role.key, slot->where.line));
             return;
         }
         slot = std::move(script);
@@ -142,7 +146,7 @@ public:
         if (retry_delay) step->retry_delay = *retry_delay;
     }
 
-private:
+  private:
     static std::string literal(cmark_node* block) {
         const char* text = cmark_node_get_literal(block);
         return text ? text : "";

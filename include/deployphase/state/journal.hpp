@@ -1,0 +1,66 @@
+#pragma once
+// The append-only record of a run: one JSON event per record, each written and fsynced
+// before the runner acts on it. docs/state-format.md describes the file.
+
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace deployphase::state {
+
+inline constexpr int journal_format_version = 1;
+
+// A state file could not be read, written or trusted. The message names the file; the run
+// stops, and nothing is retried.
+class StateError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// What opening a journal found and repaired.
+struct TornTail {
+    std::size_t offset = 0;        // where the dropped bytes began
+    std::size_t length = 0;        // how many bytes were dropped
+    std::filesystem::path copy;    // where they were kept
+};
+
+class Journal {
+public:
+    // Opens the journal at `path`, creating it (0600) when absent and `create` is set. Reads
+    // and checks every record. An incomplete or damaged *last* record is a torn write: its
+    // bytes are copied aside and cut off. Damage anywhere else, an unknown format version or a
+    // gap in sequence numbers throws StateError with the byte offset.
+    static Journal open(const std::filesystem::path& path, bool create);
+
+    Journal(Journal&&) noexcept;
+    Journal& operator=(Journal&&) noexcept;
+    ~Journal();
+
+    const std::vector<nlohmann::json>& records() const { return m_records; }
+    const std::optional<TornTail>& torn_tail() const { return m_torn; }
+    const std::filesystem::path& path() const { return m_path; }
+
+    // Appends `event` (a JSON object; its "seq" is set here) and fsyncs it. On any failure
+    // throws StateError and refuses every later append: what reached the disk is unknown, and
+    // a failed fsync must not be retried.
+    void append(nlohmann::json event);
+
+private:
+    Journal() = default;
+
+    std::filesystem::path m_path;
+    int m_fd = -1;
+    bool m_failed = false;
+    std::vector<nlohmann::json> m_records;
+    std::optional<TornTail> m_torn;
+};
+
+// One framed record, as it is written: `R <length> <crc32 hex> <payload>\n`.
+std::string frame_record(const std::string& payload);
+
+}  // namespace deployphase::state

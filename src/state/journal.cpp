@@ -1,0 +1,272 @@
+#include <deployphase/state/journal.hpp>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include <deployphase/support/crc32.hpp>
+
+namespace deployphase::state {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view magic = "deployphase-journal ";
+
+std::string header_line() { return fmt::format("{}{}\n", magic, journal_format_version); }
+
+[[noreturn]] void fail(const fs::path& path, std::string_view what, int error) {
+    throw StateError(fmt::format("{}: error: {}: {}", path.string(), what, std::strerror(error)));
+}
+
+[[noreturn]] void refuse(const fs::path& path, std::string message) {
+    throw StateError(fmt::format("{}: error: {}", path.string(), message));
+}
+
+void write_all(int fd, std::string_view bytes, const fs::path& path, std::string_view what) {
+    while (!bytes.empty()) {
+        ssize_t n = ::write(fd, bytes.data(), bytes.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) fail(path, what, errno);
+        bytes.remove_prefix(static_cast<std::size_t>(n));
+    }
+}
+
+void sync_directory(const fs::path& file) {
+    fs::path dir = file.has_parent_path() ? file.parent_path() : fs::path(".");
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) fail(dir, "opening the state directory", errno);
+    int synced = ::fsync(fd);
+    int error = errno;
+    ::close(fd);
+    if (synced != 0) fail(dir, "fsync of the state directory", error);
+}
+
+std::string read_file(const fs::path& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) fail(path, "cannot read the journal", errno);
+    std::string content;
+    char buffer[65536];
+    for (;;) {
+        ssize_t n = ::read(fd, buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            int error = errno;
+            ::close(fd);
+            fail(path, "cannot read the journal", error);
+        }
+        if (n == 0) break;
+        content.append(buffer, static_cast<std::size_t>(n));
+    }
+    ::close(fd);
+    return content;
+}
+
+// A record frame at `offset`: `R <length> <crc32 hex> <payload>\n`. Returns the payload and
+// sets `end` when the frame is complete and its checksum matches.
+std::optional<std::string_view> read_frame(std::string_view content, std::size_t offset,
+                                           std::size_t& end) {
+    std::string_view rest = content.substr(offset);
+    if (!rest.starts_with("R ")) return std::nullopt;
+    std::size_t pos = 2;
+    std::size_t length = 0;
+    std::size_t digits = 0;
+    while (pos < rest.size() && rest[pos] >= '0' && rest[pos] <= '9' && digits < 10) {
+        length = length * 10 + static_cast<std::size_t>(rest[pos] - '0');
+        ++pos;
+        ++digits;
+    }
+    if (digits == 0 || pos + 10 > rest.size() || rest[pos] != ' ' || rest[pos + 9] != ' ') {
+        return std::nullopt;
+    }
+    std::uint32_t expected = 0;
+    for (std::size_t i = pos + 1; i < pos + 9; ++i) {
+        char c = rest[i];
+        int value = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+        if (value < 0) return std::nullopt;
+        expected = (expected << 4) | static_cast<std::uint32_t>(value);
+    }
+    std::size_t payload_start = pos + 10;
+    if (payload_start + length + 1 > rest.size() || rest[payload_start + length] != '\n') {
+        return std::nullopt;
+    }
+    std::string_view payload = rest.substr(payload_start, length);
+    if (crc32(payload) != expected) return std::nullopt;
+    end = offset + payload_start + length + 1;
+    return payload;
+}
+
+// Whether any complete, intact record starts after `offset`: then the damage at `offset` is
+// not a torn tail but a hole in the middle.
+bool intact_record_after(std::string_view content, std::size_t offset) {
+    for (std::size_t at = content.find("\nR ", offset); at != std::string_view::npos;
+         at = content.find("\nR ", at + 1)) {
+        std::size_t end = 0;
+        if (read_frame(content, at + 1, end)) return true;
+    }
+    return false;
+}
+
+int open_for_append(const fs::path& path) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+    if (fd < 0) fail(path, "cannot open the journal for writing", errno);
+    return fd;
+}
+
+// Keeps the torn bytes for inspection, then cuts them off the journal, both durably.
+TornTail cut_torn_tail(const fs::path& path, std::string_view content, std::size_t offset) {
+    TornTail torn{offset, content.size() - offset, path};
+    torn.copy += fmt::format(".torn-{}", offset);
+    int fd = ::open(torn.copy.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) fail(torn.copy, "cannot keep the torn journal tail", errno);
+    try {
+        write_all(fd, content.substr(offset), torn.copy, "cannot keep the torn journal tail");
+        if (::fsync(fd) != 0) fail(torn.copy, "fsync of the torn journal tail", errno);
+    } catch (...) {
+        ::close(fd);
+        throw;
+    }
+    ::close(fd);
+    if (::truncate(path.c_str(), static_cast<off_t>(offset)) != 0) {
+        fail(path, "cannot cut the torn tail off the journal", errno);
+    }
+    int journal = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (journal < 0 || ::fsync(journal) != 0) {
+        int error = errno;
+        if (journal >= 0) ::close(journal);
+        fail(path, "fsync of the journal", error);
+    }
+    ::close(journal);
+    sync_directory(path);
+    return torn;
+}
+
+}  // namespace
+
+std::string frame_record(const std::string& payload) {
+    return fmt::format("R {} {:08x} {}\n", payload.size(), crc32(payload), payload);
+}
+
+Journal::Journal(Journal&& other) noexcept
+    : m_path(std::move(other.m_path)), m_fd(other.m_fd), m_failed(other.m_failed),
+      m_records(std::move(other.m_records)), m_torn(std::move(other.m_torn)) {
+    other.m_fd = -1;
+}
+
+Journal& Journal::operator=(Journal&& other) noexcept {
+    if (this != &other) {
+        if (m_fd >= 0) ::close(m_fd);
+        m_path = std::move(other.m_path);
+        m_fd = other.m_fd;
+        m_failed = other.m_failed;
+        m_records = std::move(other.m_records);
+        m_torn = std::move(other.m_torn);
+        other.m_fd = -1;
+    }
+    return *this;
+}
+
+Journal::~Journal() {
+    if (m_fd >= 0) ::close(m_fd);
+}
+
+Journal Journal::open(const fs::path& path, bool create) {
+    Journal journal;
+    journal.m_path = path;
+    const std::string header = header_line();
+
+    if (!fs::exists(path)) {
+        if (!create) refuse(path, "no journal here");
+        int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0) fail(path, "cannot create the journal", errno);
+        try {
+            write_all(fd, header, path, "cannot write the journal header");
+            if (::fsync(fd) != 0) fail(path, "fsync of the journal", errno);
+        } catch (...) {
+            ::close(fd);
+            throw;
+        }
+        ::close(fd);
+        sync_directory(path);
+        journal.m_fd = open_for_append(path);
+        return journal;
+    }
+
+    std::string content = read_file(path);
+    if (content.size() < header.size() && std::string_view(header).starts_with(content)) {
+        // A crash while the header was being written: nothing was ever recorded.
+        if (!create) return journal;
+        if (!content.empty()) journal.m_torn = cut_torn_tail(path, content, 0);
+        int fd = open_for_append(path);
+        journal.m_fd = fd;
+        write_all(fd, header, path, "cannot write the journal header");
+        if (::fsync(fd) != 0) fail(path, "fsync of the journal", errno);
+        return journal;
+    }
+    if (!content.starts_with(magic)) refuse(path, "not a deployphase journal");
+    std::size_t newline = content.find('\n');
+    std::string_view version =
+        std::string_view(content).substr(magic.size(), newline - magic.size());
+    if (newline == std::string::npos || version != std::to_string(journal_format_version)) {
+        refuse(path, fmt::format("journal format version \"{}\" is not one this deployphase "
+                                 "reads (version {}); use the deployphase that wrote it",
+                                 version, journal_format_version));
+    }
+
+    std::size_t offset = newline + 1;
+    while (offset < content.size()) {
+        std::size_t end = 0;
+        auto payload = read_frame(content, offset, end);
+        nlohmann::json record;
+        if (payload) {
+            record = nlohmann::json::parse(*payload, nullptr, false);
+            if (record.is_discarded() || !record.is_object()) payload.reset();
+        }
+        if (!payload) {
+            if (intact_record_after(content, offset)) {
+                refuse(path, fmt::format("damaged record at byte {} with intact records after it; "
+                                         "refusing to guess (the file is left as it is)",
+                                         offset));
+            }
+            if (create) journal.m_torn = cut_torn_tail(path, content, offset);
+            break;
+        }
+        std::size_t expected = journal.m_records.size() + 1;
+        if (!record.contains("seq") || record["seq"] != expected) {
+            refuse(path, fmt::format("record at byte {} has sequence {}, expected {}", offset,
+                                     record.contains("seq") ? record["seq"].dump() : "none",
+                                     expected));
+        }
+        journal.m_records.push_back(std::move(record));
+        offset = end;
+    }
+    if (create) journal.m_fd = open_for_append(path);
+    return journal;
+}
+
+void Journal::append(nlohmann::json event) {
+    if (m_failed) {
+        throw StateError(fmt::format("{}: error: an earlier write failed; nothing more is "
+                                     "recorded by this run",
+                                     m_path.string()));
+    }
+    if (m_fd < 0) throw StateError(fmt::format("{}: error: journal opened read-only", m_path.string()));
+    event["seq"] = m_records.size() + 1;
+    std::string payload = event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::string frame = frame_record(payload);
+    try {
+        write_all(m_fd, frame, m_path, "cannot append to the journal");
+        if (::fsync(m_fd) != 0) fail(m_path, "fsync of the journal", errno);
+    } catch (...) {
+        m_failed = true;
+        throw;
+    }
+    m_records.push_back(std::move(event));
+}
+
+}  // namespace deployphase::state
