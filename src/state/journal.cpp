@@ -18,7 +18,9 @@ namespace fs = std::filesystem;
 
 constexpr std::string_view magic = "deployphase-journal ";
 
-std::string header_line() { return fmt::format("{}{}\n", magic, journal_format_version); }
+std::string header_line() {
+    return fmt::format("{}{}\n", magic, journal_format_version);
+}
 
 [[noreturn]] void fail(const fs::path& path, std::string_view what, int error) {
     throw StateError(fmt::format("{}: error: {}: {}", path.string(), what, std::strerror(error)));
@@ -153,8 +155,11 @@ std::string frame_record(const std::string& payload) {
 }
 
 Journal::Journal(Journal&& other) noexcept
-    : m_path(std::move(other.m_path)), m_fd(other.m_fd), m_failed(other.m_failed),
-      m_records(std::move(other.m_records)), m_torn(std::move(other.m_torn)) {
+    : m_path(std::move(other.m_path)),
+      m_fd(other.m_fd),
+      m_failed(other.m_failed),
+      m_records(std::move(other.m_records)),
+      m_torn(std::move(other.m_torn)) {
     other.m_fd = -1;
 }
 
@@ -238,9 +243,9 @@ Journal Journal::open(const fs::path& path, bool create) {
         }
         std::size_t expected = journal.m_records.size() + 1;
         if (!record.contains("seq") || record["seq"] != expected) {
-            refuse(path, fmt::format("record at byte {} has sequence {}, expected {}", offset,
-                                     record.contains("seq") ? record["seq"].dump() : "none",
-                                     expected));
+            refuse(path,
+                   fmt::format("record at byte {} has sequence {}, expected {}", offset,
+                               record.contains("seq") ? record["seq"].dump() : "none", expected));
         }
         journal.m_records.push_back(std::move(record));
         offset = end;
@@ -251,11 +256,13 @@ Journal Journal::open(const fs::path& path, bool create) {
 
 void Journal::append(nlohmann::json event) {
     if (m_failed) {
-        throw StateError(fmt::format("{}: error: an earlier write failed; nothing more is "
-                                     "recorded by this run",
-                                     m_path.string()));
+        throw StateError(
+            fmt::format("{}: error: an earlier write failed; nothing more is "
+                        "recorded by this run",
+                        m_path.string()));
     }
-    if (m_fd < 0) throw StateError(fmt::format("{}: error: journal opened read-only", m_path.string()));
+    if (m_fd < 0)
+        throw StateError(fmt::format("{}: error: journal opened read-only", m_path.string()));
     event["seq"] = m_records.size() + 1;
     std::string payload = event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     std::string frame = frame_record(payload);

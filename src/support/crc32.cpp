@@ -9,7 +9,8 @@ constexpr std::array<std::uint32_t, 256> make_table() {
     std::array<std::uint32_t, 256> table{};
     for (std::uint32_t i = 0; i < 256; ++i) {
         std::uint32_t c = i;
-        for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+        for (int k = 0; k < 8; ++k)
+            c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
         table[i] = c;
     }
     return table;
@@ -21,7 +22,8 @@ constexpr auto table = make_table();
 
 std::uint32_t crc32(std::string_view bytes) {
     std::uint32_t c = 0xFFFFFFFFu;
-    for (unsigned char byte : bytes) c = table[(c ^ byte) & 0xFF] ^ (c >> 8);
+    for (unsigned char byte : bytes)
+        c = table[(c ^ byte) & 0xFF] ^ (c >> 8);
     return c ^ 0xFFFFFFFFu;
 }
 

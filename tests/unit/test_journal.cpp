@@ -31,7 +31,9 @@ struct TempDir {
         fs::create_directories(path);
     }
     ~TempDir() { fs::remove_all(path); }
-    static std::string fmt_name(const std::string& suffix) { return "deployphase-journal-" + suffix; }
+    static std::string fmt_name(const std::string& suffix) {
+        return "deployphase-journal-" + suffix;
+    }
 };
 
 std::string read(const fs::path& path) {
@@ -100,9 +102,10 @@ TEST_CASE("journal: records survive reopening, in order, numbered", "[journal]")
     CHECK((info.st_mode & 0777) == 0600);
 }
 
-TEST_CASE("journal: cut at every byte of the last record, it drops the torn tail, keeps a "
-          "copy, and goes on",
-          "[journal]") {
+TEST_CASE(
+    "journal: cut at every byte of the last record, it drops the torn tail, keeps a "
+    "copy, and goes on",
+    "[journal]") {
     TempDir dir;
     auto [bytes, starts] = journal_bytes(dir.path, 3);
     std::size_t last = starts.back();
@@ -110,7 +113,8 @@ TEST_CASE("journal: cut at every byte of the last record, it drops the torn tail
         INFO("cut at byte " << cut);
         fs::path path = dir.path / "journal";
         fs::remove_all(dir.path / "journal");
-        for (const auto& entry : fs::directory_iterator(dir.path)) fs::remove(entry.path());
+        for (const auto& entry : fs::directory_iterator(dir.path))
+            fs::remove(entry.path());
         write(path, bytes.substr(0, cut));
 
         Journal journal = Journal::open(path, true);
@@ -175,15 +179,16 @@ TEST_CASE("journal: unknown versions, other files and sequence gaps are refused"
     TempDir dir;
     fs::path path = dir.path / "journal";
     write(path, "deployphase-journal 2\n");
-    CHECK(error_of(path) == path.string() + ": error: journal format version \"2\" is not one this "
-                                            "deployphase reads (version 1); use the deployphase "
-                                            "that wrote it");
+    CHECK(error_of(path) == path.string() +
+                                ": error: journal format version \"2\" is not one this "
+                                "deployphase reads (version 1); use the deployphase "
+                                "that wrote it");
     write(path, "{\"some\": \"json\"}\n");
     CHECK(error_of(path) == path.string() + ": error: not a deployphase journal");
     write(path, "deployphase-journal 1\n" + state::frame_record(R"({"seq":1})") +
                     state::frame_record(R"({"seq":3})") + state::frame_record(R"({"seq":4})"));
-    std::size_t second = std::string("deployphase-journal 1\n").size() +
-                         state::frame_record(R"({"seq":1})").size();
+    std::size_t second =
+        std::string("deployphase-journal 1\n").size() + state::frame_record(R"({"seq":1})").size();
     CHECK(error_of(path) == path.string() + ": error: record at byte " + std::to_string(second) +
                                 " has sequence 3, expected 2");
     CHECK(error_of(dir.path / "absent", false) ==
@@ -209,7 +214,8 @@ TEST_CASE("journal: a failed write stops all later appends", "[journal]") {
     if (child == 0) {
         // The file may not grow past its current size: the next append fails with EFBIG.
         std::signal(SIGXFSZ, SIG_IGN);
-        rlimit limit{static_cast<rlim_t>(fs::file_size(path)), static_cast<rlim_t>(fs::file_size(path))};
+        rlimit limit{static_cast<rlim_t>(fs::file_size(path)),
+                     static_cast<rlim_t>(fs::file_size(path))};
         ::setrlimit(RLIMIT_FSIZE, &limit);
         Journal journal = Journal::open(path, true);
         int result = 0;
@@ -226,7 +232,8 @@ TEST_CASE("journal: a failed write stops all later appends", "[journal]") {
             journal.append({{"type", "tiny"}});
             result |= 4;
         } catch (const StateError& e) {
-            if (std::string(e.what()).find("an earlier write failed") == std::string::npos) result |= 8;
+            if (std::string(e.what()).find("an earlier write failed") == std::string::npos)
+                result |= 8;
         }
         ::_exit(result);
     }

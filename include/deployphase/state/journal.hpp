@@ -18,19 +18,19 @@ inline constexpr int journal_format_version = 1;
 // A state file could not be read, written or trusted. The message names the file; the run
 // stops, and nothing is retried.
 class StateError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 // What opening a journal found and repaired.
 struct TornTail {
-    std::size_t offset = 0;        // where the dropped bytes began
-    std::size_t length = 0;        // how many bytes were dropped
-    std::filesystem::path copy;    // where they were kept
+    std::size_t offset = 0;      // where the dropped bytes began
+    std::size_t length = 0;      // how many bytes were dropped
+    std::filesystem::path copy;  // where they were kept
 };
 
 class Journal {
-public:
+  public:
     // Opens the journal at `path`, creating it (0600) when absent and `create` is set. Reads
     // and checks every record. An incomplete or damaged *last* record is a torn write: its
     // bytes are copied aside and cut off. Damage anywhere else, an unknown format version or a
@@ -50,7 +50,7 @@ public:
     // a failed fsync must not be retried.
     void append(nlohmann::json event);
 
-private:
+  private:
     Journal() = default;
 
     std::filesystem::path m_path;
