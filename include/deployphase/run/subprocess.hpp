@@ -1,0 +1,42 @@
+#pragma once
+// Runs one step script: its own process group, stdin from /dev/null, stdout and stderr through
+// one pipe into a log file (and, if asked, to our stdout), with a timeout that stops the whole
+// group. docs/architecture.md explains the choices.
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace deployphase::run {
+
+struct ProcessSpec {
+    std::vector<std::string> argv;  // e.g. {"sh", "-c", script}; argv[0] is looked up in PATH
+    std::vector<std::string> environment;  // the complete environment, "KEY=VALUE"
+    std::filesystem::path workdir;
+    std::filesystem::path log_file;  // appended to; created 0600
+    bool echo = false;               // also copy the output to our stdout
+    std::optional<std::chrono::milliseconds> timeout;
+    std::chrono::milliseconds kill_after{10'000};  // from SIGTERM to SIGKILL of the group
+};
+
+struct ProcessResult {
+    enum class Ending { exited, signaled, timed_out, interrupted };
+    Ending ending = Ending::exited;
+    int exit_code = 0;  // for `exited`
+    int signal = 0;     // for `signaled`: the signal that ended the script
+    std::chrono::milliseconds duration{0};
+    pid_t process_group = 0;
+};
+
+// Set from a signal handler to stop the running step: its group gets SIGTERM, then SIGKILL
+// after `kill_after`, and the result is `interrupted`.
+using InterruptFlag = std::atomic<int>;
+
+// Runs the process to the end; every process left in its group is killed before returning.
+// Throws std::system_error when the process cannot be started or its log cannot be written.
+ProcessResult run_process(const ProcessSpec& spec, const InterruptFlag& interrupt);
+
+}  // namespace deployphase::run

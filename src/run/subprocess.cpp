@@ -1,0 +1,186 @@
+#include <deployphase/run/subprocess.hpp>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <system_error>
+
+namespace deployphase::run {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+[[noreturn]] void throw_errno(const std::string& what) {
+    throw std::system_error(errno, std::generic_category(), what);
+}
+
+class FileDescriptor {
+  public:
+    explicit FileDescriptor(int fd = -1) : m_fd(fd) {}
+    ~FileDescriptor() { reset(); }
+    FileDescriptor(const FileDescriptor&) = delete;
+    FileDescriptor& operator=(const FileDescriptor&) = delete;
+    int get() const { return m_fd; }
+    void reset(int fd = -1) {
+        if (m_fd >= 0) ::close(m_fd);
+        m_fd = fd;
+    }
+
+  private:
+    int m_fd;
+};
+
+void write_all(int fd, const char* data, std::size_t size, const char* what) {
+    while (size > 0) {
+        ssize_t n = ::write(fd, data, size);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw_errno(what);
+        data += n;
+        size -= static_cast<std::size_t>(n);
+    }
+}
+
+// In the child, between fork and exec: only async-signal-safe calls.
+[[noreturn]] void exec_child(const ProcessSpec& spec, int output, pid_t parent,
+                             const std::vector<char*>& argv, const std::vector<char*>& env) {
+    ::setpgid(0, 0);
+    // If the runner dies (even by SIGKILL), the script is killed rather than orphaned.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    for (int sig : {SIGINT, SIGTERM, SIGPIPE, SIGQUIT, SIGHUP})
+        ::signal(sig, SIG_DFL);
+    int null = ::open("/dev/null", O_RDONLY);
+    if (null < 0 || ::dup2(null, 0) < 0 || ::dup2(output, 1) < 0 || ::dup2(output, 2) < 0) {
+        ::_exit(127);
+    }
+    if (!spec.workdir.empty() && ::chdir(spec.workdir.c_str()) != 0) {
+        const char message[] = "deployphase: cannot enter the working directory\n";
+        (void)!::write(2, message, sizeof message - 1);
+        ::_exit(127);
+    }
+    ::execvpe(argv[0], argv.data(), env.data());
+    const char message[] = "deployphase: cannot execute the step's shell\n";
+    (void)!::write(2, message, sizeof message - 1);
+    ::_exit(127);
+}
+
+}  // namespace
+
+ProcessResult run_process(const ProcessSpec& spec, const InterruptFlag& interrupt) {
+    FileDescriptor log(
+        ::open(spec.log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600));
+    if (log.get() < 0) throw_errno("cannot open the step log " + spec.log_file.string());
+    int pipe_fds[2];
+    if (::pipe2(pipe_fds, O_CLOEXEC) != 0) throw_errno("pipe");
+    FileDescriptor read_end(pipe_fds[0]);
+    FileDescriptor write_end(pipe_fds[1]);
+
+    // Everything exec needs is prepared before fork.
+    std::vector<char*> argv;
+    for (const auto& arg : spec.argv)
+        argv.push_back(const_cast<char*>(arg.c_str()));
+    argv.push_back(nullptr);
+    std::vector<char*> env;
+    for (const auto& entry : spec.environment)
+        env.push_back(const_cast<char*>(entry.c_str()));
+    env.push_back(nullptr);
+
+    auto started = Clock::now();
+    pid_t parent = ::getpid();
+    pid_t child = ::fork();
+    if (child < 0) throw_errno("fork");
+    if (child == 0) exec_child(spec, write_end.get(), parent, argv, env);
+    ::setpgid(child, child);  // also here, so the group exists before we may signal it
+    write_end.reset();
+
+    ProcessResult result;
+    result.process_group = child;
+    // Becomes readable when the child exits, so exit wakes poll() at once (Linux 5.3+; without
+    // it, exit is noticed on the next periodic wake).
+    FileDescriptor exit_fd(static_cast<int>(::syscall(SYS_pidfd_open, child, 0)));
+    std::optional<Clock::time_point> terminated_at;
+    bool pipe_open = true;
+    bool exited = false;
+    int status = 0;
+    char buffer[16384];
+
+    auto terminate = [&](ProcessResult::Ending why) {
+        result.ending = why;
+        ::kill(-child, SIGTERM);
+        terminated_at = Clock::now();
+    };
+    auto reap = [&] {
+        if (!exited && ::waitpid(child, &status, WNOHANG) == child) exited = true;
+    };
+
+    for (;;) {
+        reap();
+        if (exited && pipe_open) {
+            // Background children of the script may hold the pipe open; the step is over.
+            ::kill(-child, SIGKILL);
+        }
+        if (exited && !pipe_open) break;
+
+        auto now = Clock::now();
+        if (!terminated_at && interrupt.load() != 0) terminate(ProcessResult::Ending::interrupted);
+        if (!terminated_at && spec.timeout && now - started >= *spec.timeout) {
+            terminate(ProcessResult::Ending::timed_out);
+        }
+        if (terminated_at && now - *terminated_at >= spec.kill_after) ::kill(-child, SIGKILL);
+
+        // Wake for output, exit, the next deadline, or at least every 100 ms to see interrupts.
+        milliseconds wait(100);
+        auto until = [&](Clock::time_point deadline) {
+            wait =
+                std::min(wait, std::max(milliseconds(0),
+                                        std::chrono::duration_cast<milliseconds>(deadline - now)));
+        };
+        if (!terminated_at && spec.timeout) until(started + *spec.timeout);
+        if (terminated_at) until(*terminated_at + spec.kill_after);
+
+        pollfd fds[2];
+        nfds_t count = 0;
+        if (pipe_open) fds[count++] = {read_end.get(), POLLIN, 0};
+        if (!exited && exit_fd.get() >= 0) fds[count++] = {exit_fd.get(), POLLIN, 0};
+        int ready = ::poll(fds, count, static_cast<int>(wait.count()));
+        if (ready < 0 && errno != EINTR) throw_errno("poll");
+        if (ready > 0 && pipe_open && fds[0].revents != 0) {
+            ssize_t n = ::read(read_end.get(), buffer, sizeof buffer);
+            if (n > 0) {
+                write_all(log.get(), buffer, static_cast<std::size_t>(n),
+                          "cannot write the step log");
+                if (spec.echo) write_all(1, buffer, static_cast<std::size_t>(n), "stdout");
+            } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+                pipe_open = false;
+            }
+        }
+    }
+    ::kill(-child, SIGKILL);  // nothing of the step outlives it
+    result.duration = std::chrono::duration_cast<milliseconds>(Clock::now() - started);
+    if (!terminated_at) {
+        if (WIFEXITED(status)) {
+            result.ending = ProcessResult::Ending::exited;
+            result.exit_code = WEXITSTATUS(status);
+        } else {
+            result.ending = ProcessResult::Ending::signaled;
+            result.signal = WTERMSIG(status);
+        }
+    } else {
+        result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        result.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+    }
+    return result;
+}
+
+}  // namespace deployphase::run

@@ -1,0 +1,170 @@
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <deployphase/run/subprocess.hpp>
+
+using namespace deployphase::run;
+namespace fs = std::filesystem;
+using std::chrono::milliseconds;
+
+namespace {
+
+struct Sandbox {
+    fs::path dir;
+    Sandbox() {
+        static int counter = 0;
+        dir = fs::temp_directory_path() / ("deployphase-subprocess-" + std::to_string(::getpid()) +
+                                           "-" + std::to_string(++counter));
+        fs::remove_all(dir);
+        fs::create_directories(dir);
+    }
+    ~Sandbox() { fs::remove_all(dir); }
+
+    ProcessSpec spec(const std::string& script) const {
+        ProcessSpec spec;
+        spec.argv = {"sh", "-c", script};
+        spec.environment = {"PATH=/usr/bin:/bin", "SANDBOX=" + dir.string()};
+        spec.workdir = dir;
+        spec.log_file = dir / "step.log";
+        spec.timeout = milliseconds(20'000);  // a safety net; no test relies on its length
+        spec.kill_after = milliseconds(500);
+        return spec;
+    }
+    std::string log() const { return read(dir / "step.log"); }
+    static std::string read(const fs::path& path) {
+        std::ifstream in(path);
+        std::ostringstream out;
+        out << in.rdbuf();
+        return out.str();
+    }
+    pid_t pid_from(const std::string& name) const {
+        for (int i = 0; i < 200 && !fs::exists(dir / name); ++i) {
+            std::this_thread::sleep_for(milliseconds(10));
+        }
+        return static_cast<pid_t>(std::stol(read(dir / name)));
+    }
+};
+
+// Alive and not a zombie waiting to be reaped.
+bool alive(pid_t pid) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    if (!stat) return false;
+    std::string line;
+    std::getline(stat, line);
+    auto close = line.rfind(')');
+    return close != std::string::npos && line.size() > close + 2 && line[close + 2] != 'Z';
+}
+
+// Processes die a moment after SIGKILL; wait for it rather than assume it.
+bool dies(pid_t pid) {
+    for (int i = 0; i < 500; ++i) {
+        if (!alive(pid)) return true;
+        std::this_thread::sleep_for(milliseconds(10));
+    }
+    return false;
+}
+
+const InterruptFlag no_interrupt{0};
+
+}  // namespace
+
+TEST_CASE("subprocess: exit code, and stdout and stderr in order into the log", "[subprocess]") {
+    Sandbox box;
+    ProcessResult result =
+        run_process(box.spec("echo out; echo err >&2; echo more; exit 3"), no_interrupt);
+    CHECK(result.ending == ProcessResult::Ending::exited);
+    CHECK(result.exit_code == 3);
+    CHECK(box.log() == "out\nerr\nmore\n");
+}
+
+TEST_CASE(
+    "subprocess: stdin is /dev/null, the environment is exactly the one given, and the "
+    "working directory is set",
+    "[subprocess]") {
+    Sandbox box;
+    ProcessResult result =
+        run_process(box.spec("cat; echo \"[$SANDBOX] [${HOME-unset}]\"; pwd"), no_interrupt);
+    CHECK(result.ending == ProcessResult::Ending::exited);
+    CHECK(result.exit_code == 0);
+    CHECK(box.log() == "[" + box.dir.string() + "] [unset]\n" + box.dir.string() + "\n");
+}
+
+TEST_CASE("subprocess: a timeout stops the script and everything it started", "[subprocess]") {
+    Sandbox box;
+    ProcessSpec spec = box.spec("sleep 100 & echo $! > grandchild; sleep 100");
+    spec.timeout = milliseconds(300);
+    ProcessResult result = run_process(spec, no_interrupt);
+    CHECK(result.ending == ProcessResult::Ending::timed_out);
+    CHECK(dies(box.pid_from("grandchild")));
+}
+
+TEST_CASE("subprocess: a script that ignores SIGTERM is killed after the grace period",
+          "[subprocess]") {
+    Sandbox box;
+    ProcessSpec spec = box.spec("trap '' TERM; echo ready; while :; do sleep 0.05; done");
+    spec.timeout = milliseconds(300);
+    spec.kill_after = milliseconds(300);
+    ProcessResult result = run_process(spec, no_interrupt);
+    CHECK(result.ending == ProcessResult::Ending::timed_out);
+    CHECK(result.signal == SIGKILL);
+    CHECK(box.log() == "ready\n");
+}
+
+TEST_CASE("subprocess: an interrupt stops the step", "[subprocess]") {
+    Sandbox box;
+    InterruptFlag interrupt{0};
+    std::thread trigger([&] {
+        std::this_thread::sleep_for(milliseconds(200));
+        interrupt = SIGINT;
+    });
+    ProcessResult result = run_process(box.spec("echo $$ > shell; sleep 100"), interrupt);
+    trigger.join();
+    CHECK(result.ending == ProcessResult::Ending::interrupted);
+    CHECK(result.signal == SIGTERM);
+    CHECK(dies(box.pid_from("shell")));
+}
+
+TEST_CASE("subprocess: background children left behind do not hold the step open", "[subprocess]") {
+    Sandbox box;
+    ProcessResult result =
+        run_process(box.spec("sleep 100 & echo $! > leftover; echo done"), no_interrupt);
+    CHECK(result.ending == ProcessResult::Ending::exited);
+    CHECK(result.exit_code == 0);
+    CHECK(box.log() == "done\n");
+    CHECK(dies(box.pid_from("leftover")));
+}
+
+TEST_CASE("subprocess: a shell that cannot be run exits 127 and says so in the log",
+          "[subprocess]") {
+    Sandbox box;
+    ProcessSpec spec = box.spec("true");
+    spec.argv = {"no-such-shell-here", "-c", "true"};
+    ProcessResult result = run_process(spec, no_interrupt);
+    CHECK(result.ending == ProcessResult::Ending::exited);
+    CHECK(result.exit_code == 127);
+    CHECK(box.log() == "deployphase: cannot execute the step's shell\n");
+}
+
+TEST_CASE("subprocess: a step does not outlive a runner killed with SIGKILL", "[subprocess]") {
+    Sandbox box;
+    pid_t runner = ::fork();
+    REQUIRE(runner >= 0);
+    if (runner == 0) {
+        run_process(box.spec("echo $$ > step; exec sleep 100"), no_interrupt);
+        ::_exit(0);
+    }
+    pid_t step = box.pid_from("step");
+    CHECK(alive(step));
+    ::kill(runner, SIGKILL);
+    ::waitpid(runner, nullptr, 0);
+    CHECK(dies(step));
+}
