@@ -1,0 +1,46 @@
+#pragma once
+// What a step script sees: the environment it runs with, and how the key=value lines it
+// writes to $DEPLOYPHASE_OUTPUT become context for later steps. Context values reach a
+// script only through these variables and files, never through its text.
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace deployphase::run {
+
+struct StepIdentity {
+    std::string run_id;
+    std::string phase;
+    std::size_t index = 0;
+    std::string id;
+    unsigned attempt = 1;
+};
+
+// DEPLOYPHASE_CTX_<KEY>: KEY upper-cased, every character outside [A-Z0-9] replaced by '_'.
+std::string context_variable_name(std::string_view key);
+
+// The inherited environment without any DEPLOYPHASE_* entries, then DEPLOYPHASE_RUN_ID,
+// _PHASE, _STEP, _STEP_INDEX, _ATTEMPT, _CONTEXT_FILE, _OUTPUT and one DEPLOYPHASE_CTX_<KEY>
+// per top-level scalar context value (strings as they are, numbers and booleans as JSON; null,
+// arrays, objects and strings holding a NUL byte are left out). Keys that map to the same
+// name: the last in sorted key order wins.
+std::vector<std::string> step_environment(const std::vector<std::string>& inherited,
+                                          const StepIdentity& step, const nlohmann::json& context,
+                                          const std::filesystem::path& context_file,
+                                          const std::filesystem::path& output_file);
+
+struct StepOutput {
+    nlohmann::json values = nlohmann::json::object();  // merged over the context afterwards
+    std::vector<std::string> problems;                 // "line 3: expected KEY=VALUE", in order
+};
+
+// Reads what a step appended to $DEPLOYPHASE_OUTPUT: one KEY=VALUE per line, with the rules
+// of --set (VALUE is JSON when it parses, else a string; KEY may be dotted). Blank lines are
+// skipped; a malformed line is reported and skipped.
+StepOutput parse_step_output(std::string_view text);
+
+}  // namespace deployphase::run

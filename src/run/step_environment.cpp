@@ -1,0 +1,77 @@
+#include <deployphase/run/step_environment.hpp>
+
+#include <fmt/format.h>
+
+#include <map>
+
+#include <deployphase/context/context.hpp>
+#include <deployphase/support/diagnostic.hpp>
+
+namespace deployphase::run {
+
+std::string context_variable_name(std::string_view key) {
+    std::string name = "DEPLOYPHASE_CTX_";
+    for (char c : key) {
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+        name += (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ? c : '_';
+    }
+    return name;
+}
+
+std::vector<std::string> step_environment(const std::vector<std::string>& inherited,
+                                          const StepIdentity& step, const nlohmann::json& context,
+                                          const std::filesystem::path& context_file,
+                                          const std::filesystem::path& output_file) {
+    std::vector<std::string> environment;
+    for (const std::string& entry : inherited) {
+        if (!entry.starts_with("DEPLOYPHASE_")) environment.push_back(entry);
+    }
+    environment.push_back("DEPLOYPHASE_RUN_ID=" + step.run_id);
+    environment.push_back("DEPLOYPHASE_PHASE=" + step.phase);
+    environment.push_back("DEPLOYPHASE_STEP=" + step.id);
+    environment.push_back(fmt::format("DEPLOYPHASE_STEP_INDEX={}", step.index));
+    environment.push_back(fmt::format("DEPLOYPHASE_ATTEMPT={}", step.attempt));
+    environment.push_back("DEPLOYPHASE_CONTEXT_FILE=" + context_file.string());
+    environment.push_back("DEPLOYPHASE_OUTPUT=" + output_file.string());
+
+    std::map<std::string, std::string> variables;  // name -> value; later keys overwrite
+    if (context.is_object()) {
+        for (const auto& [key, value] : context.items()) {
+            std::string text;
+            if (value.is_string()) {
+                text = value.get<std::string>();
+                if (text.find('\0') != std::string::npos) continue;
+            } else if (value.is_number() || value.is_boolean()) {
+                text = value.dump();
+            } else {
+                continue;
+            }
+            variables[context_variable_name(key)] = std::move(text);
+        }
+    }
+    for (const auto& [name, value] : variables)
+        environment.push_back(name + "=" + value);
+    return environment;
+}
+
+StepOutput parse_step_output(std::string_view text) {
+    StepOutput output;
+    std::size_t line_number = 0;
+    while (!text.empty()) {
+        ++line_number;
+        std::size_t newline = text.find('\n');
+        std::string_view line = text.substr(0, newline);
+        text.remove_prefix(newline == std::string_view::npos ? text.size() : newline + 1);
+        if (line.ends_with('\r')) line.remove_suffix(1);
+        if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
+        try {
+            context::apply_assignment(output.values, line);
+        } catch (const InputError& e) {
+            output.problems.push_back(
+                fmt::format("line {}: {}", line_number, e.diagnostics().front().message));
+        }
+    }
+    return output;
+}
+
+}  // namespace deployphase::run

@@ -1,0 +1,100 @@
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include <deployphase/run/step_environment.hpp>
+#include <deployphase/run/subprocess.hpp>
+
+using namespace deployphase::run;
+using nlohmann::json;
+
+TEST_CASE("step environment: names for context variables", "[environment]") {
+    CHECK(context_variable_name("region") == "DEPLOYPHASE_CTX_REGION");
+    CHECK(context_variable_name("change.approved") == "DEPLOYPHASE_CTX_CHANGE_APPROVED");
+    CHECK(context_variable_name("api-key2") == "DEPLOYPHASE_CTX_API_KEY2");
+    CHECK(context_variable_name("r\xC3\xA9gion") == "DEPLOYPHASE_CTX_R__GION");
+}
+
+TEST_CASE("step environment: inherited, ours, then one variable per scalar context value",
+          "[environment]") {
+    json context = json::parse(R"j({
+        "region": "eu-west", "replicas": 3, "canary": false, "ratio": 0.5, "nothing": null,
+        "list": [1], "nested": {"a": 1}, "cmd": "$(touch pwned); `id`", "with\u0000nul": "x",
+        "nul": "a\u0000b", "a-b": "first", "a_b": "second"})j");
+    std::vector<std::string> env = step_environment(
+        {"PATH=/usr/bin:/bin", "HOME=/root", "DEPLOYPHASE_STEP=stale", "DEPLOYPHASE_CTX_OLD=1"},
+        {"run-7", "Deploy", 3, "deploy", 2}, context, "/state/context.json", "/state/output-3");
+    CHECK(env == std::vector<std::string>{
+                     "PATH=/usr/bin:/bin",
+                     "HOME=/root",
+                     "DEPLOYPHASE_RUN_ID=run-7",
+                     "DEPLOYPHASE_PHASE=Deploy",
+                     "DEPLOYPHASE_STEP=deploy",
+                     "DEPLOYPHASE_STEP_INDEX=3",
+                     "DEPLOYPHASE_ATTEMPT=2",
+                     "DEPLOYPHASE_CONTEXT_FILE=/state/context.json",
+                     "DEPLOYPHASE_OUTPUT=/state/output-3",
+                     "DEPLOYPHASE_CTX_A_B=second",
+                     "DEPLOYPHASE_CTX_CANARY=false",
+                     "DEPLOYPHASE_CTX_CMD=$(touch pwned); `id`",
+                     "DEPLOYPHASE_CTX_RATIO=0.5",
+                     "DEPLOYPHASE_CTX_REGION=eu-west",
+                     "DEPLOYPHASE_CTX_REPLICAS=3",
+                     "DEPLOYPHASE_CTX_WITH_NUL=x",
+                 });
+}
+
+TEST_CASE("step output: KEY=VALUE lines with the rules of --set", "[environment]") {
+    StepOutput output = parse_step_output(
+        "release=v2.4.1\n"
+        "healthy=true\n"
+        "\n"
+        "replicas=3\r\n"
+        "version=\"1.10\"\n"
+        "db.migrated=false\n"
+        "no equals sign here\n"
+        "url=http://127.0.0.1:8080/?a=b\n"
+        "=value\n"
+        "last=no newline at end");
+    CHECK(output.values == json::parse(R"j({"release": "v2.4.1", "healthy": true, "replicas": 3,
+        "version": "1.10", "db": {"migrated": false}, "url": "http://127.0.0.1:8080/?a=b",
+        "last": "no newline at end"})j"));
+    CHECK(output.problems == std::vector<std::string>{
+                                 "line 7: expected KEY=VALUE",
+                                 "line 9: '' is not a usable key; use a name or a dotted path "
+                                 "such as change.approved",
+                             });
+}
+
+TEST_CASE(
+    "step environment: a hostile context value reaches the script unchanged and "
+    "unexecuted",
+    "[environment][subprocess]") {
+    namespace fs = std::filesystem;
+    fs::path dir = fs::temp_directory_path() / ("deployphase-env-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    const std::string hostile = "$(touch pwned); `touch pwned2`; ' \" \\ \n; touch pwned3";
+    json context = {{"cmd", hostile}};
+    ProcessSpec spec;
+    spec.argv = {"sh", "-c", "printf '%s' \"$DEPLOYPHASE_CTX_CMD\" > got"};
+    spec.environment = step_environment({"PATH=/usr/bin:/bin"}, {"r", "P", 1, "s", 1}, context,
+                                        dir / "context.json", dir / "output");
+    spec.workdir = dir;
+    spec.log_file = dir / "log";
+    const InterruptFlag none{0};
+    ProcessResult result = run_process(spec, none);
+    CHECK(result.exit_code == 0);
+    std::ifstream in(dir / "got", std::ios::binary);
+    std::string got((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(got == hostile);
+    CHECK_FALSE(fs::exists(dir / "pwned"));
+    CHECK_FALSE(fs::exists(dir / "pwned2"));
+    CHECK_FALSE(fs::exists(dir / "pwned3"));
+    fs::remove_all(dir);
+}
