@@ -1,0 +1,46 @@
+#pragma once
+// One run at a time per state directory. docs/state-format.md describes the lock file.
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <string>
+
+#include <deployphase/state/journal.hpp>
+
+namespace deployphase::state {
+
+struct LockHolder {
+    pid_t pid = 0;
+    std::string host;
+    std::string since;  // UTC, ISO 8601
+};
+
+// Another live process holds the lock.
+class LockHeld : public std::runtime_error {
+  public:
+    LockHeld(const std::filesystem::path& lock_file, LockHolder holder);
+    const LockHolder& holder() const { return m_holder; }
+
+  private:
+    LockHolder m_holder;
+};
+
+// An exclusive flock(2) on DIR/lock, held until destroyed. The kernel releases it when the
+// holder exits or is killed, so a dead runner never blocks the next one, and it cannot be
+// taken from a live holder. The directory is created 0700 when missing.
+class StateLock {
+  public:
+    // Takes the lock without waiting; throws LockHeld naming the holder, or StateError.
+    static StateLock acquire(const std::filesystem::path& state_dir);
+
+    StateLock(StateLock&& other) noexcept : m_fd(other.m_fd) { other.m_fd = -1; }
+    StateLock& operator=(StateLock&&) = delete;
+    ~StateLock();
+
+  private:
+    explicit StateLock(int fd) : m_fd(fd) {}
+    int m_fd;
+};
+
+}  // namespace deployphase::state

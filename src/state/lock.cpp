@@ -1,0 +1,97 @@
+#include <deployphase/state/lock.hpp>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace deployphase::state {
+namespace {
+
+namespace fs = std::filesystem;
+
+[[noreturn]] void fail(const fs::path& path, std::string_view what, int error) {
+    throw StateError(fmt::format("{}: error: {}: {}", path.string(), what, std::strerror(error)));
+}
+
+LockHolder read_holder(int fd) {
+    std::string text;
+    char buffer[512];
+    ssize_t n;
+    while ((n = ::pread(fd, buffer, sizeof buffer, static_cast<off_t>(text.size()))) > 0) {
+        text.append(buffer, static_cast<std::size_t>(n));
+        if (text.size() > 4096) break;
+    }
+    LockHolder holder;
+    auto info = nlohmann::json::parse(text, nullptr, false);
+    if (info.is_object()) {
+        holder.pid = info.value("pid", 0);
+        holder.host = info.value("host", "");
+        holder.since = info.value("since", "");
+    }
+    return holder;
+}
+
+std::string now_utc() {
+    return fmt::format(
+        "{:%Y-%m-%dT%H:%M:%SZ}",
+        fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
+}
+
+}  // namespace
+
+LockHeld::LockHeld(const fs::path& lock_file, LockHolder holder)
+    : std::runtime_error(fmt::format(
+          "{}: error: another run holds the lock (pid {}{}{}); it is released when that "
+          "process ends",
+          lock_file.string(), holder.pid, holder.host.empty() ? "" : " on " + holder.host,
+          holder.since.empty() ? "" : ", since " + holder.since)),
+      m_holder(std::move(holder)) {}
+
+StateLock StateLock::acquire(const fs::path& state_dir) {
+    if (::mkdir(state_dir.c_str(), 0700) != 0 && errno != EEXIST) {
+        fail(state_dir, "cannot create the state directory", errno);
+    }
+    if (!fs::is_directory(state_dir)) {
+        throw StateError(fmt::format("{}: error: not a directory", state_dir.string()));
+    }
+    fs::path path = state_dir / "lock";
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) fail(path, "cannot open the lock file", errno);
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        int error = errno;
+        if (error == EWOULDBLOCK) {
+            LockHolder holder = read_holder(fd);
+            ::close(fd);
+            throw LockHeld(path, std::move(holder));
+        }
+        ::close(fd);
+        fail(path, "cannot lock", error);
+    }
+    // Who holds it, for the message another runner prints; informational, so not fsynced.
+    char host[256] = {};
+    ::gethostname(host, sizeof host - 1);
+    std::string info =
+        nlohmann::json{{"pid", ::getpid()}, {"host", host}, {"since", now_utc()}}.dump() + "\n";
+    if (::ftruncate(fd, 0) != 0 ||
+        ::pwrite(fd, info.data(), info.size(), 0) != static_cast<ssize_t>(info.size())) {
+        int error = errno;
+        ::close(fd);
+        fail(path, "cannot write the lock file", error);
+    }
+    return StateLock(fd);
+}
+
+StateLock::~StateLock() {
+    if (m_fd >= 0) ::close(m_fd);  // closing releases the flock
+}
+
+}  // namespace deployphase::state

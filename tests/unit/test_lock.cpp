@@ -1,0 +1,90 @@
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <deployphase/state/lock.hpp>
+
+using namespace deployphase::state;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path fresh_dir(const std::string& name) {
+    fs::path dir =
+        fs::temp_directory_path() / ("deployphase-lock-" + std::to_string(::getpid()) + "-" + name);
+    fs::remove_all(dir);
+    return dir;
+}
+
+}  // namespace
+
+TEST_CASE("lock: creates the state directory 0700 and is exclusive", "[lock]") {
+    fs::path dir = fresh_dir("exclusive");
+    {
+        StateLock lock = StateLock::acquire(dir);
+        struct stat info {};
+        REQUIRE(::stat(dir.c_str(), &info) == 0);
+        CHECK((info.st_mode & 0777) == 0700);
+        try {
+            StateLock::acquire(dir);
+            FAIL("a second lock was granted");
+        } catch (const LockHeld& held) {
+            CHECK(held.holder().pid == ::getpid());
+            CHECK_FALSE(held.holder().since.empty());
+            CHECK(std::string(held.what())
+                      .starts_with((dir / "lock").string() +
+                                   ": error: another run holds the lock (pid " +
+                                   std::to_string(::getpid()) + " on "));
+        }
+    }
+    CHECK_NOTHROW(StateLock::acquire(dir));  // released with its holder
+    fs::remove_all(dir);
+}
+
+TEST_CASE("lock: a holder killed with SIGKILL leaves nothing that blocks the next run", "[lock]") {
+    fs::path dir = fresh_dir("killed");
+    int ready[2];
+    REQUIRE(::pipe(ready) == 0);
+    pid_t holder = ::fork();
+    REQUIRE(holder >= 0);
+    if (holder == 0) {
+        StateLock lock = StateLock::acquire(dir);
+        (void)!::write(ready[1], "x", 1);
+        ::pause();
+        ::_exit(0);
+    }
+    char byte;
+    REQUIRE(::read(ready[0], &byte, 1) == 1);
+    // While the holder lives, the lock is not taken from it.
+    try {
+        StateLock::acquire(dir);
+        FAIL("the lock was taken from a live holder");
+    } catch (const LockHeld& held) {
+        CHECK(held.holder().pid == holder);
+    }
+    ::kill(holder, SIGKILL);
+    ::waitpid(holder, nullptr, 0);
+    CHECK_NOTHROW(StateLock::acquire(dir));
+    ::close(ready[0]);
+    ::close(ready[1]);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("lock: a state path that is a file is refused", "[lock]") {
+    fs::path dir = fresh_dir("file");
+    { std::ofstream(dir.string()) << "x"; }
+    try {
+        StateLock::acquire(dir);
+        FAIL("expected StateError");
+    } catch (const StateError& e) {
+        CHECK(std::string(e.what()) == dir.string() + ": error: not a directory");
+    }
+    fs::remove(dir);
+}
