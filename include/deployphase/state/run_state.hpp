@@ -1,0 +1,74 @@
+#pragma once
+// Events are the one record of a run; everything else is folded from them. This is the
+// vocabulary the runner writes to the journal, and the fold that status and resume read.
+// docs/state-format.md lists the events.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace deployphase::state {
+
+enum class StepStatus {
+    pending,
+    running,
+    succeeded,
+    failed,
+    skipped,
+    satisfied,
+    awaiting_confirmation,
+    interrupted,
+    rolled_back,
+};
+
+enum class RunStatus {
+    running,
+    succeeded,
+    failed,
+    interrupted,
+    awaiting_confirmation,
+    rolled_back,
+    skipped,
+    blocked,
+};
+
+std::string_view step_status_name(StepStatus status);  // "awaiting-confirmation", ...
+std::string_view run_status_name(RunStatus status);
+
+struct StepState {
+    std::size_t index = 0;
+    std::string id;
+    StepStatus status = StepStatus::pending;
+    unsigned attempts = 0;
+    std::optional<int> exit_code;
+    std::int64_t duration_ms = 0;               // of the last attempt
+    std::string reason;                         // why it was skipped, or how it failed
+    std::optional<std::int64_t> process_group;  // of the running attempt
+};
+
+struct RunState {
+    std::string run_id;
+    std::string phase;
+    std::string phase_file;
+    std::string phase_sha256;
+    RunStatus status = RunStatus::running;
+    bool finished = false;                              // a run_finished event was recorded
+    nlohmann::json context = nlohmann::json::object();  // as started, plus recorded outputs
+    std::vector<StepState> steps;
+
+    // The steps a resume must still run: neither succeeded, satisfied, skipped nor rolled back.
+    std::vector<std::size_t> unfinished_steps() const;
+};
+
+// Folds the journal's records into the state they describe. Throws StateError when the records
+// do not describe a run (no run_started first, an unknown step index, an unknown event type).
+RunState fold(const std::vector<nlohmann::json>& records);
+
+// `status --output json`: run_id, phase, state, and steps with index, id, status, attempts,
+// exit_code and duration_ms.
+nlohmann::ordered_json status_json(const RunState& state);
+
+}  // namespace deployphase::state

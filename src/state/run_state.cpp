@@ -1,0 +1,159 @@
+#include <deployphase/state/run_state.hpp>
+
+#include <fmt/format.h>
+
+#include <deployphase/context/context.hpp>
+#include <deployphase/state/journal.hpp>
+
+namespace deployphase::state {
+namespace {
+
+using nlohmann::json;
+
+const char* const step_names[] = {"pending",
+                                  "running",
+                                  "succeeded",
+                                  "failed",
+                                  "skipped",
+                                  "satisfied",
+                                  "awaiting-confirmation",
+                                  "interrupted",
+                                  "rolled-back"};
+const char* const run_names[] = {
+    "running",     "succeeded", "failed", "interrupted", "awaiting-confirmation",
+    "rolled-back", "skipped",   "blocked"};
+
+template <typename Enum, std::size_t N>
+Enum from_name(const char* const (&names)[N], const std::string& name, std::size_t seq) {
+    for (std::size_t i = 0; i < N; ++i) {
+        if (name == names[i]) return static_cast<Enum>(i);
+    }
+    throw StateError(fmt::format("record {}: unknown status \"{}\"", seq, name));
+}
+
+class Folder {
+  public:
+    RunState fold(const std::vector<json>& records) {
+        for (const json& record : records)
+            apply(record);
+        if (records.empty()) throw StateError("the journal records no run");
+        return std::move(m_state);
+    }
+
+  private:
+    [[noreturn]] void bad(const json& record, std::string message) const {
+        throw StateError(fmt::format("record {}: {}", record.value("seq", 0), message));
+    }
+
+    StepState& step(const json& record) {
+        std::size_t index = record.value("index", std::size_t{0});
+        if (index == 0 || index > m_state.steps.size()) {
+            bad(record, fmt::format("no step {} in this run", index));
+        }
+        return m_state.steps[index - 1];
+    }
+
+    void apply(const json& record) {
+        std::string type = record.value("type", "");
+        std::size_t seq = record.value("seq", std::size_t{0});
+        if (seq == 1 && type != "run_started")
+            bad(record, "the journal does not begin with run_started");
+        if (type == "run_started") {
+            if (seq != 1) bad(record, "a second run_started");
+            m_state.run_id = record.value("run_id", "");
+            m_state.phase = record.value("phase", "");
+            m_state.phase_file = record.value("phase_file", "");
+            m_state.phase_sha256 = record.value("phase_sha256", "");
+            m_state.context = record.value("context", json::object());
+            for (const json& s : record.value("steps", json::array())) {
+                StepState state;
+                state.index = m_state.steps.size() + 1;
+                state.id = s.value("id", "");
+                m_state.steps.push_back(std::move(state));
+            }
+        } else if (type == "step_skipped") {
+            StepState& s = step(record);
+            s.status = StepStatus::skipped;
+            s.reason = record.value("reason", "");
+        } else if (type == "step_satisfied") {
+            step(record).status = StepStatus::satisfied;
+        } else if (type == "attempt_started") {
+            StepState& s = step(record);
+            s.status = StepStatus::running;
+            s.attempts = record.value("attempt", s.attempts + 1);
+            if (record.contains("process_group"))
+                s.process_group = record["process_group"].get<std::int64_t>();
+        } else if (type == "attempt_finished") {
+            StepState& s = step(record);
+            s.exit_code = record.contains("exit_code") && record["exit_code"].is_number_integer()
+                              ? std::optional<int>(record["exit_code"].get<int>())
+                              : std::nullopt;
+            s.duration_ms = record.value("duration_ms", std::int64_t{0});
+            s.reason = record.value("reason", "");
+            s.process_group.reset();
+        } else if (type == "output_recorded") {
+            step(record);
+            context::deep_merge(m_state.context, record.value("values", json::object()));
+        } else if (type == "step_finished") {
+            StepState& s = step(record);
+            s.status = from_name<StepStatus>(step_names, record.value("status", ""), seq);
+            s.process_group.reset();
+        } else if (type == "step_awaiting_confirmation") {
+            step(record).status = StepStatus::awaiting_confirmation;
+        } else if (type == "step_confirmed") {
+            step(record).status = StepStatus::succeeded;
+        } else if (type == "step_rolled_back") {
+            step(record).status = StepStatus::rolled_back;
+        } else if (type == "run_finished") {
+            m_state.status = from_name<RunStatus>(run_names, record.value("status", ""), seq);
+            m_state.finished = true;
+        } else {
+            bad(record, fmt::format("unknown event \"{}\"", type));
+        }
+    }
+
+    RunState m_state;
+};
+
+}  // namespace
+
+std::string_view step_status_name(StepStatus status) {
+    return step_names[static_cast<int>(status)];
+}
+std::string_view run_status_name(RunStatus status) {
+    return run_names[static_cast<int>(status)];
+}
+
+std::vector<std::size_t> RunState::unfinished_steps() const {
+    std::vector<std::size_t> out;
+    for (const StepState& s : steps) {
+        if (s.status != StepStatus::succeeded && s.status != StepStatus::satisfied &&
+            s.status != StepStatus::skipped && s.status != StepStatus::rolled_back) {
+            out.push_back(s.index);
+        }
+    }
+    return out;
+}
+
+RunState fold(const std::vector<json>& records) {
+    return Folder().fold(records);
+}
+
+nlohmann::ordered_json status_json(const RunState& state) {
+    nlohmann::ordered_json steps = nlohmann::ordered_json::array();
+    for (const StepState& s : state.steps) {
+        steps.push_back({{"index", s.index},
+                         {"id", s.id},
+                         {"status", step_status_name(s.status)},
+                         {"attempts", s.attempts},
+                         {"exit_code", s.exit_code ? nlohmann::ordered_json(*s.exit_code)
+                                                   : nlohmann::ordered_json()},
+                         {"duration_ms", s.duration_ms}});
+    }
+    return {{"run_id", state.run_id},
+            {"phase", state.phase},
+            {"state", run_status_name(state.status)},
+            {"steps", std::move(steps)}};
+}
+
+}  // namespace deployphase::state

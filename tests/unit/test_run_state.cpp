@@ -1,0 +1,117 @@
+#include <catch2/catch.hpp>
+
+#include <deployphase/state/journal.hpp>
+#include <deployphase/state/run_state.hpp>
+
+using namespace deployphase::state;
+using nlohmann::json;
+
+namespace {
+
+// Numbers records as the journal does.
+std::vector<json> numbered(std::vector<json> events) {
+    for (std::size_t i = 0; i < events.size(); ++i)
+        events[i]["seq"] = i + 1;
+    return events;
+}
+
+const json started = {{"type", "run_started"},
+                      {"run_id", "r-1"},
+                      {"phase", "Deploy"},
+                      {"phase_file", "deploy.md"},
+                      {"phase_sha256", "abc"},
+                      {"context", {{"env", "prod"}, {"db", {{"host", "h"}}}}},
+                      {"steps", json::array({{{"id", "build"}},
+                                             {{"id", "check"}},
+                                             {{"id", "deploy"}},
+                                             {{"id", "notify"}},
+                                             {{"id", "handover"}}})}};
+
+std::string error_of(const std::vector<json>& records) {
+    try {
+        fold(records);
+    } catch (const StateError& e) {
+        return e.what();
+    }
+    return "no error";
+}
+
+}  // namespace
+
+TEST_CASE("run state: a run folded from its events", "[state]") {
+    RunState state = fold(numbered({
+        started,
+        {{"type", "attempt_started"}, {"index", 1}, {"attempt", 1}, {"process_group", 4242}},
+        {{"type", "attempt_finished"}, {"index", 1}, {"exit_code", 0}, {"duration_ms", 120}},
+        {{"type", "output_recorded"},
+         {"index", 1},
+         {"values", {{"release", "v2"}, {"db", {{"ready", true}}}}}},
+        {{"type", "step_finished"}, {"index", 1}, {"status", "succeeded"}},
+        {{"type", "step_satisfied"}, {"index", 2}},
+        {{"type", "attempt_started"}, {"index", 3}, {"attempt", 1}},
+        {{"type", "attempt_finished"}, {"index", 3}, {"exit_code", 1}, {"duration_ms", 40}},
+        {{"type", "attempt_started"}, {"index", 3}, {"attempt", 2}},
+        {{"type", "attempt_finished"}, {"index", 3}, {"exit_code", 2}, {"duration_ms", 35}},
+        {{"type", "step_finished"}, {"index", 3}, {"status", "failed"}},
+        {{"type", "step_skipped"}, {"index", 4}, {"reason", "fact notify is missing"}},
+        {{"type", "run_finished"}, {"status", "failed"}},
+    }));
+    CHECK(state.finished);
+    CHECK(state.context ==
+          json::parse(R"({"env": "prod", "db": {"host": "h", "ready": true}, "release": "v2"})"));
+    CHECK(state.steps[3].reason == "fact notify is missing");
+    CHECK_FALSE(state.steps[0].process_group.has_value());
+    CHECK(state.unfinished_steps() == std::vector<std::size_t>{3, 5});
+    CHECK(
+        status_json(state).dump() ==
+        R"({"run_id":"r-1","phase":"Deploy","state":"failed","steps":[)"
+        R"({"index":1,"id":"build","status":"succeeded","attempts":1,"exit_code":0,"duration_ms":120},)"
+        R"({"index":2,"id":"check","status":"satisfied","attempts":0,"exit_code":null,"duration_ms":0},)"
+        R"({"index":3,"id":"deploy","status":"failed","attempts":2,"exit_code":2,"duration_ms":35},)"
+        R"({"index":4,"id":"notify","status":"skipped","attempts":0,"exit_code":null,"duration_ms":0},)"
+        R"({"index":5,"id":"handover","status":"pending","attempts":0,"exit_code":null,"duration_ms":0}]})");
+}
+
+TEST_CASE("run state: a runner that died mid-step leaves the step running, the run unfinished",
+          "[state]") {
+    RunState state = fold(numbered({
+        started,
+        {{"type", "attempt_started"}, {"index", 1}, {"attempt", 1}, {"process_group", 777}},
+    }));
+    CHECK_FALSE(state.finished);
+    CHECK(state.status == RunStatus::running);
+    CHECK(state.steps[0].status == StepStatus::running);
+    CHECK(state.steps[0].process_group == 777);
+    CHECK(state.unfinished_steps() == std::vector<std::size_t>{1, 2, 3, 4, 5});
+}
+
+TEST_CASE("run state: manual steps and rollbacks", "[state]") {
+    RunState state = fold(numbered({
+        started,
+        {{"type", "step_awaiting_confirmation"}, {"index", 5}},
+        {{"type", "run_finished"}, {"status", "awaiting-confirmation"}},
+    }));
+    CHECK(state.status == RunStatus::awaiting_confirmation);
+    CHECK(state.steps[4].status == StepStatus::awaiting_confirmation);
+    state = fold(numbered({
+        started,
+        {{"type", "step_finished"}, {"index", 1}, {"status", "succeeded"}},
+        {{"type", "step_rolled_back"}, {"index", 1}},
+        {{"type", "run_finished"}, {"status", "rolled-back"}},
+    }));
+    CHECK(status_json(state)["state"] == "rolled-back");
+    CHECK(status_json(state)["steps"][0]["status"] == "rolled-back");
+}
+
+TEST_CASE("run state: records that do not describe a run are refused", "[state]") {
+    CHECK(error_of({}) == "the journal records no run");
+    CHECK(error_of(numbered({{{"type", "step_skipped"}, {"index", 1}}})) ==
+          "record 1: the journal does not begin with run_started");
+    CHECK(error_of(numbered({started, {{"type", "step_skipped"}, {"index", 9}}})) ==
+          "record 2: no step 9 in this run");
+    CHECK(error_of(numbered({started, {{"type", "teleported"}}})) ==
+          "record 2: unknown event \"teleported\"");
+    CHECK(error_of(numbered({started, {{"type", "run_finished"}, {"status", "vanished"}}})) ==
+          "record 2: unknown status \"vanished\"");
+    CHECK(error_of(numbered({started, started})) == "record 2: a second run_started");
+}
