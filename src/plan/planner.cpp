@@ -15,6 +15,36 @@ std::string fact_reason(const predicate::TraceEntry& read) {
     return fmt::format("fact {} is {}", read.key, short_value(read.value));
 }
 
+// A step and its guard, before anything is evaluated.
+StepPlan describe_step(const phase::Phase& phase, const predicate::PhaseLogic& logic,
+                       std::size_t i) {
+    const phase::Step& step = phase.steps[i];
+    StepPlan result{step.index, step.id, false, "", "", "", {}};
+    if (const auto& guard = logic.guards[i]) {
+        result.guard = guard->is_expression() ? guard->condition : guard->fact_key;
+        result.guard_kind = guard->is_expression() ? "expression" : "fact";
+    }
+    return result;
+}
+
+StepPlan evaluate_step(const predicate::Evaluator& evaluator, const phase::Phase& phase,
+                       const predicate::PhaseLogic& logic, std::size_t i) {
+    StepPlan result = describe_step(phase, logic, i);
+    const auto& guard = logic.guards[i];
+    if (!guard) {
+        result.will_run = true;
+        result.reason = "no guard";
+    } else if (guard->is_expression()) {
+        result.will_run = evaluator.evaluate(*guard->expression, result.trace);
+        result.reason = fmt::format("guard is {}", result.will_run ? "true" : "false");
+    } else {
+        result.will_run =
+            evaluator.read_fact(guard->fact_key, guard->condition, guard->where, result.trace);
+        result.reason = fact_reason(result.trace.back());
+    }
+    return result;
+}
+
 class Planner {
   public:
     Planner(const phase::Phase& phase, const predicate::PhaseLogic& logic, const json& context)
@@ -58,31 +88,10 @@ class Planner {
     }
 
     StepPlan plan_step(const Plan& plan, std::size_t i) {
-        const phase::Step& step = m_phase.steps[i];
-        StepPlan result{step.index, step.id, false, "", "", "", {}};
-        const auto& guard = m_logic.guards[i];
-        if (guard) {
-            result.guard = guard->is_expression() ? guard->condition : guard->fact_key;
-            result.guard_kind = guard->is_expression() ? "expression" : "fact";
-        }
-        if (plan.decision != Decision::run) {
-            result.reason =
-                plan.decision == Decision::skip ? "the phase is skipped" : "the phase is blocked";
-            return result;
-        }
-        if (!guard) {
-            result.will_run = true;
-            result.reason = "no guard";
-            return result;
-        }
-        if (guard->is_expression()) {
-            result.will_run = m_evaluator.evaluate(*guard->expression, result.trace);
-            result.reason = fmt::format("guard is {}", result.will_run ? "true" : "false");
-        } else {
-            result.will_run = m_evaluator.read_fact(guard->fact_key, guard->condition, guard->where,
-                                                    result.trace);
-            result.reason = fact_reason(result.trace.back());
-        }
+        if (plan.decision == Decision::run) return evaluate_step(m_evaluator, m_phase, m_logic, i);
+        StepPlan result = describe_step(m_phase, m_logic, i);
+        result.reason =
+            plan.decision == Decision::skip ? "the phase is skipped" : "the phase is blocked";
         return result;
     }
 
@@ -154,6 +163,11 @@ std::vector<const FactStatus*> Plan::missing_used_facts() const {
         if (fact.used && fact.missing) out.push_back(&fact);
     }
     return out;
+}
+
+StepPlan plan_step(const phase::Phase& phase, const predicate::PhaseLogic& logic,
+                   const json& context, std::size_t position) {
+    return evaluate_step(predicate::Evaluator(logic.program, context), phase, logic, position);
 }
 
 Plan make_plan(const phase::Phase& phase, const predicate::PhaseLogic& logic, const json& context) {

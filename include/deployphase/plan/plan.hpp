@@ -56,6 +56,12 @@ struct Plan {
 // (never inside a UTF-8 character) with "..." when longer.
 std::string short_value(const nlohmann::json& value);
 
+// One step's intent against a context: its guard evaluated, with the reason. The planner uses
+// it for every step; the runner calls it just before each step, against the context as it
+// stands then. `position` counts from 0.
+StepPlan plan_step(const phase::Phase& phase, const predicate::PhaseLogic& logic,
+                   const nlohmann::json& context, std::size_t position);
+
 Plan make_plan(const phase::Phase& phase, const predicate::PhaseLogic& logic,
                const nlohmann::json& context);
 
