@@ -104,6 +104,11 @@ class Folder {
             step(record).status = StepStatus::succeeded;
         } else if (type == "step_rolled_back") {
             step(record).status = StepStatus::rolled_back;
+        } else if (type == "check_finished") {
+            step(record);  // the check's outcome shows in what follows: satisfied or an attempt
+        } else if (type == "run_resumed") {
+            m_state.status = RunStatus::running;
+            m_state.finished = false;
         } else if (type == "run_finished") {
             m_state.status = from_name<RunStatus>(run_names, record.value("status", ""), seq);
             m_state.finished = true;
@@ -122,6 +127,11 @@ std::string_view step_status_name(StepStatus status) {
 }
 std::string_view run_status_name(RunStatus status) {
     return run_names[static_cast<int>(status)];
+}
+
+bool RunState::resumable() const {
+    return !finished || status == RunStatus::failed || status == RunStatus::interrupted ||
+           status == RunStatus::awaiting_confirmation;
 }
 
 std::vector<std::size_t> RunState::unfinished_steps() const {

@@ -59,6 +59,10 @@ struct RunState {
     nlohmann::json context = nlohmann::json::object();  // as started, plus recorded outputs
     std::vector<StepState> steps;
 
+    // A run that has not ended well can be resumed: still running (or its runner died),
+    // failed, interrupted, or awaiting a confirmation.
+    bool resumable() const;
+
     // The steps a resume must still run: neither succeeded, satisfied, skipped nor rolled back.
     std::vector<std::size_t> unfinished_steps() const;
 };

@@ -1,0 +1,53 @@
+#pragma once
+// Drives a run: decides, then for each step evaluates its guard, runs its check and its script
+// (with retries and timeouts) or waits for a manual confirmation, and records every transition
+// in the journal before acting on it. A fresh run and a resume are the same loop over the
+// state folded from the journal.
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <deployphase/phase/loader.hpp>
+#include <deployphase/run/subprocess.hpp>
+#include <deployphase/state/journal.hpp>
+#include <deployphase/state/run_state.hpp>
+
+namespace deployphase::run {
+
+struct RunOptions {
+    std::filesystem::path state_dir = ".deployphase";
+    std::filesystem::path workdir;  // empty: the phase file's directory
+    std::chrono::milliseconds kill_after{10'000};
+    bool echo = false;           // copy step output to stdout
+    bool confirm_all = false;    // --yes: every manual step is confirmed
+    bool allow_changed = false;  // resume even though the phase file changed
+    // Asks the operator to confirm a manual step; empty when there is no terminal, and the run
+    // then stops awaiting confirmation.
+    std::function<bool(const phase::Step&)> confirm;
+    std::vector<std::string> environment;  // inherited by steps
+};
+
+// The state directory holds a run that has not finished.
+class UnfinishedRun : public state::StateError {
+  public:
+    explicit UnfinishedRun(const std::string& message) : state::StateError(message) {}
+};
+
+// Starts a new run. Refuses (UnfinishedRun) when the state directory holds an unfinished run;
+// a finished one is moved to DIR/history/RUN_ID.journal first. Throws state::LockHeld when
+// another process holds the directory.
+state::RunState start_run(const phase::LoadedPhase& phase, const nlohmann::json& context,
+                          const RunOptions& options, const InterruptFlag& interrupt);
+
+// Continues the unfinished run: steps that succeeded, were satisfied or skipped do not run
+// again; a failed or interrupted step, and one that was running when its runner died, runs
+// again from the start. Refuses when the phase file changed, unless allow_changed.
+state::RunState resume_run(const phase::LoadedPhase& phase, const RunOptions& options,
+                           const InterruptFlag& interrupt);
+
+}  // namespace deployphase::run

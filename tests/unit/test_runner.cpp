@@ -1,0 +1,235 @@
+// The runner end to end through its library API: real phases, real scripts in temporary
+// directories. Each script appends its step id to `ran`, so "ran exactly once" is counted.
+
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <deployphase/run/runner.hpp>
+#include <deployphase/state/lock.hpp>
+
+using namespace deployphase;
+using run::RunOptions;
+using state::RunStatus;
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+const run::InterruptFlag no_interrupt{0};
+
+struct Workspace {
+    fs::path dir;
+    Workspace() {
+        static int counter = 0;
+        dir = fs::temp_directory_path() / ("deployphase-runner-" + std::to_string(::getpid()) +
+                                           "-" + std::to_string(++counter));
+        fs::remove_all(dir);
+        fs::create_directories(dir);
+    }
+    ~Workspace() { fs::remove_all(dir); }
+
+    phase::LoadedPhase phase(const std::string& markdown) const {
+        std::ofstream(dir / "phase.md") << markdown;
+        return phase::load_phase((dir / "phase.md").string());
+    }
+    RunOptions options() const {
+        RunOptions options;
+        options.state_dir = dir / ".deployphase";
+        options.environment = {"PATH=/usr/bin:/bin"};
+        options.kill_after = std::chrono::milliseconds(500);
+        return options;
+    }
+    std::string read(const std::string& name) const {
+        std::ifstream in(dir / name);
+        std::ostringstream out;
+        out << in.rdbuf();
+        return out.str();
+    }
+    std::string ran() const { return read("ran"); }
+};
+
+// A step that records that it ran, then does `extra`.
+std::string step_script(const std::string& ref, const std::string& extra = "",
+                        const std::string& attributes = "") {
+    return "```sh step=" + ref + (attributes.empty() ? "" : " " + attributes) +
+           "\necho \"$DEPLOYPHASE_STEP\" >> ran\n" + extra + "```\n";
+}
+
+std::string statuses(const state::RunState& state) {
+    std::string out = std::string(state::run_status_name(state.status)) + ":";
+    for (const auto& s : state.steps)
+        out += " " + std::string(state::step_status_name(s.status));
+    return out;
+}
+
+const std::string three_steps =
+    "# Phase: Three\n## Steps Sequence\n1. **one**\n2. **two**\n3. **three** [if more wanted]\n"
+    "## Step Actions\n" +
+    step_script("one", "echo more_wanted=true >> \"$DEPLOYPHASE_OUTPUT\"\n") + step_script("two") +
+    step_script("three");
+
+}  // namespace
+
+TEST_CASE("runner: every step runs once, in order, and an output opens a later guard", "[runner]") {
+    Workspace ws;
+    auto phase = ws.phase(three_steps);
+    state::RunState result = run::start_run(phase, json::object(), ws.options(), no_interrupt);
+    CHECK(statuses(result) == "succeeded: succeeded succeeded succeeded");
+    CHECK(ws.ran() == "one\ntwo\nthree\n");
+    CHECK(result.context == json({{"more_wanted", true}}));
+    CHECK(fs::exists(ws.dir / ".deployphase" / "logs" / "1-one.log"));
+}
+
+TEST_CASE("runner: a false guard skips its step with the reason", "[runner]") {
+    Workspace ws;
+    auto phase = ws.phase(
+        "# Phase: G\n## Steps Sequence\n1. **one**\n2. **two** [if wanted]\n## Step Actions\n" +
+        step_script("one") + step_script("two"));
+    state::RunState result = run::start_run(phase, json::object(), ws.options(), no_interrupt);
+    CHECK(statuses(result) == "succeeded: succeeded skipped");
+    CHECK(result.steps[1].reason == "fact wanted is missing");
+    CHECK(ws.ran() == "one\n");
+}
+
+TEST_CASE("runner: skipped and blocked phases run nothing", "[runner]") {
+    Workspace ws;
+    std::string logic =
+        "## Validation Logic\n```js\nshouldSkipPhase() { return docsOnly(); }\n"
+        "canExecutePhase() { return hasContext('approved'); }\n```\n";
+    auto phase =
+        ws.phase("# Phase: D\n## Steps Sequence\n1. **one**\n" + logic + step_script("one"));
+    CHECK(statuses(run::start_run(phase, json{{"docs_only", true}}, ws.options(), no_interrupt)) ==
+          "skipped: skipped");
+    CHECK(statuses(run::start_run(phase, json::object(), ws.options(), no_interrupt)) ==
+          "blocked: skipped");
+    CHECK(ws.ran().empty());
+}
+
+TEST_CASE("runner: retries until an attempt succeeds", "[runner]") {
+    Workspace ws;
+    auto phase = ws.phase("# Phase: R\n## Steps Sequence\n1. **flaky**\n## Step Actions\n" +
+                          step_script("flaky", "test \"$DEPLOYPHASE_ATTEMPT\" -ge 3\n",
+                                      "retries=5 retry-delay=10ms"));
+    state::RunState result = run::start_run(phase, json::object(), ws.options(), no_interrupt);
+    CHECK(statuses(result) == "succeeded: succeeded");
+    CHECK(result.steps[0].attempts == 3);
+    CHECK(ws.ran() == "flaky\nflaky\nflaky\n");
+}
+
+TEST_CASE("runner: a failing step stops the run; resume reruns it and goes on", "[runner]") {
+    Workspace ws;
+    auto phase = ws.phase(
+        "# Phase: F\n## Steps Sequence\n1. **one**\n2. **two**\n3. **three**\n"
+        "## Step Actions\n" +
+        step_script("one") + step_script("two", "test -e fixed\n") + step_script("three"));
+    state::RunState failed = run::start_run(phase, json::object(), ws.options(), no_interrupt);
+    CHECK(statuses(failed) == "failed: succeeded failed pending");
+    CHECK(failed.steps[1].exit_code == 1);
+    CHECK(ws.ran() == "one\ntwo\n");
+
+    // A new run is refused while this one can be resumed.
+    CHECK_THROWS_AS(run::start_run(phase, json::object(), ws.options(), no_interrupt),
+                    run::UnfinishedRun);
+
+    std::ofstream(ws.dir / "fixed") << "";
+    state::RunState resumed = run::resume_run(phase, ws.options(), no_interrupt);
+    CHECK(statuses(resumed) == "succeeded: succeeded succeeded succeeded");
+    CHECK(ws.ran() == "one\ntwo\ntwo\nthree\n");  // one ran once; two again; three once
+}
+
+TEST_CASE("runner: a step that was running when its runner died runs again on resume", "[runner]") {
+    Workspace ws;
+    auto phase = ws.phase(three_steps);
+    fs::create_directories(ws.dir / ".deployphase");
+    {
+        // What a runner killed during step 2 leaves behind.
+        state::Journal journal = state::Journal::open(ws.dir / ".deployphase" / "journal", true);
+        journal.append(
+            {{"type", "run_started"},
+             {"run_id", "r"},
+             {"phase", "Three"},
+             {"phase_sha256", phase.sha256},
+             {"context", {{"more_wanted", true}}},
+             {"steps", json::array({{{"id", "one"}}, {{"id", "two"}}, {{"id", "three"}}})}});
+        journal.append({{"type", "attempt_started"}, {"index", 1}, {"attempt", 1}});
+        journal.append({{"type", "step_finished"}, {"index", 1}, {"status", "succeeded"}});
+        journal.append({{"type", "attempt_started"}, {"index", 2}, {"attempt", 1}});
+    }
+    state::RunState resumed = run::resume_run(phase, ws.options(), no_interrupt);
+    CHECK(statuses(resumed) == "succeeded: succeeded succeeded succeeded");
+    CHECK(ws.ran() == "two\nthree\n");
+}
+
+TEST_CASE("runner: a manual step waits for confirmation without a terminal", "[runner]") {
+    Workspace ws;
+    auto phase = ws.phase(
+        "# Phase: M\n## Steps Sequence\n1. **prepare**\n2. **handover**\n"
+        "3. **finish**\n## Step Actions\n" +
+        step_script("prepare") + step_script("finish"));
+    state::RunState waiting = run::start_run(phase, json::object(), ws.options(), no_interrupt);
+    CHECK(statuses(waiting) == "awaiting-confirmation: succeeded awaiting-confirmation pending");
+
+    RunOptions asked = ws.options();
+    std::string asked_for;
+    asked.confirm = [&](const phase::Step& step) {
+        asked_for = step.id;
+        return true;
+    };
+    state::RunState done = run::resume_run(phase, asked, no_interrupt);
+    CHECK(asked_for == "handover");
+    CHECK(statuses(done) == "succeeded: succeeded succeeded succeeded");
+    CHECK(ws.ran() == "prepare\nfinish\n");
+}
+
+TEST_CASE("runner: a passing check marks the step satisfied without running it", "[runner]") {
+    Workspace ws;
+    auto phase = ws.phase(
+        "# Phase: C\n## Steps Sequence\n1. **install**\n2. **again**\n"
+        "## Step Actions\n" +
+        step_script("install", "touch installed\n") + step_script("again") +
+        "```sh check=install\ntest -e installed\n```\n");
+    CHECK(statuses(run::start_run(phase, json::object(), ws.options(), no_interrupt)) ==
+          "succeeded: succeeded succeeded");
+    CHECK(statuses(run::start_run(phase, json::object(), ws.options(), no_interrupt)) ==
+          "succeeded: satisfied succeeded");
+    CHECK(ws.ran() == "install\nagain\nagain\n");
+    CHECK(fs::is_directory(ws.dir / ".deployphase" / "history"));
+}
+
+TEST_CASE("runner: a timeout fails the attempt", "[runner]") {
+    Workspace ws;
+    auto phase = ws.phase("# Phase: T\n## Steps Sequence\n1. **slow**\n## Step Actions\n" +
+                          step_script("slow", "sleep 30\n", "timeout=200ms"));
+    state::RunState result = run::start_run(phase, json::object(), ws.options(), no_interrupt);
+    CHECK(statuses(result) == "failed: failed");
+    CHECK(result.steps[0].reason == "timed out after 200ms");
+}
+
+TEST_CASE("runner: resume refuses a changed phase, and a held lock stops everything", "[runner]") {
+    Workspace ws;
+    auto phase = ws.phase("# Phase: P\n## Steps Sequence\n1. **one**\n## Step Actions\n" +
+                          step_script("one", "false\n"));
+    CHECK(statuses(run::start_run(phase, json::object(), ws.options(), no_interrupt)) ==
+          "failed: failed");
+    auto changed = ws.phase("# Phase: P\n## Steps Sequence\n1. **one**\n## Step Actions\n" +
+                            step_script("one"));
+    try {
+        run::resume_run(changed, ws.options(), no_interrupt);
+        FAIL("expected a refusal");
+    } catch (const state::StateError& e) {
+        CHECK(std::string(e.what()).find("the phase file changed since run") != std::string::npos);
+    }
+    RunOptions allow = ws.options();
+    allow.allow_changed = true;
+    CHECK(statuses(run::resume_run(changed, allow, no_interrupt)) == "succeeded: succeeded");
+
+    state::StateLock held = state::StateLock::acquire(ws.dir / ".deployphase");
+    CHECK_THROWS_AS(run::start_run(changed, json::object(), ws.options(), no_interrupt),
+                    state::LockHeld);
+    CHECK(ws.ran() == "one\none\n");
+}
