@@ -35,6 +35,9 @@ int run(int argc, char** argv) {
     add_show_command(app, action, globals);
     add_plan_command(app, action, globals);
     add_facts_command(app, action, globals);
+    add_run_command(app, action, globals);
+    add_resume_command(app, action, globals);
+    add_status_command(app, action, globals);
 
     try {
         app.parse(argc, argv);

@@ -20,5 +20,8 @@ void add_validate_command(CLI::App& app, Action& action, const GlobalOptions& gl
 void add_show_command(CLI::App& app, Action& action, const GlobalOptions& globals);
 void add_plan_command(CLI::App& app, Action& action, const GlobalOptions& globals);
 void add_facts_command(CLI::App& app, Action& action, const GlobalOptions& globals);
+void add_run_command(CLI::App& app, Action& action, const GlobalOptions& globals);
+void add_resume_command(CLI::App& app, Action& action, const GlobalOptions& globals);
+void add_status_command(CLI::App& app, Action& action, const GlobalOptions& globals);
 
 }  // namespace deployphase::cli

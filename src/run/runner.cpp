@@ -217,6 +217,14 @@ fs::path journal_path(const RunOptions& options) {
 
 }  // namespace
 
+std::optional<RunState> read_run(const fs::path& state_dir) {
+    fs::path path = state_dir / "journal";
+    if (!fs::exists(path)) return std::nullopt;
+    state::Journal journal = state::Journal::open(path, false);
+    if (journal.records().empty()) return std::nullopt;
+    return state::fold(journal.records());
+}
+
 RunState start_run(const phase::LoadedPhase& phase, const json& context, const RunOptions& options,
                    const InterruptFlag& interrupt) {
     state::StateLock lock = state::StateLock::acquire(options.state_dir);
@@ -225,9 +233,10 @@ RunState start_run(const phase::LoadedPhase& phase, const json& context, const R
         state::Journal previous = state::Journal::open(path, true);
         if (!previous.records().empty()) {
             RunState old = state::fold(previous.records());
-            if (old.resumable()) {
+            if (old.resumable() && !options.restart) {
                 throw UnfinishedRun(
-                    fmt::format("{}: error: run {} has not finished; resume it, or start over",
+                    fmt::format("{}: error: run {} has not finished; continue it "
+                                "with --resume, or abandon it with --restart",
                                 path.string(), old.run_id));
             }
             fs::create_directories(options.state_dir / "history");
@@ -244,7 +253,7 @@ RunState start_run(const phase::LoadedPhase& phase, const json& context, const R
     journal.append({{"type", "run_started"},
                     {"run_id", run_id},
                     {"phase", phase.phase.name},
-                    {"phase_file", phase.phase.source_path},
+                    {"phase_file", fs::absolute(phase.phase.source_path).string()},
                     {"phase_sha256", phase.sha256},
                     {"context", context},
                     {"steps", steps}});

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,7 @@ struct RunOptions {
     bool echo = false;           // copy step output to stdout
     bool confirm_all = false;    // --yes: every manual step is confirmed
     bool allow_changed = false;  // resume even though the phase file changed
+    bool restart = false;        // start_run abandons an unfinished run (kept under history/)
     // Asks the operator to confirm a manual step; empty when there is no terminal, and the run
     // then stops awaiting confirmation.
     std::function<bool(const phase::Step&)> confirm;
@@ -37,6 +39,10 @@ class UnfinishedRun : public state::StateError {
   public:
     explicit UnfinishedRun(const std::string& message) : state::StateError(message) {}
 };
+
+// The run recorded in the state directory, read without changing anything (a torn tail is
+// ignored, not cut); nothing when there is no journal.
+std::optional<state::RunState> read_run(const std::filesystem::path& state_dir);
 
 // Starts a new run. Refuses (UnfinishedRun) when the state directory holds an unfinished run;
 // a finished one is moved to DIR/history/RUN_ID.journal first. Throws state::LockHeld when

@@ -1,0 +1,78 @@
+#include <fmt/format.h>
+
+#include <deployphase/phase/loader.hpp>
+#include <deployphase/plan/plan.hpp>
+#include <deployphase/run/runner.hpp>
+
+#include "cli/commands.hpp"
+#include "cli/context_options.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/output.hpp"
+#include "cli/plan_text.hpp"
+#include "cli/run_support.hpp"
+
+namespace deployphase::cli {
+namespace {
+
+struct RunCommand {
+    std::string phase;
+    ContextOptions context;
+    RunFlags flags;
+    bool resume = false;
+    bool restart = false;
+    bool dry_run = false;
+};
+
+int run_command(const RunCommand& command, const GlobalOptions& globals) {
+    phase::LoadedPhase loaded = phase::load_phase(command.phase);
+    print_diagnostics(loaded.warnings);
+    nlohmann::json context = command.context.load();
+    if (command.dry_run) {  // exactly what plan prints; nothing is created or started
+        plan::Plan plan = plan::make_plan(loaded.phase, loaded.logic, context);
+        fmt::print("{}", render_plan_text(plan, Style(globals.color, stdout)));
+        return exit_code::ok;
+    }
+    return guarded([&] {
+        run::RunOptions options = run_options(command.flags);
+        options.restart = command.restart;
+        const run::InterruptFlag& interrupt = install_interrupt_handlers();
+        std::optional<state::RunState> current = run::read_run(options.state_dir);
+        state::RunState result;
+        if (command.resume && current && current->resumable()) {
+            if (!command.context.files.empty() || !command.context.assignments.empty()) {
+                throw InputError(Diagnostic::error(
+                    {"--resume", 0, 0},
+                    "a resumed run keeps the context it started with; --context and --set "
+                    "cannot change it yet"));
+            }
+            result = run::resume_run(loaded, options, interrupt);
+        } else {
+            result = run::start_run(loaded, context, options, interrupt);
+        }
+        fmt::print("{}", render_run_state(result));
+        return exit_code_for(result, interrupt.load());
+    });
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, Action& action, const GlobalOptions& globals) {
+    auto command = std::make_shared<RunCommand>();
+    CLI::App* sub = app.add_subcommand(
+        "run", "Run the phase's steps, recording every transition so the run can be resumed");
+    sub->add_option("PHASE", command->phase, "Phase document")->required();
+    add_context_options(*sub, command->context);
+    add_run_flags(*sub, command->flags);
+    auto resume = sub->add_flag("--resume", command->resume,
+                                "Continue the unfinished run in the state directory, or start one");
+    sub->add_flag("--restart", command->restart,
+                  "Abandon an unfinished run (kept under history/) and start over")
+        ->excludes(resume);
+    sub->add_flag("--dry-run", command->dry_run,
+                  "Print what plan prints; create no state, log or process");
+    sub->callback([&action, &globals, command] {
+        action = [command, &globals] { return run_command(*command, globals); };
+    });
+}
+
+}  // namespace deployphase::cli

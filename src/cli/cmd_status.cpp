@@ -1,0 +1,62 @@
+#include <fmt/format.h>
+
+#include <deployphase/run/runner.hpp>
+#include <deployphase/state/lock.hpp>
+
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/run_support.hpp"
+
+namespace deployphase::cli {
+namespace {
+
+struct StatusCommand {
+    std::string state_dir = ".deployphase";
+    std::string output = "text";
+};
+
+int status_command(const StatusCommand& command) {
+    return guarded([&] {
+        std::optional<state::RunState> current = run::read_run(command.state_dir);
+        if (!current) {
+            throw state::StateError(fmt::format("{}: error: no run here", command.state_dir));
+        }
+        state::RunState& state = *current;
+        if (!state.finished) {
+            // Unfinished and nobody holds the lock: its runner is gone.
+            try {
+                state::StateLock probe = state::StateLock::acquire(command.state_dir);
+                state.status = state::RunStatus::interrupted;
+                for (auto& step : state.steps) {
+                    if (step.status == state::StepStatus::running) {
+                        step.status = state::StepStatus::interrupted;
+                    }
+                }
+            } catch (const state::LockHeld&) {
+                // a live runner: the run is running
+            }
+        }
+        if (command.output == "json") {
+            nlohmann::ordered_json out = state::status_json(state);
+            out["finished"] = state.finished;
+            fmt::print("{}\n", out.dump(2));
+        } else {
+            fmt::print("{}", render_run_state(state));
+        }
+        return exit_code::ok;
+    });
+}
+
+}  // namespace
+
+void add_status_command(CLI::App& app, Action& action, const GlobalOptions&) {
+    auto command = std::make_shared<StatusCommand>();
+    CLI::App* sub = app.add_subcommand("status", "Show the state of the last run");
+    add_state_dir_flag(*sub, command->state_dir);
+    sub->add_option("-o,--output", command->output, "Output format")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->capture_default_str();
+    sub->callback([&action, command] { action = [command] { return status_command(*command); }; });
+}
+
+}  // namespace deployphase::cli

@@ -1,0 +1,145 @@
+#include "cli/run_support.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include <deployphase/state/lock.hpp>
+
+#include "cli/exit_codes.hpp"
+
+extern char** environ;
+
+namespace deployphase::cli {
+namespace {
+
+run::InterruptFlag interrupt_flag{0};
+
+extern "C" void on_interrupt(int signal) {
+    interrupt_flag.store(signal);
+}
+
+// Asks on the terminal whether a manual step is done; only when stdin and stderr are terminals.
+std::function<bool(const phase::Step&)> terminal_prompt() {
+    if (::isatty(0) != 1 || ::isatty(2) != 1) return {};
+    return [](const phase::Step& step) {
+        fmt::print(stderr, "Step {} \"{}\" is manual{}. Is it done? [y/N] ", step.index, step.id,
+                   step.description.empty() ? "" : ": " + step.description);
+        std::fflush(stderr);
+        std::string answer;
+        if (!std::getline(std::cin, answer)) return false;
+        return answer == "y" || answer == "Y" || answer == "yes";
+    };
+}
+
+}  // namespace
+
+void add_state_dir_flag(CLI::App& command, std::string& state_dir) {
+    command.add_option("--state-dir", state_dir, "Where the run's journal, logs and lock live")
+        ->capture_default_str();
+}
+
+void add_run_flags(CLI::App& command, RunFlags& flags) {
+    add_state_dir_flag(command, flags.state_dir);
+    command.add_option("--workdir", flags.workdir,
+                       "Directory steps run in (default: the phase file's directory)");
+    command
+        .add_option("--kill-after", flags.kill_after,
+                    "Grace period from SIGTERM to SIGKILL of a step's processes")
+        ->capture_default_str();
+    command.add_flag("--yes", flags.yes, "Confirm every manual step");
+    command.add_flag("--allow-changed", flags.allow_changed,
+                     "Resume even though the phase file changed since the run began");
+}
+
+run::RunOptions run_options(const RunFlags& flags) {
+    run::RunOptions options;
+    options.state_dir = flags.state_dir;
+    options.workdir = flags.workdir;
+    auto grace = phase::parse_duration(flags.kill_after);
+    if (!grace) {
+        throw InputError(Diagnostic::error(
+            {"--kill-after", 0, 0},
+            fmt::format("invalid duration \"{}\"; use a whole number with ms, s, m or h",
+                        flags.kill_after)));
+    }
+    options.kill_after = *grace;
+    options.echo = true;
+    options.confirm_all = flags.yes;
+    options.allow_changed = flags.allow_changed;
+    options.confirm = terminal_prompt();
+    for (char** entry = environ; *entry; ++entry)
+        options.environment.emplace_back(*entry);
+    return options;
+}
+
+const run::InterruptFlag& install_interrupt_handlers() {
+    struct sigaction action {};
+    action.sa_handler = on_interrupt;
+    sigemptyset(&action.sa_mask);
+    ::sigaction(SIGINT, &action, nullptr);
+    ::sigaction(SIGTERM, &action, nullptr);
+    return interrupt_flag;
+}
+
+int exit_code_for(const state::RunState& state, int interrupt_signal) {
+    switch (state.status) {
+        case state::RunStatus::succeeded:
+        case state::RunStatus::skipped:
+            return exit_code::ok;
+        case state::RunStatus::failed:
+        case state::RunStatus::rolled_back:
+            return exit_code::step_failed;
+        case state::RunStatus::blocked:
+            return exit_code::blocked;
+        case state::RunStatus::awaiting_confirmation:
+            return exit_code::awaiting_confirmation;
+        case state::RunStatus::interrupted:
+            return 128 + (interrupt_signal != 0 ? interrupt_signal : SIGINT);
+        case state::RunStatus::running:
+            break;
+    }
+    return exit_code::step_failed;
+}
+
+std::string render_run_state(const state::RunState& state) {
+    std::string out = fmt::format("Run {} of \"{}\": {}\n", state.run_id, state.phase,
+                                  state::run_status_name(state.status));
+    std::size_t width = 0;
+    for (const auto& step : state.steps)
+        width = std::max(width, step.id.size());
+    for (const auto& step : state.steps) {
+        std::string detail;
+        if (step.attempts > 0) {
+            detail =
+                fmt::format("{} attempt{}  {:.1f}s", step.attempts, step.attempts == 1 ? "" : "s",
+                            static_cast<double>(step.duration_ms) / 1000.0);
+        }
+        if (!step.reason.empty()) detail += (detail.empty() ? "" : "  ") + step.reason;
+        std::string line =
+            fmt::format("  {}/{}  {:<{}}  {:<21}  {}", step.index, state.steps.size(), step.id,
+                        width, state::step_status_name(step.status), detail);
+        while (!line.empty() && line.back() == ' ')
+            line.pop_back();
+        out += line + "\n";
+    }
+    return out;
+}
+
+int guarded(const std::function<int()>& body) {
+    try {
+        return body();
+    } catch (const state::LockHeld& e) {
+        fmt::print(stderr, "{}\n", e.what());
+        return exit_code::locked;
+    } catch (const state::StateError& e) {
+        fmt::print(stderr, "{}\n", e.what());
+        return exit_code::input_error;
+    }
+}
+
+}  // namespace deployphase::cli

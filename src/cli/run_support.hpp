@@ -1,0 +1,42 @@
+#pragma once
+// What run, resume and status share: state-directory flags, signals, the operator prompt,
+// exit codes and the run summary.
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <string>
+
+#include <deployphase/run/runner.hpp>
+#include <deployphase/state/run_state.hpp>
+
+namespace deployphase::cli {
+
+struct RunFlags {
+    std::string state_dir = ".deployphase";
+    std::string workdir;
+    std::string kill_after = "10s";
+    bool yes = false;
+    bool allow_changed = false;
+};
+
+void add_state_dir_flag(CLI::App& command, std::string& state_dir);
+void add_run_flags(CLI::App& command, RunFlags& flags);
+
+// Throws InputError (exit 2) for a bad --kill-after.
+run::RunOptions run_options(const RunFlags& flags);
+
+// SIGINT and SIGTERM set this flag (to the signal's number) instead of killing the runner.
+const run::InterruptFlag& install_interrupt_handlers();
+
+// 0 succeeded or skipped, 1 failed or rolled back, 3 blocked, 4 awaiting confirmation,
+// 128 + signal when interrupted (130 for SIGINT, 143 for SIGTERM).
+int exit_code_for(const state::RunState& state, int interrupt_signal);
+
+// One line per step: "  2/8  deploy  succeeded  1 attempt  1.2s".
+std::string render_run_state(const state::RunState& state);
+
+// Runs `body`, turning a held lock into exit 5 and state problems into exit 2, printed.
+int guarded(const std::function<int()>& body);
+
+}  // namespace deployphase::cli

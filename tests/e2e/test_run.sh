@@ -1,0 +1,199 @@
+# `deployphase run`, `resume` and `status` on real phases: exit codes, exactly-once, signals,
+# a killed runner, the lock, a damaged journal and hostile context values.
+source "$(dirname "$0")/lib.sh"
+
+# A phase whose scripts append their step id to `ran`; step two fails until `fixed` exists.
+cat >"$WORK/phase.md" <<'MD'
+# Phase: Demo
+
+## Steps Sequence
+1. **one** - First
+2. **two** - Second
+3. **three** - Third [if go]
+
+## Step Actions
+```sh step=one
+echo one >> ran
+echo go=true >> "$DEPLOYPHASE_OUTPUT"
+```
+```sh step=two
+echo two >> ran
+test -e fixed
+```
+```sh step=three
+echo three >> ran
+```
+MD
+ran() { cat "$WORK/ran" 2>/dev/null | tr '\n' ' '; }
+
+case_ "a failing step: exit 1, later steps not run"
+run run phase.md
+expect_status 1
+expect_eq ran "$(ran)" "one two "
+expect_match stdout "$OUT" $'\n  2/3  two    failed +1 attempt  [0-9.]+s  exited with 1\n'
+
+case_ "an unfinished run blocks a new one: exit 2 with a hint"
+run run phase.md
+expect_status 2
+expect_match stderr "$ERR" 'has not finished; continue it with --resume, or abandon it with --restart'
+expect_eq ran "$(ran)" "one two "
+
+case_ "run --resume continues: completed steps do not run again, an output opens a guard"
+touch "$WORK/fixed"
+run run phase.md --resume
+expect_status 0
+expect_eq ran "$(ran)" "one two two three "
+run status -o json
+expect_match status "$OUT" '"state": "succeeded"'
+expect_match status "$OUT" '"finished": true'
+
+case_ "run --resume with nothing unfinished simply starts a run"
+rm -f "$WORK/ran"
+run run phase.md --resume
+expect_status 0
+expect_eq ran "$(ran)" "one two three "
+expect_eq history "$(ls "$WORK/.deployphase/history" | wc -l)" "1"
+
+case_ "blocked: exit 3, nothing runs; skipped: exit 0, nothing runs"
+cat >"$WORK/gated.md" <<'MD'
+# Phase: Gated
+## Steps Sequence
+1. **only**
+## Validation Logic
+```js
+shouldSkipPhase() { return isDocsOnly(); }
+canExecutePhase() { return hasContext('approved'); }
+```
+```sh step=only
+echo only >> ran
+```
+MD
+rm -f "$WORK/ran"
+run run gated.md --state-dir gated-state
+expect_status 3
+run run gated.md --state-dir gated-state --set docs_only=true
+expect_status 0
+expect_match stdout "$OUT" '^Run [^ ]+ of "Gated": skipped'
+expect_eq ran "$(ran)" ""
+
+case_ "a manual step without a terminal: exit 4; resume --yes finishes"
+cat >"$WORK/manual.md" <<'MD'
+# Phase: Manual
+## Steps Sequence
+1. **train-team** - Walk the team through it
+2. **after**
+## Step Actions
+```sh step=after
+echo after >> ran
+```
+MD
+run run manual.md --state-dir manual-state </dev/null
+expect_status 4
+expect_match stdout "$OUT" 'train-team +awaiting-confirmation'
+run resume --state-dir manual-state --yes </dev/null
+expect_status 0
+expect_eq ran "$(ran)" "after "
+
+case_ "context values reach scripts as variables, never as code"
+cat >"$WORK/hostile.md" <<'MD'
+# Phase: Hostile
+## Steps Sequence
+1. **print**
+## Step Actions
+```sh step=print
+printf '%s' "$DEPLOYPHASE_CTX_TICKET" > ticket
+```
+MD
+run run hostile.md --state-dir hostile-state --set 'ticket=$(touch pwned); `touch pwned2`'
+expect_status 0
+expect_eq ticket "$(cat "$WORK/ticket")" '$(touch pwned); `touch pwned2`'
+[ ! -e "$WORK/pwned" ] && [ ! -e "$WORK/pwned2" ] || fail "a context value was executed"
+
+case_ "--dry-run prints the plan and creates nothing"
+run run phase.md --dry-run --state-dir dry-state
+expect_status 0
+expect_match stdout "$OUT" '^Phase:    Demo'
+[ ! -e "$WORK/dry-state" ] || fail "--dry-run created the state directory"
+
+cat >"$WORK/slow.md" <<'MD'
+# Phase: Slow
+## Steps Sequence
+1. **wait** - Waits until released
+2. **after**
+## Step Actions
+```sh step=wait
+echo $$ > wait.pid
+echo wait >> slow-ran
+while [ ! -e release ]; do sleep 0.05; done
+```
+```sh step=after
+echo after >> slow-ran
+```
+MD
+wait_for() { for _ in $(seq 1 200); do [ -e "$1" ] && return 0; sleep 0.05; done; return 1; }
+
+case_ "a second runner on the same state directory exits 5, naming the holder"
+rm -f "$WORK/wait.pid" "$WORK/release" "$WORK/slow-ran"
+(cd "$WORK" && exec "$DEPLOYPHASE" run slow.md --state-dir slow-state >/dev/null 2>&1) &
+holder=$!
+wait_for "$WORK/wait.pid" || fail "the first run never started its step"
+run run slow.md --state-dir slow-state
+expect_status 5
+expect_match stderr "$ERR" "another run holds the lock \\(pid $holder on "
+touch "$WORK/release"
+wait "$holder"
+expect_eq "first run's exit" "$?" "0"
+
+case_ "SIGINT stops the step and the run: exit 130, status interrupted, resume finishes"
+rm -f "$WORK/wait.pid" "$WORK/release" "$WORK/slow-ran"
+(cd "$WORK" && exec "$DEPLOYPHASE" run slow.md --state-dir int-state >/dev/null 2>&1) &
+runner=$!
+wait_for "$WORK/wait.pid" || fail "the run never started its step"
+kill -INT "$runner"
+wait "$runner"
+expect_eq "exit status" "$?" "130"
+run status --state-dir int-state
+expect_match status "$OUT" 'of "Slow": interrupted'
+touch "$WORK/release"
+run resume --state-dir int-state
+expect_status 0
+expect_eq ran "$(tr '\n' ' ' <"$WORK/slow-ran")" "wait wait after "
+
+case_ "a runner killed with SIGKILL: its step dies too, status says interrupted, resume reruns it"
+rm -f "$WORK/wait.pid" "$WORK/release" "$WORK/slow-ran"
+(cd "$WORK" && exec "$DEPLOYPHASE" run slow.md --state-dir kill-state >/dev/null 2>&1) &
+runner=$!
+wait_for "$WORK/wait.pid" || fail "the run never started its step"
+step_pid=$(cat "$WORK/wait.pid")
+kill -KILL "$runner"
+wait "$runner" 2>/dev/null
+for _ in $(seq 1 100); do kill -0 "$step_pid" 2>/dev/null || break; sleep 0.05; done
+kill -0 "$step_pid" 2>/dev/null && fail "the step outlived its runner"
+run status --state-dir kill-state -o json
+expect_match status "$OUT" '"state": "interrupted"'
+expect_match status "$OUT" '"status": "interrupted"'
+touch "$WORK/release"
+run resume --state-dir kill-state
+expect_status 0
+expect_eq ran "$(tr '\n' ' ' <"$WORK/slow-ran")" "wait wait after "
+
+case_ "a damaged journal is refused and no step runs"
+rm -f "$WORK/ran" "$WORK/fixed"
+run run phase.md --state-dir damaged --restart
+expect_status 1
+printf 'X' | dd of="$WORK/damaged/journal" bs=1 seek=40 conv=notrunc 2>/dev/null
+before=$(ran)
+run run phase.md --state-dir damaged --resume
+expect_status 2
+expect_match stderr "$ERR" 'damaged/journal: error: damaged record at byte [0-9]+ with intact records after it'
+expect_eq ran "$(ran)" "$before"
+
+case_ "resume refuses a phase that changed since the run began"
+rm -f "$WORK/ran"
+cp "$WORK/phase.md" "$WORK/changing.md"
+run run changing.md --state-dir changed-state
+expect_status 1
+echo "<!-- edited -->" >>"$WORK/changing.md"
+run resume --state-dir changed-state
+expect_status 2
+expect_match stderr "$ERR" 'the phase file changed since run'
