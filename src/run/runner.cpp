@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <fcntl.h>
+#include <cerrno>
+#include <cstring>
 #include <random>
 #include <thread>
 
@@ -14,6 +16,8 @@
 #include <deployphase/run/step_environment.hpp>
 #include <deployphase/state/lock.hpp>
 #include <deployphase/support/atomic_file.hpp>
+
+#include "support/file_io.hpp"
 
 namespace deployphase::run {
 namespace {
@@ -45,15 +49,14 @@ std::string attempt_reason(const ProcessResult& result, const phase::Script& scr
     return "";
 }
 
-std::string read_text(const fs::path& path) {
+// What a step wrote to its output file; none when it wrote nothing.
+std::string read_output(const fs::path& path) {
     std::string text;
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return text;
-    char buffer[8192];
-    ssize_t n;
-    while ((n = ::read(fd, buffer, sizeof buffer)) > 0)
-        text.append(buffer, static_cast<std::size_t>(n));
-    ::close(fd);
+    auto failure = read_file(path, text);
+    if (failure && failure->error != ENOENT) {
+        throw state::StateError(fmt::format("{}: error: cannot read the step's output: {}",
+                                            path.string(), std::strerror(failure->error)));
+    }
     return text;
 }
 
@@ -135,7 +138,7 @@ class Driver {
                 return false;
             }
             if (result.ending == ProcessResult::Ending::exited && result.exit_code == 0) {
-                StepOutput out = parse_step_output(read_text(output));
+                StepOutput out = parse_step_output(read_output(output));
                 if (!out.values.empty() || !out.problems.empty()) {
                     record({{"type", "output_recorded"},
                             {"index", index},

@@ -12,6 +12,8 @@
 #include <cstring>
 #include <system_error>
 
+#include "support/file_io.hpp"
+
 namespace deployphase::run {
 namespace {
 
@@ -38,13 +40,9 @@ class FileDescriptor {
     int m_fd;
 };
 
-void write_all(int fd, const char* data, std::size_t size, const char* what) {
-    while (size > 0) {
-        ssize_t n = ::write(fd, data, size);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) throw_errno(what);
-        data += n;
-        size -= static_cast<std::size_t>(n);
+void write_or_throw(int fd, std::string_view bytes, const char* what) {
+    if (auto failure = write_all(fd, bytes)) {
+        throw std::system_error(failure->error, std::generic_category(), what);
     }
 }
 
@@ -158,9 +156,8 @@ ProcessResult run_process(const ProcessSpec& spec, const InterruptFlag& interrup
         if (ready > 0 && pipe_open && fds[0].revents != 0) {
             ssize_t n = ::read(read_end.get(), buffer, sizeof buffer);
             if (n > 0) {
-                write_all(log.get(), buffer, static_cast<std::size_t>(n),
-                          "cannot write the step log");
-                if (spec.echo) write_all(1, buffer, static_cast<std::size_t>(n), "stdout");
+                write_or_throw(log.get(), {buffer, static_cast<std::size_t>(n)}, "cannot write the step log");
+                if (spec.echo) write_or_throw(1, {buffer, static_cast<std::size_t>(n)}, "stdout");
             } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
                 pipe_open = false;
             }

@@ -11,6 +11,8 @@
 
 #include <deployphase/support/crc32.hpp>
 
+#include "support/file_io.hpp"
+
 namespace deployphase::state {
 namespace {
 
@@ -30,42 +32,22 @@ std::string header_line() {
     throw StateError(fmt::format("{}: error: {}", path.string(), message));
 }
 
-void write_all(int fd, std::string_view bytes, const fs::path& path, std::string_view what) {
-    while (!bytes.empty()) {
-        ssize_t n = ::write(fd, bytes.data(), bytes.size());
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) fail(path, what, errno);
-        bytes.remove_prefix(static_cast<std::size_t>(n));
-    }
+void write_or_fail(int fd, std::string_view bytes, const fs::path& path, std::string_view what) {
+    if (auto failure = write_all(fd, bytes)) fail(path, what, failure->error);
 }
 
 void sync_directory(const fs::path& file) {
-    fs::path dir = file.has_parent_path() ? file.parent_path() : fs::path(".");
-    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) fail(dir, "opening the state directory", errno);
-    int synced = ::fsync(fd);
-    int error = errno;
-    ::close(fd);
-    if (synced != 0) fail(dir, "fsync of the state directory", error);
+    if (auto failure = sync_parent_directory(file)) {
+        fail(file.parent_path(), fmt::format("{} of the state directory", failure->operation),
+             failure->error);
+    }
 }
 
-std::string read_file(const fs::path& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) fail(path, "cannot read the journal", errno);
+std::string read_journal(const fs::path& path) {
     std::string content;
-    char buffer[65536];
-    for (;;) {
-        ssize_t n = ::read(fd, buffer, sizeof buffer);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            int error = errno;
-            ::close(fd);
-            fail(path, "cannot read the journal", error);
-        }
-        if (n == 0) break;
-        content.append(buffer, static_cast<std::size_t>(n));
+    if (auto failure = read_file(path, content)) {
+        fail(path, "cannot read the journal", failure->error);
     }
-    ::close(fd);
     return content;
 }
 
@@ -127,7 +109,7 @@ TornTail cut_torn_tail(const fs::path& path, std::string_view content, std::size
     int fd = ::open(torn.copy.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) fail(torn.copy, "cannot keep the torn journal tail", errno);
     try {
-        write_all(fd, content.substr(offset), torn.copy, "cannot keep the torn journal tail");
+        write_or_fail(fd, content.substr(offset), torn.copy, "cannot keep the torn journal tail");
         if (::fsync(fd) != 0) fail(torn.copy, "fsync of the torn journal tail", errno);
     } catch (...) {
         ::close(fd);
@@ -190,7 +172,7 @@ Journal Journal::open(const fs::path& path, bool create) {
         int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
         if (fd < 0) fail(path, "cannot create the journal", errno);
         try {
-            write_all(fd, header, path, "cannot write the journal header");
+            write_or_fail(fd, header, path, "cannot write the journal header");
             if (::fsync(fd) != 0) fail(path, "fsync of the journal", errno);
         } catch (...) {
             ::close(fd);
@@ -202,14 +184,14 @@ Journal Journal::open(const fs::path& path, bool create) {
         return journal;
     }
 
-    std::string content = read_file(path);
+    std::string content = read_journal(path);
     if (content.size() < header.size() && std::string_view(header).starts_with(content)) {
         // A crash while the header was being written: nothing was ever recorded.
         if (!create) return journal;
         if (!content.empty()) journal.m_torn = cut_torn_tail(path, content, 0);
         int fd = open_for_append(path);
         journal.m_fd = fd;
-        write_all(fd, header, path, "cannot write the journal header");
+        write_or_fail(fd, header, path, "cannot write the journal header");
         if (::fsync(fd) != 0) fail(path, "fsync of the journal", errno);
         return journal;
     }
@@ -267,7 +249,7 @@ void Journal::append(nlohmann::json event) {
     std::string payload = event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     std::string frame = frame_record(payload);
     try {
-        write_all(m_fd, frame, m_path, "cannot append to the journal");
+        write_or_fail(m_fd, frame, m_path, "cannot append to the journal");
         if (::fsync(m_fd) != 0) fail(m_path, "fsync of the journal", errno);
     } catch (...) {
         m_failed = true;

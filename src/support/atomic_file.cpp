@@ -12,6 +12,8 @@
 
 #include <deployphase/support/diagnostic.hpp>
 
+#include "support/file_io.hpp"
+
 namespace deployphase {
 namespace {
 
@@ -62,24 +64,15 @@ void write_file_atomically(const std::string& path, std::string_view content) {
     ::umask(mask);
     if (::fchmod(temp.fd(), 0666 & ~mask) != 0) fail(path, "setting permissions", errno);
 
-    std::size_t written = 0;
-    while (written < content.size()) {
-        ssize_t n = ::write(temp.fd(), content.data() + written, content.size() - written);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) fail(path, "write", errno);
-        written += static_cast<std::size_t>(n);
-    }
+    if (auto failure = write_all(temp.fd(), content)) fail(path, "write", failure->error);
     if (::fsync(temp.fd()) != 0) fail(path, "fsync", errno);
     if (temp.close() != 0) fail(path, "close", errno);
     if (::rename(temp.path().c_str(), path.c_str()) != 0) fail(path, "rename", errno);
     temp.committed();
 
-    int dir = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dir < 0) fail(path, "opening its directory", errno);
-    int synced = ::fsync(dir);
-    int error = errno;
-    ::close(dir);
-    if (synced != 0) fail(path, "fsync of its directory", error);
+    if (auto failure = sync_parent_directory(path)) {
+        fail(path, fmt::format("{} of its directory", failure->operation), failure->error);
+    }
 }
 
 }  // namespace deployphase

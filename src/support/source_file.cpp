@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "support/file_io.hpp"
 #include "support/utf8.hpp"
 
 namespace deployphase {
@@ -16,26 +17,12 @@ namespace {
 constexpr std::string_view utf8_bom = "\xEF\xBB\xBF";
 
 std::string read_whole_file(const std::string& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        throw InputError(Diagnostic::error(
-            {path, 0, 0}, fmt::format("cannot open file: {}", std::strerror(errno))));
-    }
     std::string content;
-    char buffer[65536];
-    for (;;) {
-        ssize_t n = ::read(fd, buffer, sizeof buffer);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            int saved = errno;
-            ::close(fd);
-            throw InputError(Diagnostic::error(
-                {path, 0, 0}, fmt::format("cannot read file: {}", std::strerror(saved))));
-        }
-        if (n == 0) break;
-        content.append(buffer, static_cast<std::size_t>(n));
+    if (auto failure = read_file(path, content)) {
+        throw InputError(Diagnostic::error(
+            {path, 0, 0}, fmt::format("cannot {} file: {}", failure->operation,
+                                      std::strerror(failure->error))));
     }
-    ::close(fd);
     return content;
 }
 
