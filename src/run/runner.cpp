@@ -2,9 +2,9 @@
 
 #include <unistd.h>
 
-#include <fcntl.h>
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
 #include <random>
 #include <thread>
 

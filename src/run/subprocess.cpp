@@ -156,7 +156,8 @@ ProcessResult run_process(const ProcessSpec& spec, const InterruptFlag& interrup
         if (ready > 0 && pipe_open && fds[0].revents != 0) {
             ssize_t n = ::read(read_end.get(), buffer, sizeof buffer);
             if (n > 0) {
-                write_or_throw(log.get(), {buffer, static_cast<std::size_t>(n)}, "cannot write the step log");
+                write_or_throw(log.get(), {buffer, static_cast<std::size_t>(n)},
+                               "cannot write the step log");
                 if (spec.echo) write_or_throw(1, {buffer, static_cast<std::size_t>(n)}, "stdout");
             } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
                 pipe_open = false;

@@ -20,8 +20,8 @@ std::string read_whole_file(const std::string& path) {
     std::string content;
     if (auto failure = read_file(path, content)) {
         throw InputError(Diagnostic::error(
-            {path, 0, 0}, fmt::format("cannot {} file: {}", failure->operation,
-                                      std::strerror(failure->error))));
+            {path, 0, 0},
+            fmt::format("cannot {} file: {}", failure->operation, std::strerror(failure->error))));
     }
     return content;
 }

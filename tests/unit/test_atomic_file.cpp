@@ -7,6 +7,8 @@
 #include <deployphase/support/atomic_file.hpp>
 #include <deployphase/support/diagnostic.hpp>
 
+#include "temp_dir.hpp"
+
 using namespace deployphase;
 namespace fs = std::filesystem;
 
@@ -30,15 +32,14 @@ std::vector<std::string> entries(const fs::path& dir) {
 }  // namespace
 
 TEST_CASE("atomic file: creates, then replaces, leaving nothing else behind", "[atomic]") {
-    fs::path dir = fs::temp_directory_path() / ("deployphase-atomic-" + std::to_string(::getpid()));
-    fs::create_directories(dir);
+    deployphase::test::TempDir temp;
+    const fs::path& dir = temp.path;
     fs::path target = dir / "plan.json";
     write_file_atomically(target.string(), "first\n");
     CHECK(read(target) == "first\n");
     write_file_atomically(target.string(), "second\n");
     CHECK(read(target) == "second\n");
     CHECK(entries(dir) == std::vector<std::string>{"plan.json"});
-    fs::remove_all(dir);
 }
 
 TEST_CASE("atomic file: a failure names the path and the reason", "[atomic]") {

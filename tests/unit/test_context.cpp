@@ -6,20 +6,14 @@
 #include <deployphase/context/context.hpp>
 
 #include "phase_dump.hpp"
+#include "temp_dir.hpp"
 
 using namespace deployphase;
 using nlohmann::json;
 
 namespace {
 
-struct TempDir {
-    std::filesystem::path path;
-    TempDir() {
-        path = std::filesystem::temp_directory_path() /
-               ("deployphase-context-" + std::to_string(::getpid()));
-        std::filesystem::create_directories(path);
-    }
-    ~TempDir() { std::filesystem::remove_all(path); }
+struct TempDir : test::TempDir {
     std::string write(const std::string& name, const std::string& text) const {
         std::ofstream(path / name) << text;
         return (path / name).string();

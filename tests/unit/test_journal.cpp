@@ -13,6 +13,8 @@
 #include <deployphase/state/journal.hpp>
 #include <deployphase/support/crc32.hpp>
 
+#include "temp_dir.hpp"
+
 using namespace deployphase;
 using deployphase::state::Journal;
 using deployphase::state::StateError;
@@ -21,20 +23,7 @@ using nlohmann::json;
 
 namespace {
 
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        static int counter = 0;
-        path = fs::temp_directory_path() /
-               fmt_name(std::to_string(::getpid()) + "-" + std::to_string(++counter));
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~TempDir() { fs::remove_all(path); }
-    static std::string fmt_name(const std::string& suffix) {
-        return "deployphase-journal-" + suffix;
-    }
-};
+using test::TempDir;
 
 std::string read(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);

@@ -11,22 +11,24 @@
 
 #include <deployphase/state/lock.hpp>
 
+#include "temp_dir.hpp"
+
 using namespace deployphase::state;
 namespace fs = std::filesystem;
 
 namespace {
 
-fs::path fresh_dir(const std::string& name) {
-    fs::path dir =
-        fs::temp_directory_path() / ("deployphase-lock-" + std::to_string(::getpid()) + "-" + name);
-    fs::remove_all(dir);
-    return dir;
-}
+// A state directory that does not exist yet, inside a fresh temporary directory.
+struct FreshStateDir {
+    deployphase::test::TempDir temp;
+    fs::path path = temp.path / "state";
+};
 
 }  // namespace
 
 TEST_CASE("lock: creates the state directory 0700 and is exclusive", "[lock]") {
-    fs::path dir = fresh_dir("exclusive");
+    FreshStateDir fresh;
+    const fs::path& dir = fresh.path;
     {
         StateLock lock = StateLock::acquire(dir);
         struct stat info {};
@@ -45,11 +47,11 @@ TEST_CASE("lock: creates the state directory 0700 and is exclusive", "[lock]") {
         }
     }
     CHECK_NOTHROW(StateLock::acquire(dir));  // released with its holder
-    fs::remove_all(dir);
 }
 
 TEST_CASE("lock: a holder killed with SIGKILL leaves nothing that blocks the next run", "[lock]") {
-    fs::path dir = fresh_dir("killed");
+    FreshStateDir fresh;
+    const fs::path& dir = fresh.path;
     int ready[2];
     REQUIRE(::pipe(ready) == 0);
     pid_t holder = ::fork();
@@ -74,11 +76,11 @@ TEST_CASE("lock: a holder killed with SIGKILL leaves nothing that blocks the nex
     CHECK_NOTHROW(StateLock::acquire(dir));
     ::close(ready[0]);
     ::close(ready[1]);
-    fs::remove_all(dir);
 }
 
 TEST_CASE("lock: a state path that is a file is refused", "[lock]") {
-    fs::path dir = fresh_dir("file");
+    FreshStateDir fresh;
+    const fs::path& dir = fresh.path;
     { std::ofstream(dir.string()) << "x"; }
     try {
         StateLock::acquire(dir);
@@ -86,5 +88,4 @@ TEST_CASE("lock: a state path that is a file is refused", "[lock]") {
     } catch (const StateError& e) {
         CHECK(std::string(e.what()) == dir.string() + ": error: not a directory");
     }
-    fs::remove(dir);
 }

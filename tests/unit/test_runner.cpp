@@ -12,6 +12,8 @@
 #include <deployphase/run/runner.hpp>
 #include <deployphase/state/lock.hpp>
 
+#include "temp_dir.hpp"
+
 using namespace deployphase;
 using run::RunOptions;
 using state::RunStatus;
@@ -23,15 +25,8 @@ namespace {
 const run::InterruptFlag no_interrupt{0};
 
 struct Workspace {
-    fs::path dir;
-    Workspace() {
-        static int counter = 0;
-        dir = fs::temp_directory_path() / ("deployphase-runner-" + std::to_string(::getpid()) +
-                                           "-" + std::to_string(++counter));
-        fs::remove_all(dir);
-        fs::create_directories(dir);
-    }
-    ~Workspace() { fs::remove_all(dir); }
+    test::TempDir temp;
+    const fs::path& dir = temp.path;
 
     phase::LoadedPhase phase(const std::string& markdown) const {
         std::ofstream(dir / "phase.md") << markdown;

@@ -10,6 +10,8 @@
 #include <deployphase/run/step_environment.hpp>
 #include <deployphase/run/subprocess.hpp>
 
+#include "temp_dir.hpp"
+
 using namespace deployphase::run;
 using nlohmann::json;
 
@@ -76,9 +78,8 @@ TEST_CASE(
     "unexecuted",
     "[environment][subprocess]") {
     namespace fs = std::filesystem;
-    fs::path dir = fs::temp_directory_path() / ("deployphase-env-" + std::to_string(::getpid()));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
+    deployphase::test::TempDir temp;
+    const fs::path& dir = temp.path;
     const std::string hostile = "$(touch pwned); `touch pwned2`; ' \" \\ \n; touch pwned3";
     json context = {{"cmd", hostile}};
     ProcessSpec spec;
@@ -96,5 +97,4 @@ TEST_CASE(
     CHECK_FALSE(fs::exists(dir / "pwned"));
     CHECK_FALSE(fs::exists(dir / "pwned2"));
     CHECK_FALSE(fs::exists(dir / "pwned3"));
-    fs::remove_all(dir);
 }

@@ -12,6 +12,9 @@
 
 #include <deployphase/run/subprocess.hpp>
 
+#include "temp_dir.hpp"
+
+using namespace deployphase;
 using namespace deployphase::run;
 namespace fs = std::filesystem;
 using std::chrono::milliseconds;
@@ -19,15 +22,8 @@ using std::chrono::milliseconds;
 namespace {
 
 struct Sandbox {
-    fs::path dir;
-    Sandbox() {
-        static int counter = 0;
-        dir = fs::temp_directory_path() / ("deployphase-subprocess-" + std::to_string(::getpid()) +
-                                           "-" + std::to_string(++counter));
-        fs::remove_all(dir);
-        fs::create_directories(dir);
-    }
-    ~Sandbox() { fs::remove_all(dir); }
+    test::TempDir temp;
+    const fs::path& dir = temp.path;
 
     ProcessSpec spec(const std::string& script) const {
         ProcessSpec spec;
