@@ -13,6 +13,7 @@
 
 #include <deployphase/context/context.hpp>
 #include <deployphase/plan/plan.hpp>
+#include <deployphase/run/leftovers.hpp>
 #include <deployphase/run/step_environment.hpp>
 #include <deployphase/state/lock.hpp>
 #include <deployphase/support/atomic_file.hpp>
@@ -300,7 +301,9 @@ RunState resume_run(const phase::LoadedPhase& phase, const RunOptions& options,
             "to continue with the new version",
             phase.phase.source_path, state.run_id));
     }
-    journal.append({{"type", "run_resumed"}});
+    // Whatever a step of a dead runner left running must not meet the rerun of that step.
+    std::size_t stopped = stop_leftover_processes(state.run_id);
+    journal.append({{"type", "run_resumed"}, {"stopped_leftover_processes", stopped}});
     return Driver(phase, options, journal, interrupt).drive();
 }
 

@@ -122,8 +122,13 @@ cat >"$WORK/slow.md" <<'MD'
 2. **after**
 ## Step Actions
 ```sh step=wait
+if [ -e bg.pid ] && [ "$(sed 's/.*) //' /proc/"$(cat bg.pid)"/stat 2>/dev/null | cut -c1)" = S ]; then
+  echo leftover-alive >> slow-ran
+fi
 echo $$ > wait.pid
 echo wait >> slow-ran
+sleep 300 &
+echo $! > bg.pid
 while [ ! -e release ]; do sleep 0.05; done
 ```
 ```sh step=after
@@ -131,6 +136,8 @@ echo after >> slow-ran
 ```
 MD
 wait_for() { for _ in $(seq 1 200); do [ -e "$1" ] && return 0; sleep 0.05; done; return 1; }
+# Alive and not a zombie.
+alive() { local s; s=$(sed 's/.*) //' /proc/"$1"/stat 2>/dev/null | cut -c1); [ -n "$s" ] && [ "$s" != Z ]; }
 
 case_ "a second runner on the same state directory exits 5, naming the holder"
 rm -f "$WORK/wait.pid" "$WORK/release" "$WORK/slow-ran"
@@ -160,7 +167,7 @@ expect_status 0
 expect_eq ran "$(tr '\n' ' ' <"$WORK/slow-ran")" "wait wait after "
 
 case_ "a runner killed with SIGKILL: its step dies too, status says interrupted, resume reruns it"
-rm -f "$WORK/wait.pid" "$WORK/release" "$WORK/slow-ran"
+rm -f "$WORK/wait.pid" "$WORK/release" "$WORK/slow-ran" "$WORK/bg.pid"
 (cd "$WORK" && exec "$DEPLOYPHASE" run slow.md --state-dir kill-state >/dev/null 2>&1) &
 runner=$!
 wait_for "$WORK/wait.pid" || fail "the run never started its step"
@@ -169,13 +176,18 @@ kill -KILL "$runner"
 wait "$runner" 2>/dev/null
 for _ in $(seq 1 100); do kill -0 "$step_pid" 2>/dev/null || break; sleep 0.05; done
 kill -0 "$step_pid" 2>/dev/null && fail "the step outlived its runner"
+wait_for "$WORK/bg.pid" || fail "the step never started its background process"
+background=$(cat "$WORK/bg.pid")
+alive "$background" || fail "the background process should outlive the killed runner"
 run status --state-dir kill-state -o json
 expect_match status "$OUT" '"state": "interrupted"'
 expect_match status "$OUT" '"status": "interrupted"'
 touch "$WORK/release"
 run resume --state-dir kill-state
 expect_status 0
+# The rerun found the old step's background process already gone.
 expect_eq ran "$(tr '\n' ' ' <"$WORK/slow-ran")" "wait wait after "
+alive "$background" && fail "a leftover of the killed runner survived the resume"
 
 case_ "a damaged journal is refused and no step runs"
 rm -f "$WORK/ran" "$WORK/fixed"
