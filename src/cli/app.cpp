@@ -38,6 +38,7 @@ int run(int argc, char** argv) {
     add_run_command(app, action, globals);
     add_resume_command(app, action, globals);
     add_status_command(app, action, globals);
+    add_confirm_command(app, action, globals);
 
     try {
         app.parse(argc, argv);

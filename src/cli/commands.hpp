@@ -23,5 +23,6 @@ void add_facts_command(CLI::App& app, Action& action, const GlobalOptions& globa
 void add_run_command(CLI::App& app, Action& action, const GlobalOptions& globals);
 void add_resume_command(CLI::App& app, Action& action, const GlobalOptions& globals);
 void add_status_command(CLI::App& app, Action& action, const GlobalOptions& globals);
+void add_confirm_command(CLI::App& app, Action& action, const GlobalOptions& globals);
 
 }  // namespace deployphase::cli

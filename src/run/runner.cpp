@@ -229,6 +229,38 @@ std::optional<RunState> read_run(const fs::path& state_dir) {
     return state::fold(journal.records());
 }
 
+state::StepState confirm_step(const fs::path& state_dir, const std::string& ref) {
+    state::StateLock lock = state::StateLock::acquire(state_dir);
+    fs::path path = state_dir / "journal";
+    if (!fs::exists(path)) {
+        throw state::StateError(fmt::format("{}: error: no run here", state_dir.string()));
+    }
+    state::Journal journal = state::Journal::open(path, true);
+    RunState state = state::fold(journal.records());
+    std::vector<const state::StepState*> matches;
+    for (const state::StepState& step : state.steps) {
+        if (step.id == ref || std::to_string(step.index) == ref) matches.push_back(&step);
+    }
+    if (matches.empty()) {
+        throw state::StateError(
+            fmt::format("{}: error: run {} has no step \"{}\"", path.string(), state.run_id, ref));
+    }
+    if (matches.size() > 1) {
+        throw state::StateError(
+            fmt::format("{}: error: \"{}\" names steps {} and {}; give the index", path.string(),
+                        ref, matches[0]->index, matches[1]->index));
+    }
+    const state::StepState& step = *matches.front();
+    if (step.status != StepStatus::awaiting_confirmation) {
+        throw state::StateError(
+            fmt::format("{}: error: step {} ({}) is {}, not awaiting "
+                        "confirmation",
+                        path.string(), step.index, step.id, state::step_status_name(step.status)));
+    }
+    journal.append({{"type", "step_confirmed"}, {"index", step.index}});
+    return state::fold(journal.records()).steps[step.index - 1];
+}
+
 RunState start_run(const phase::LoadedPhase& phase, const json& context, const RunOptions& options,
                    const InterruptFlag& interrupt) {
     state::StateLock lock = state::StateLock::acquire(options.state_dir);

@@ -94,6 +94,20 @@ run resume --state-dir manual-state --yes </dev/null
 expect_status 0
 expect_eq ran "$(ran)" "after "
 
+case_ "CI confirms a manual step with confirm, then resume: 4, 0, 0"
+rm -f "$WORK/ran"
+run run manual.md --state-dir confirm-state </dev/null
+expect_status 4
+run confirm train-team --state-dir confirm-state
+expect_status 0
+expect_eq stdout "$OUT" 'Confirmed step 1 (train-team); `deployphase resume` continues the run.'
+run confirm train-team --state-dir confirm-state
+expect_status 2
+expect_match stderr "$ERR" 'step 1 \(train-team\) is succeeded, not awaiting confirmation'
+run resume --state-dir confirm-state </dev/null
+expect_status 0
+expect_eq ran "$(ran)" "after "
+
 case_ "context values reach scripts as variables, never as code"
 cat >"$WORK/hostile.md" <<'MD'
 # Phase: Hostile

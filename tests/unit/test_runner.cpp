@@ -228,3 +228,31 @@ TEST_CASE("runner: resume refuses a changed phase, and a held lock stops everyth
                     state::LockHeld);
     CHECK(ws.ran() == "one\none\n");
 }
+
+TEST_CASE("runner: confirm records a waiting manual step; resume continues past it", "[runner]") {
+    Workspace ws;
+    auto phase = ws.phase(
+        "# Phase: M\n## Steps Sequence\n1. **sign-off**\n2. **b**\n3. **b**\n"
+        "## Step Actions\n" +
+        step_script("2") + step_script("3"));
+    auto refusal = [&](const std::string& ref) {
+        try {
+            run::confirm_step(ws.dir / ".deployphase", ref);
+        } catch (const state::StateError& e) {
+            std::string message = e.what();
+            return message.substr(message.find("error: ") + 7);
+        }
+        return std::string("no error");
+    };
+    CHECK(refusal("sign-off") == "no run here");
+    CHECK(statuses(run::start_run(phase, json::object(), ws.options(), no_interrupt)) ==
+          "awaiting-confirmation: awaiting-confirmation pending pending");
+    CHECK(refusal("nope").ends_with("has no step \"nope\""));
+    CHECK(refusal("b") == "\"b\" names steps 2 and 3; give the index");
+    CHECK(refusal("2") == "step 2 (b) is pending, not awaiting confirmation");
+
+    CHECK(run::confirm_step(ws.dir / ".deployphase", "1").status == state::StepStatus::succeeded);
+    CHECK(statuses(run::resume_run(phase, ws.options(), no_interrupt)) ==
+          "succeeded: succeeded succeeded succeeded");
+    CHECK(ws.ran() == "b\nb\n");
+}

@@ -44,6 +44,11 @@ class UnfinishedRun : public state::StateError {
 // ignored, not cut); nothing when there is no journal.
 std::optional<state::RunState> read_run(const std::filesystem::path& state_dir);
 
+// Records the operator's confirmation of a manual step that the run is waiting on; `resume`
+// then continues past it. `step` is an id or a 1-based index. Throws StateError when there is
+// no such run or step, the id names several steps, or the step is not awaiting confirmation.
+state::StepState confirm_step(const std::filesystem::path& state_dir, const std::string& step);
+
 // Starts a new run. Refuses (UnfinishedRun) when the state directory holds an unfinished run;
 // a finished one is moved to DIR/history/RUN_ID.journal first. Throws state::LockHeld when
 // another process holds the directory.
