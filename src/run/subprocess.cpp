@@ -103,7 +103,6 @@ ProcessResult run_process(const ProcessSpec& spec, const InterruptFlag& interrup
     write_end.reset();
 
     ProcessResult result;
-    result.process_group = child;
     // Becomes readable when the child exits, so exit wakes poll() at once (Linux 5.3+; without
     // it, exit is noticed on the next periodic wake).
     FileDescriptor exit_fd(static_cast<int>(::syscall(SYS_pidfd_open, child, 0)));

@@ -81,8 +81,6 @@ class Folder {
             StepState& s = step(record);
             s.status = StepStatus::running;
             s.attempts = record.value("attempt", s.attempts + 1);
-            if (record.contains("process_group"))
-                s.process_group = record["process_group"].get<std::int64_t>();
         } else if (type == "attempt_finished") {
             StepState& s = step(record);
             s.exit_code = record.contains("exit_code") && record["exit_code"].is_number_integer()
@@ -90,14 +88,12 @@ class Folder {
                               : std::nullopt;
             s.duration_ms = record.value("duration_ms", std::int64_t{0});
             s.reason = record.value("reason", "");
-            s.process_group.reset();
         } else if (type == "output_recorded") {
             step(record);
             context::deep_merge(m_state.context, record.value("values", json::object()));
         } else if (type == "step_finished") {
             StepState& s = step(record);
             s.status = from_name<StepStatus>(step_names, record.value("status", ""), seq);
-            s.process_group.reset();
         } else if (type == "step_awaiting_confirmation") {
             step(record).status = StepStatus::awaiting_confirmation;
         } else if (type == "step_confirmed") {

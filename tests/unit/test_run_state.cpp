@@ -41,7 +41,7 @@ std::string error_of(const std::vector<json>& records) {
 TEST_CASE("run state: a run folded from its events", "[state]") {
     RunState state = fold(numbered({
         started,
-        {{"type", "attempt_started"}, {"index", 1}, {"attempt", 1}, {"process_group", 4242}},
+        {{"type", "attempt_started"}, {"index", 1}, {"attempt", 1}},
         {{"type", "attempt_finished"}, {"index", 1}, {"exit_code", 0}, {"duration_ms", 120}},
         {{"type", "output_recorded"},
          {"index", 1},
@@ -60,7 +60,6 @@ TEST_CASE("run state: a run folded from its events", "[state]") {
     CHECK(state.context ==
           json::parse(R"({"env": "prod", "db": {"host": "h", "ready": true}, "release": "v2"})"));
     CHECK(state.steps[3].reason == "fact notify is missing");
-    CHECK_FALSE(state.steps[0].process_group.has_value());
     CHECK(state.unfinished_steps() == std::vector<std::size_t>{3, 5});
     CHECK(
         status_json(state).dump() ==
@@ -76,12 +75,11 @@ TEST_CASE("run state: a runner that died mid-step leaves the step running, the r
           "[state]") {
     RunState state = fold(numbered({
         started,
-        {{"type", "attempt_started"}, {"index", 1}, {"attempt", 1}, {"process_group", 777}},
+        {{"type", "attempt_started"}, {"index", 1}, {"attempt", 1}},
     }));
     CHECK_FALSE(state.finished);
     CHECK(state.status == RunStatus::running);
     CHECK(state.steps[0].status == StepStatus::running);
-    CHECK(state.steps[0].process_group == 777);
     CHECK(state.unfinished_steps() == std::vector<std::size_t>{1, 2, 3, 4, 5});
 }
 

@@ -28,7 +28,6 @@ struct ProcessResult {
     int exit_code = 0;  // for `exited`
     int signal = 0;     // for `signaled`: the signal that ended the script
     std::chrono::milliseconds duration{0};
-    pid_t process_group = 0;
 };
 
 // Set from a signal handler to stop the running step: its group gets SIGTERM, then SIGKILL

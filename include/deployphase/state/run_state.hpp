@@ -44,9 +44,8 @@ struct StepState {
     StepStatus status = StepStatus::pending;
     unsigned attempts = 0;
     std::optional<int> exit_code;
-    std::int64_t duration_ms = 0;               // of the last attempt
-    std::string reason;                         // why it was skipped, or how it failed
-    std::optional<std::int64_t> process_group;  // of the running attempt
+    std::int64_t duration_ms = 0;  // of the last attempt
+    std::string reason;            // why it was skipped, or how it failed
 };
 
 struct RunState {
