@@ -4,6 +4,7 @@
 #include <deployphase/run/runner.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/context_options.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/output.hpp"
 #include "cli/run_support.hpp"
@@ -11,9 +12,15 @@
 namespace deployphase::cli {
 namespace {
 
-int resume_command(const RunFlags& flags) {
+struct ResumeCommand {
+    RunFlags flags;
+    ContextOptions context;
+};
+
+int resume_command(const ResumeCommand& command) {
     return guarded([&] {
-        run::RunOptions options = run_options(flags);
+        run::RunOptions options = run_options(command.flags);
+        options.context_update = context_update(command.context.files, command.context.assignments);
         std::optional<state::RunState> current = run::read_run(options.state_dir);
         if (!current) {
             throw state::StateError(
@@ -31,11 +38,13 @@ int resume_command(const RunFlags& flags) {
 }  // namespace
 
 void add_resume_command(CLI::App& app, Action& action, const GlobalOptions&) {
-    auto flags = std::make_shared<RunFlags>();
+    auto command = std::make_shared<ResumeCommand>();
     CLI::App* sub = app.add_subcommand(
         "resume", "Continue the unfinished run: completed steps are not run again");
-    add_run_flags(*sub, *flags);
-    sub->callback([&action, flags] { action = [flags] { return resume_command(*flags); }; });
+    add_context_options(*sub, command->context);
+    add_run_flags(*sub, command->flags);
+    add_interrupted_flag(*sub, command->flags);
+    sub->callback([&action, command] { action = [command] { return resume_command(*command); }; });
 }
 
 }  // namespace deployphase::cli

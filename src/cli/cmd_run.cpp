@@ -2,7 +2,9 @@
 
 #include <deployphase/phase/loader.hpp>
 #include <deployphase/plan/plan.hpp>
+#include <deployphase/plan/plan_json.hpp>
 #include <deployphase/run/runner.hpp>
+#include <deployphase/support/json_source.hpp>
 
 #include "cli/commands.hpp"
 #include "cli/context_options.hpp"
@@ -18,15 +20,33 @@ struct RunCommand {
     std::string phase;
     ContextOptions context;
     RunFlags flags;
+    std::string saved_plan;
     bool resume = false;
     bool restart = false;
     bool dry_run = false;
 };
 
+// --plan FILE: what is about to run must be what the saved plan was made from.
+void require_saved_plan_matches(const std::string& file, const phase::LoadedPhase& loaded,
+                                const nlohmann::json& context) {
+    JsonSource saved = JsonSource::parse(SourceFile::load(file));
+    plan::Fingerprint was = plan::read_fingerprint(saved);
+    plan::Fingerprint now = plan::fingerprint(loaded.phase.source_path, loaded.sha256, context);
+    std::vector<std::string> changes = plan::fingerprint_changes(was, now);
+    if (changes.empty()) return;
+    throw InputError(saved.error_at(
+        "/fingerprint",
+        fmt::format("the phase or context no longer matches this saved plan; changed: {}; "
+                    "review a new plan before running",
+                    fmt::join(changes, ", "))));
+}
+
 int run_command(const RunCommand& command, const GlobalOptions& globals) {
     phase::LoadedPhase loaded = phase::load_phase(command.phase);
     print_diagnostics(loaded.warnings);
     nlohmann::json context = command.context.load();
+    if (!command.saved_plan.empty())
+        require_saved_plan_matches(command.saved_plan, loaded, context);
     if (command.dry_run) {  // exactly what plan prints; nothing is created or started
         plan::Plan plan = plan::make_plan(loaded.phase, loaded.logic, context);
         fmt::print("{}", render_plan_text(plan, Style(globals.color, stdout)));
@@ -39,12 +59,8 @@ int run_command(const RunCommand& command, const GlobalOptions& globals) {
         std::optional<state::RunState> current = run::read_run(options.state_dir);
         state::RunState result;
         if (command.resume && current && current->resumable()) {
-            if (!command.context.files.empty() || !command.context.assignments.empty()) {
-                throw InputError(Diagnostic::error(
-                    {"--resume", 0, 0},
-                    "a resumed run keeps the context it started with; --context and --set "
-                    "cannot change it yet"));
-            }
+            options.context_update =
+                context_update(command.context.files, command.context.assignments);
             result = run::resume_run(loaded, options, interrupt);
         } else {
             result = run::start_run(loaded, context, options, interrupt);
@@ -63,8 +79,14 @@ void add_run_command(CLI::App& app, Action& action, const GlobalOptions& globals
     sub->add_option("PHASE", command->phase, "Phase document")->required();
     add_context_options(*sub, command->context);
     add_run_flags(*sub, command->flags);
-    auto resume = sub->add_flag("--resume", command->resume,
-                                "Continue the unfinished run in the state directory, or start one");
+    sub->add_option("--plan", command->saved_plan,
+                    "Refuse to run unless the phase and context still match this plan, saved "
+                    "with `plan --out`");
+    auto resume = sub->add_flag(
+        "--resume", command->resume,
+        "Continue the unfinished run in the state directory (--context/--set update its "
+        "context), or start one");
+    add_interrupted_flag(*sub, command->flags)->needs(resume);
     sub->add_flag("--restart", command->restart,
                   "Abandon an unfinished run (kept under history/) and start over")
         ->excludes(resume);

@@ -24,5 +24,6 @@ void add_run_command(CLI::App& app, Action& action, const GlobalOptions& globals
 void add_resume_command(CLI::App& app, Action& action, const GlobalOptions& globals);
 void add_status_command(CLI::App& app, Action& action, const GlobalOptions& globals);
 void add_confirm_command(CLI::App& app, Action& action, const GlobalOptions& globals);
+void add_rollback_command(CLI::App& app, Action& action, const GlobalOptions& globals);
 
 }  // namespace deployphase::cli

@@ -7,7 +7,9 @@
 #include <iostream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <deployphase/context/context.hpp>
 #include <deployphase/state/lock.hpp>
 
 #include "cli/exit_codes.hpp"
@@ -43,7 +45,7 @@ void add_state_dir_flag(CLI::App& command, std::string& state_dir) {
         ->capture_default_str();
 }
 
-void add_run_flags(CLI::App& command, RunFlags& flags) {
+void add_script_flags(CLI::App& command, RunFlags& flags) {
     add_state_dir_flag(command, flags.state_dir);
     command.add_option("--workdir", flags.workdir,
                        "Directory steps run in (default: the phase file's directory)");
@@ -51,9 +53,27 @@ void add_run_flags(CLI::App& command, RunFlags& flags) {
         .add_option("--kill-after", flags.kill_after,
                     "Grace period from SIGTERM to SIGKILL of a step's processes")
         ->capture_default_str();
-    command.add_flag("--yes", flags.yes, "Confirm every manual step");
     command.add_flag("--allow-changed", flags.allow_changed,
-                     "Resume even though the phase file changed since the run began");
+                     "Continue even though the phase file changed since the run began");
+}
+
+void add_run_flags(CLI::App& command, RunFlags& flags) {
+    add_script_flags(command, flags);
+    command.add_flag("--yes", flags.yes, "Confirm every manual step");
+    command
+        .add_option("--on-failure", flags.on_failure,
+                    "When a step fails: stop, or roll back the completed steps")
+        ->check(CLI::IsMember({"stop", "rollback"}))
+        ->capture_default_str();
+}
+
+CLI::Option* add_interrupted_flag(CLI::App& command, RunFlags& flags) {
+    return command
+        .add_option("--interrupted", flags.interrupted,
+                    "A step cut off by an interrupt or a dead runner: run it again, take it "
+                    "as done, or as failed")
+        ->check(CLI::IsMember({"rerun", "done", "fail"}))
+        ->capture_default_str();
 }
 
 run::RunOptions run_options(const RunFlags& flags) {
@@ -71,10 +91,39 @@ run::RunOptions run_options(const RunFlags& flags) {
     options.echo = true;
     options.confirm_all = flags.yes;
     options.allow_changed = flags.allow_changed;
+    options.rollback_on_failure = flags.on_failure == "rollback";
+    options.interrupted = flags.interrupted == "done"   ? run::RunOptions::Interrupted::done
+                          : flags.interrupted == "fail" ? run::RunOptions::Interrupted::fail
+                                                        : run::RunOptions::Interrupted::rerun;
+    options.report_drift = [](const plan::ContextDrift& drift) {
+        fmt::print("{}", render_context_drift(drift));
+        std::fflush(stdout);
+    };
     options.confirm = terminal_prompt();
     for (char** entry = environ; *entry; ++entry)
         options.environment.emplace_back(*entry);
     return options;
+}
+
+std::optional<run::RunOptions::ContextUpdate> context_update(
+    const std::vector<std::string>& files, const std::vector<std::string>& assignments) {
+    if (files.empty() && assignments.empty()) return std::nullopt;
+    run::RunOptions::ContextUpdate update;
+    if (!files.empty()) update.base = context::load_context(files, {});
+    update.assignments = assignments;
+    return update;
+}
+
+std::string render_context_drift(const plan::ContextDrift& drift) {
+    if (drift.changed_keys.empty()) return "Context unchanged.\n";
+    std::string out = fmt::format("Context changed: {}\n", fmt::join(drift.changed_keys, ", "));
+    if (drift.guard_changes.empty()) return out + "  no pending step's guard decision changed\n";
+    for (const plan::GuardChange& change : drift.guard_changes) {
+        out += fmt::format("  step {} {}: {} before, {} now ({})\n", change.after.index,
+                           change.after.id, change.before.will_run ? "runs" : "skipped",
+                           change.after.will_run ? "runs" : "skipped", change.after.reason);
+    }
+    return out;
 }
 
 const run::InterruptFlag& install_interrupt_handlers() {
@@ -107,8 +156,9 @@ int exit_code_for(const state::RunState& state, int interrupt_signal) {
 }
 
 std::string render_run_state(const state::RunState& state) {
-    std::string out = fmt::format("Run {} of \"{}\": {}\n", state.run_id, state.phase,
-                                  state::run_status_name(state.status));
+    std::string out = fmt::format("Run {} of \"{}\": {}{}\n", state.run_id, state.phase,
+                                  state::run_status_name(state.status),
+                                  state.reason.empty() ? "" : " (" + state.reason + ")");
     std::size_t width = 0;
     for (const auto& step : state.steps)
         width = std::max(width, step.id.size());

@@ -18,13 +18,29 @@ struct RunFlags {
     std::string kill_after = "10s";
     bool yes = false;
     bool allow_changed = false;
+    std::string on_failure = "stop";
+    std::string interrupted = "rerun";
 };
 
 void add_state_dir_flag(CLI::App& command, std::string& state_dir);
+// --state-dir, --workdir, --kill-after, --allow-changed: what every command that runs scripts
+// takes.
+void add_script_flags(CLI::App& command, RunFlags& flags);
+// The script flags plus --yes and --on-failure: what run and resume take.
 void add_run_flags(CLI::App& command, RunFlags& flags);
+// --interrupted=rerun|done|fail, for resuming.
+CLI::Option* add_interrupted_flag(CLI::App& command, RunFlags& flags);
 
 // Throws InputError (exit 2) for a bad --kill-after.
 run::RunOptions run_options(const RunFlags& flags);
+
+// resume --context/--set: files become the new base (none: the run's context), assignments
+// apply last. Nothing when neither was given.
+std::optional<run::RunOptions::ContextUpdate> context_update(
+    const std::vector<std::string>& files, const std::vector<std::string>& assignments);
+
+// "Context changed: a, b" and each pending step whose guard decision flipped.
+std::string render_context_drift(const plan::ContextDrift& drift);
 
 // SIGINT and SIGTERM set this flag (to the signal's number) instead of killing the runner.
 const run::InterruptFlag& install_interrupt_handlers();

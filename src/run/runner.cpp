@@ -1,12 +1,9 @@
 #include <deployphase/run/runner.hpp>
 
-#include <unistd.h>
-
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fcntl.h>
 #include <random>
-#include <thread>
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -16,8 +13,10 @@
 #include <deployphase/run/leftovers.hpp>
 #include <deployphase/run/step_environment.hpp>
 #include <deployphase/state/lock.hpp>
-#include <deployphase/support/atomic_file.hpp>
 
+#include "run/recorded_run.hpp"
+#include "run/rolling_back.hpp"
+#include "run/script_runner.hpp"
 #include "support/file_io.hpp"
 
 namespace deployphase::run {
@@ -36,20 +35,6 @@ std::string new_run_id() {
         random() & 0xFFFFFF);
 }
 
-std::string attempt_reason(const ProcessResult& result, const phase::Script& script) {
-    switch (result.ending) {
-        case ProcessResult::Ending::exited:
-            return result.exit_code == 0 ? "" : fmt::format("exited with {}", result.exit_code);
-        case ProcessResult::Ending::signaled:
-            return fmt::format("killed by signal {}", result.signal);
-        case ProcessResult::Ending::timed_out:
-            return fmt::format("timed out after {}", phase::format_duration(*script.timeout));
-        case ProcessResult::Ending::interrupted:
-            return "interrupted";
-    }
-    return "";
-}
-
 // What a step wrote to its output file; none when it wrote nothing.
 std::string read_output(const fs::path& path) {
     std::string text;
@@ -61,162 +46,179 @@ std::string read_output(const fs::path& path) {
     return text;
 }
 
-// Waits, but not past an interrupt.
-void interruptible_sleep(std::chrono::milliseconds duration, const InterruptFlag& interrupt) {
-    auto until = std::chrono::steady_clock::now() + duration;
-    while (interrupt.load() == 0 && std::chrono::steady_clock::now() < until) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
+bool done(StepStatus status) {
+    return status == StepStatus::succeeded || status == StepStatus::satisfied ||
+           status == StepStatus::skipped || status == StepStatus::rolled_back;
 }
 
+// Cut off by an interrupt, or by the death of its runner.
+bool cut_off(StepStatus status) {
+    return status == StepStatus::interrupted || status == StepStatus::running;
+}
+
+// Goes through the steps that are not done, in order, recording every transition before the
+// next thing happens.
 class Driver {
   public:
     Driver(const phase::LoadedPhase& phase, const RunOptions& options, state::Journal& journal,
-           const InterruptFlag& interrupt)
-        : m_phase(phase),
-          m_options(options),
-          m_journal(journal),
-          m_interrupt(interrupt),
-          m_workdir(options.workdir.empty() ? fs::absolute(phase.phase.source_path).parent_path()
-                                            : options.workdir) {
-        for (const char* dir : {"logs", "outputs"})
-            fs::create_directories(options.state_dir / dir);
-    }
+           ScriptRunner& scripts)
+        : m_phase(phase), m_options(options), m_journal(journal), m_scripts(scripts) {}
 
-    // Runs every step that is not finished, in order, until the run ends or must stop.
     RunState drive() {
         RunState state = state::fold(m_journal.records());
         for (const state::StepState& step : state.steps) {
-            if (step.status == StepStatus::succeeded || step.status == StepStatus::satisfied ||
-                step.status == StepStatus::skipped || step.status == StepStatus::rolled_back) {
-                continue;
+            if (done(step.status)) continue;
+            if (m_scripts.interrupted()) return finish("interrupted");
+            switch (run_step(step.index - 1, state)) {
+                case Outcome::next:
+                    continue;
+                case Outcome::failed:
+                    return fail();
+                case Outcome::interrupted:
+                    return finish("interrupted");
+                case Outcome::awaiting_confirmation:
+                    return finish("awaiting-confirmation");
             }
-            if (!run_step(step.index - 1, state)) return state::fold(m_journal.records());
         }
-        m_journal.append({{"type", "run_finished"}, {"status", "succeeded"}});
-        return state::fold(m_journal.records());
+        return finish("succeeded");
+    }
+
+    // The run stops at a failed step: it fails, or rolls back.
+    RunState fail() {
+        if (m_options.rollback_on_failure) {
+            return begin_rollback(m_journal, m_scripts, m_phase.phase, "on-failure");
+        }
+        return finish("failed");
+    }
+
+    // Records the output a step left in its output file, merging it into `context`.
+    void record_output(const phase::Step& step, json& context) {
+        StepOutput out =
+            parse_step_output(read_output(m_scripts.output_file(step, ScriptKind::step)));
+        if (out.values.empty() && out.problems.empty()) return;
+        record({{"type", "output_recorded"},
+                {"index", step.index},
+                {"values", out.values},
+                {"problems", out.problems}});
+        context::deep_merge(context, out.values);
     }
 
   private:
+    enum class Outcome { next, failed, interrupted, awaiting_confirmation };
+
     void record(json event) { m_journal.append(std::move(event)); }
-    void finish_run(std::string_view status) {
+    RunState finish(std::string_view status) {
         record({{"type", "run_finished"}, {"status", status}});
+        return state::fold(m_journal.records());
+    }
+    Outcome step_finished(const phase::Step& step, std::string_view status, Outcome outcome) {
+        record({{"type", "step_finished"}, {"index", step.index}, {"status", status}});
+        return outcome;
     }
 
-    // False when the run must stop here.
-    bool run_step(std::size_t position, RunState& state) {
+    Outcome run_step(std::size_t position, RunState& state) {
         const phase::Step& step = m_phase.phase.steps[position];
-        json index = step.index;
         plan::StepPlan intent =
             plan::plan_step(m_phase.phase, m_phase.logic, state.context, position);
         if (!intent.will_run) {
-            record({{"type", "step_skipped"}, {"index", index}, {"reason", intent.reason}});
-            return true;
+            record({{"type", "step_skipped"}, {"index", step.index}, {"reason", intent.reason}});
+            return Outcome::next;
         }
         if (!step.run) return confirm_manual_step(step);
 
-        write_context(state.context);
-        if (step.check && check_passes(step, state.context)) {
-            record({{"type", "step_satisfied"}, {"index", index}});
-            return true;
+        if (step.check) {
+            ProcessResult check = m_scripts.run(step, ScriptKind::check, 1, state.context);
+            record({{"type", "check_finished"},
+                    {"index", step.index},
+                    {"exit_code", check.exit_code},
+                    {"reason", describe_ending(check, *step.check)}});
+            if (check.ending == ProcessResult::Ending::interrupted)
+                return step_finished(step, "interrupted", Outcome::interrupted);
+            if (check.ending == ProcessResult::Ending::exited && check.exit_code == 0) {
+                record({{"type", "step_satisfied"}, {"index", step.index}});
+                return Outcome::next;
+            }
         }
         unsigned attempts = step.retries + 1;
         for (unsigned attempt = 1; attempt <= attempts; ++attempt) {
-            fs::path output = m_options.state_dir / "outputs" / fmt::format("{}.env", step.index);
-            fs::remove(output);
-            record({{"type", "attempt_started"}, {"index", index}, {"attempt", attempt}});
-            ProcessResult result =
-                run_script(step, *step.run, attempt, "log", output, state.context);
-            std::string reason = attempt_reason(result, *step.run);
+            if (attempt > 1) {
+                interruptible_sleep(step.retry_delay, m_scripts.interrupt());
+                if (m_scripts.interrupted())
+                    return step_finished(step, "interrupted", Outcome::interrupted);
+            }
+            record({{"type", "attempt_started"}, {"index", step.index}, {"attempt", attempt}});
+            ProcessResult result = m_scripts.run(step, ScriptKind::step, attempt, state.context);
             record({{"type", "attempt_finished"},
-                    {"index", index},
+                    {"index", step.index},
                     {"exit_code", result.exit_code},
                     {"duration_ms", result.duration.count()},
-                    {"reason", reason}});
-            if (result.ending == ProcessResult::Ending::interrupted) {
-                record({{"type", "step_finished"}, {"index", index}, {"status", "interrupted"}});
-                finish_run("interrupted");
-                return false;
-            }
+                    {"reason", describe_ending(result, *step.run)}});
+            if (result.ending == ProcessResult::Ending::interrupted)
+                return step_finished(step, "interrupted", Outcome::interrupted);
             if (result.ending == ProcessResult::Ending::exited && result.exit_code == 0) {
-                StepOutput out = parse_step_output(read_output(output));
-                if (!out.values.empty() || !out.problems.empty()) {
-                    record({{"type", "output_recorded"},
-                            {"index", index},
-                            {"values", out.values},
-                            {"problems", out.problems}});
-                    context::deep_merge(state.context, out.values);
-                }
-                record({{"type", "step_finished"}, {"index", index}, {"status", "succeeded"}});
-                return true;
+                record_output(step, state.context);
+                return step_finished(step, "succeeded", Outcome::next);
             }
-            if (attempt < attempts) interruptible_sleep(step.retry_delay, m_interrupt);
         }
-        record({{"type", "step_finished"}, {"index", index}, {"status", "failed"}});
-        finish_run("failed");
-        return false;
+        return step_finished(step, "failed", Outcome::failed);
     }
 
-    bool confirm_manual_step(const phase::Step& step) {
+    Outcome confirm_manual_step(const phase::Step& step) {
         bool confirmed = m_options.confirm_all || (m_options.confirm && m_options.confirm(step));
         if (confirmed) {
             record({{"type", "step_confirmed"}, {"index", step.index}});
-            return true;
+            return Outcome::next;
         }
         record({{"type", "step_awaiting_confirmation"}, {"index", step.index}});
-        finish_run("awaiting-confirmation");
-        return false;
-    }
-
-    bool check_passes(const phase::Step& step, const json& context) {
-        fs::path output = m_options.state_dir / "outputs" / fmt::format("{}.check.env", step.index);
-        ProcessResult result = run_script(step, *step.check, 1, "check.log", output, context);
-        record({{"type", "check_finished"},
-                {"index", step.index},
-                {"exit_code", result.exit_code},
-                {"reason", attempt_reason(result, *step.check)}});
-        return result.ending == ProcessResult::Ending::exited && result.exit_code == 0;
-    }
-
-    ProcessResult run_script(const phase::Step& step, const phase::Script& script, unsigned attempt,
-                             std::string_view log_suffix, const fs::path& output,
-                             const json& context) {
-        ProcessSpec spec;
-        spec.argv = {script.shell, "-c", script.source};
-        spec.environment = step_environment(
-            m_options.environment, {run_id(), m_phase.phase.name, step.index, step.id, attempt},
-            context, fs::absolute(m_options.state_dir / "context.json"), fs::absolute(output));
-        spec.workdir = m_workdir;
-        spec.log_file =
-            m_options.state_dir / "logs" / fmt::format("{}-{}.{}", step.index, step.id, log_suffix);
-        spec.echo = m_options.echo;
-        spec.timeout = script.timeout;
-        spec.kill_after = m_options.kill_after;
-        return run_process(spec, m_interrupt);
-    }
-
-    std::string run_id() const { return m_journal.records().front().value("run_id", ""); }
-
-    // The merged context as a file for scripts; rewritten only when it changed.
-    void write_context(const json& context) {
-        if (context == m_context_written && m_context_file_exists) return;
-        write_file_atomically((m_options.state_dir / "context.json").string(),
-                              context.dump(2) + "\n");
-        m_context_written = context;
-        m_context_file_exists = true;
+        return Outcome::awaiting_confirmation;
     }
 
     const phase::LoadedPhase& m_phase;
     const RunOptions& m_options;
     state::Journal& m_journal;
-    const InterruptFlag& m_interrupt;
-    fs::path m_workdir;
-    json m_context_written;
-    bool m_context_file_exists = false;
+    ScriptRunner& m_scripts;
 };
 
-fs::path journal_path(const RunOptions& options) {
-    return options.state_dir / "journal";
+// resume --interrupted=done|fail: the operator's word on steps that were cut off. False when
+// the run must stop here (a step marked failed).
+bool settle_cut_off_steps(const RunState& state, const RunOptions& options, state::Journal& journal,
+                          Driver& driver, const phase::LoadedPhase& phase) {
+    if (options.interrupted == RunOptions::Interrupted::rerun) return true;
+    bool as_done = options.interrupted == RunOptions::Interrupted::done;
+    json context = state.context;
+    for (const state::StepState& step : state.steps) {
+        if (!cut_off(step.status)) continue;
+        if (as_done) driver.record_output(phase.phase.steps[step.index - 1], context);
+        journal.append({{"type", "step_finished"},
+                        {"index", step.index},
+                        {"status", as_done ? "succeeded" : "failed"},
+                        {"reason", as_done ? "marked done on resume (--interrupted=done)"
+                                           : "marked failed on resume (--interrupted=fail)"}});
+        if (!as_done) return false;
+    }
+    return true;
+}
+
+// The context a resume --context/--set asks for. Throws InputError for a bad assignment.
+json updated_context(const RunState& state, const RunOptions::ContextUpdate& update) {
+    json context = update.base.value_or(state.context);
+    context::deep_merge(context, state.outputs);
+    for (const std::string& assignment : update.assignments)
+        context::apply_assignment(context, assignment);
+    return context;
+}
+
+// resume --context/--set: records the new context and tells the caller what it changes.
+void update_context(const RunState& state, const RunOptions& options, state::Journal& journal,
+                    const phase::LoadedPhase& phase) {
+    if (!options.context_update) return;
+    json context = updated_context(state, *options.context_update);
+    plan::ContextDrift drift = plan::context_drift(phase.phase, phase.logic, state.context, context,
+                                                   state.unfinished_steps());
+    if (options.report_drift) options.report_drift(drift);
+    if (drift.changed_keys.empty()) return;
+    journal.append(
+        {{"type", "context_changed"}, {"context", context}, {"changed_keys", drift.changed_keys}});
 }
 
 }  // namespace
@@ -230,20 +232,15 @@ std::optional<RunState> read_run(const fs::path& state_dir) {
 }
 
 state::StepState confirm_step(const fs::path& state_dir, const std::string& ref) {
-    state::StateLock lock = state::StateLock::acquire(state_dir);
-    fs::path path = state_dir / "journal";
-    if (!fs::exists(path)) {
-        throw state::StateError(fmt::format("{}: error: no run here", state_dir.string()));
-    }
-    state::Journal journal = state::Journal::open(path, true);
-    RunState state = state::fold(journal.records());
+    RecordedRun run = open_recorded_run(state_dir, "confirm");
+    const fs::path& path = run.journal.path();
     std::vector<const state::StepState*> matches;
-    for (const state::StepState& step : state.steps) {
+    for (const state::StepState& step : run.state.steps) {
         if (step.id == ref || std::to_string(step.index) == ref) matches.push_back(&step);
     }
     if (matches.empty()) {
-        throw state::StateError(
-            fmt::format("{}: error: run {} has no step \"{}\"", path.string(), state.run_id, ref));
+        throw state::StateError(fmt::format("{}: error: run {} has no step \"{}\"", path.string(),
+                                            run.state.run_id, ref));
     }
     if (matches.size() > 1) {
         throw state::StateError(
@@ -253,27 +250,28 @@ state::StepState confirm_step(const fs::path& state_dir, const std::string& ref)
     const state::StepState& step = *matches.front();
     if (step.status != StepStatus::awaiting_confirmation) {
         throw state::StateError(
-            fmt::format("{}: error: step {} ({}) is {}, not awaiting "
-                        "confirmation",
-                        path.string(), step.index, step.id, state::step_status_name(step.status)));
+            fmt::format("{}: error: step {} ({}) is {}, not awaiting confirmation", path.string(),
+                        step.index, step.id, state::step_status_name(step.status)));
     }
-    journal.append({{"type", "step_confirmed"}, {"index", step.index}});
-    return state::fold(journal.records()).steps[step.index - 1];
+    run.journal.append({{"type", "step_confirmed"}, {"index", step.index}});
+    return state::fold(run.journal.records()).steps[step.index - 1];
 }
 
 RunState start_run(const phase::LoadedPhase& phase, const json& context, const RunOptions& options,
                    const InterruptFlag& interrupt) {
     state::StateLock lock = state::StateLock::acquire(options.state_dir);
-    fs::path path = journal_path(options);
+    fs::path path = options.state_dir / "journal";
     if (fs::exists(path)) {
         state::Journal previous = state::Journal::open(path, true);
         if (!previous.records().empty()) {
             RunState old = state::fold(previous.records());
-            if (old.resumable() && !options.restart) {
-                throw UnfinishedRun(
-                    fmt::format("{}: error: run {} has not finished; continue it "
-                                "with --resume, or abandon it with --restart",
-                                path.string(), old.run_id));
+            if (old.unfinished() && !options.restart) {
+                throw UnfinishedRun(fmt::format(
+                    "{}: error: run {} {}; {}, or abandon it with --restart", path.string(),
+                    old.run_id,
+                    old.rollback_begun ? "is part-way through its rollback" : "has not finished",
+                    old.rollback_begun ? "finish the rollback with `deployphase rollback`"
+                                       : "continue it with --resume"));
             }
             fs::create_directories(options.state_dir / "history");
             fs::rename(path, options.state_dir / "history" / (old.run_id + ".journal"));
@@ -296,47 +294,48 @@ RunState start_run(const phase::LoadedPhase& phase, const json& context, const R
 
     plan::Plan decision = plan::make_plan(phase.phase, phase.logic, context);
     if (decision.decision != plan::Decision::run) {
+        bool skip = decision.decision == plan::Decision::skip;
         for (const phase::Step& step : phase.phase.steps) {
-            journal.append(
-                {{"type", "step_skipped"},
-                 {"index", step.index},
-                 {"reason", decision.decision == plan::Decision::skip ? "the phase is skipped"
-                                                                      : "the phase is blocked"}});
+            journal.append({{"type", "step_skipped"},
+                            {"index", step.index},
+                            {"reason", skip ? "the phase is skipped" : "the phase is blocked"}});
         }
-        journal.append(
-            {{"type", "run_finished"},
-             {"status", decision.decision == plan::Decision::skip ? "skipped" : "blocked"},
-             {"reason", decision.reason}});
+        journal.append({{"type", "run_finished"},
+                        {"status", skip ? "skipped" : "blocked"},
+                        {"reason", decision.reason}});
         return state::fold(journal.records());
     }
-    return Driver(phase, options, journal, interrupt).drive();
+    ScriptRunner scripts(phase, options, run_id, interrupt);
+    return Driver(phase, options, journal, scripts).drive();
 }
 
 RunState resume_run(const phase::LoadedPhase& phase, const RunOptions& options,
                     const InterruptFlag& interrupt) {
-    state::StateLock lock = state::StateLock::acquire(options.state_dir);
-    fs::path path = journal_path(options);
-    if (!fs::exists(path)) {
-        throw state::StateError(
-            fmt::format("{}: error: no run to resume", options.state_dir.string()));
-    }
-    state::Journal journal = state::Journal::open(path, true);
-    RunState state = state::fold(journal.records());
-    if (!state.resumable()) {
-        throw state::StateError(
-            fmt::format("{}: error: run {} already ended ({}); nothing to resume", path.string(),
-                        state.run_id, state::run_status_name(state.status)));
-    }
-    if (state.phase_sha256 != phase.sha256 && !options.allow_changed) {
+    RecordedRun run = open_recorded_run(options.state_dir, "resume");
+    const RunState& state = run.state;
+    if (!state.unfinished()) {
         throw state::StateError(fmt::format(
-            "{}: error: the phase file changed since run {} began; resume with --allow-changed "
-            "to continue with the new version",
-            phase.phase.source_path, state.run_id));
+            "{}: error: run {} already ended ({}); nothing to resume", run.journal.path().string(),
+            state.run_id, state::run_status_name(state.status)));
     }
+    if (state.rollback_begun) {
+        throw state::StateError(
+            fmt::format("{}: error: run {} is part-way through its rollback; finish it with "
+                        "`deployphase rollback`",
+                        run.journal.path().string(), state.run_id));
+    }
+    require_same_phase(phase, state, options.allow_changed);
+    // A bad --set must stop the resume before anything is recorded.
+    if (options.context_update) updated_context(state, *options.context_update);
     // Whatever a step of a dead runner left running must not meet the rerun of that step.
     std::size_t stopped = stop_leftover_processes(state.run_id);
-    journal.append({{"type", "run_resumed"}, {"stopped_leftover_processes", stopped}});
-    return Driver(phase, options, journal, interrupt).drive();
+    run.journal.append({{"type", "run_resumed"}, {"stopped_leftover_processes", stopped}});
+
+    ScriptRunner scripts(phase, options, state.run_id, interrupt);
+    Driver driver(phase, options, run.journal, scripts);
+    if (!settle_cut_off_steps(state, options, run.journal, driver, phase)) return driver.fail();
+    update_context(state::fold(run.journal.records()), options, run.journal, phase);
+    return driver.drive();
 }
 
 }  // namespace deployphase::run

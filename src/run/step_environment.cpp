@@ -31,6 +31,7 @@ std::vector<std::string> step_environment(const std::vector<std::string>& inheri
     environment.push_back("DEPLOYPHASE_STEP=" + step.id);
     environment.push_back(fmt::format("DEPLOYPHASE_STEP_INDEX={}", step.index));
     environment.push_back(fmt::format("DEPLOYPHASE_ATTEMPT={}", step.attempt));
+    environment.push_back("DEPLOYPHASE_ACTION=" + step.action);
     environment.push_back("DEPLOYPHASE_CONTEXT_FILE=" + context_file.string());
     environment.push_back("DEPLOYPHASE_OUTPUT=" + output_file.string());
 

@@ -90,23 +90,54 @@ class Folder {
             s.reason = record.value("reason", "");
         } else if (type == "output_recorded") {
             step(record);
-            context::deep_merge(m_state.context, record.value("values", json::object()));
+            json values = record.value("values", json::object());
+            context::deep_merge(m_state.context, values);
+            context::deep_merge(m_state.outputs, values);
+        } else if (type == "context_changed") {
+            m_state.context = record.value("context", json::object());
         } else if (type == "step_finished") {
             StepState& s = step(record);
             s.status = from_name<StepStatus>(step_names, record.value("status", ""), seq);
+            if (record.contains("reason")) s.reason = record.value("reason", "");
         } else if (type == "step_awaiting_confirmation") {
             step(record).status = StepStatus::awaiting_confirmation;
         } else if (type == "step_confirmed") {
             step(record).status = StepStatus::succeeded;
-        } else if (type == "step_rolled_back") {
-            step(record).status = StepStatus::rolled_back;
+        } else if (type == "rollback_begun") {
+            m_state.rollback_begun = true;
+            m_state.rollback_order.clear();
+            for (const json& index : record.value("steps", json::array())) {
+                json at = {{"seq", seq}, {"index", index}};
+                m_state.rollback_order.push_back(step(at).index);
+            }
+            m_state.status = RunStatus::running;
+            m_state.finished = false;
+        } else if (type == "rollback_script_started") {
+            step(record);
+        } else if (type == "rollback_script_finished") {
+            StepState& s = step(record);
+            std::string outcome = record.value("status", "");
+            std::string reason = record.value("reason", "");
+            if (outcome == "rolled-back") {
+                s.status = StepStatus::rolled_back;
+                s.reason.clear();
+            } else if (outcome == "failed") {
+                s.status = StepStatus::failed;
+                s.reason = "rollback " + reason;
+            } else if (outcome == "interrupted") {
+                s.reason = "rollback interrupted";
+            } else {
+                bad(record, fmt::format("unknown rollback outcome \"{}\"", outcome));
+            }
         } else if (type == "check_finished") {
             step(record);  // the check's outcome shows in what follows: satisfied or an attempt
         } else if (type == "run_resumed") {
             m_state.status = RunStatus::running;
+            m_state.reason.clear();
             m_state.finished = false;
         } else if (type == "run_finished") {
             m_state.status = from_name<RunStatus>(run_names, record.value("status", ""), seq);
+            m_state.reason = record.value("reason", "");
             m_state.finished = true;
         } else {
             bad(record, fmt::format("unknown event \"{}\"", type));
@@ -125,7 +156,7 @@ std::string_view run_status_name(RunStatus status) {
     return run_names[static_cast<int>(status)];
 }
 
-bool RunState::resumable() const {
+bool RunState::unfinished() const {
     return !finished || status == RunStatus::failed || status == RunStatus::interrupted ||
            status == RunStatus::awaiting_confirmation;
 }
@@ -137,6 +168,14 @@ std::vector<std::size_t> RunState::unfinished_steps() const {
             s.status != StepStatus::skipped && s.status != StepStatus::rolled_back) {
             out.push_back(s.index);
         }
+    }
+    return out;
+}
+
+std::vector<std::size_t> RunState::pending_rollbacks() const {
+    std::vector<std::size_t> out;
+    for (std::size_t index : rollback_order) {
+        if (steps[index - 1].status != StepStatus::rolled_back) out.push_back(index);
     }
     return out;
 }
@@ -154,11 +193,13 @@ nlohmann::ordered_json status_json(const RunState& state) {
                          {"attempts", s.attempts},
                          {"exit_code", s.exit_code ? nlohmann::ordered_json(*s.exit_code)
                                                    : nlohmann::ordered_json()},
-                         {"duration_ms", s.duration_ms}});
+                         {"duration_ms", s.duration_ms},
+                         {"reason", s.reason}});
     }
     return {{"run_id", state.run_id},
             {"phase", state.phase},
             {"state", run_status_name(state.status)},
+            {"reason", state.reason},
             {"steps", std::move(steps)}};
 }
 

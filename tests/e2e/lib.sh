@@ -6,7 +6,8 @@ set -uo pipefail
 : "${FIXTURES:?set FIXTURES to tests/fixtures}"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/deployphase-e2e.XXXXXX")
-FAILURES=0
+FAILURES=0      # failed expectations
+FAILED_CASES=0
 CASES=0
 SHARED_SEED="${PROJECT_ROOT:-.}/../shared/seeds/deployment-operations.md"
 
@@ -16,7 +17,7 @@ finish() {
         echo "$CASES passed, 0 failed"
     else
         echo "kept $WORK for inspection"
-        echo "$((CASES - FAILURES)) passed, $FAILURES failed"
+        echo "$((CASES - FAILED_CASES)) of $CASES cases passed; $FAILURES expectations failed"
         exit 1
     fi
 }
@@ -31,6 +32,7 @@ run() {
 }
 
 CURRENT=""
+LAST_FAILED=""
 case_() {
     CURRENT=$1
     CASES=$((CASES + 1))
@@ -38,6 +40,10 @@ case_() {
 
 fail() {
     FAILURES=$((FAILURES + 1))
+    if [ "$LAST_FAILED" != "$CURRENT#$CASES" ]; then
+        FAILED_CASES=$((FAILED_CASES + 1))
+        LAST_FAILED="$CURRENT#$CASES"
+    fi
     printf 'FAIL [%s]: %s\n' "$CURRENT" "$1"
     [ $# -gt 1 ] && printf '%s\n' "$2"
     return 0

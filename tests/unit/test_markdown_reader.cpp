@@ -103,7 +103,7 @@ TEST_CASE(
 
 TEST_CASE(
     "reader: '# Phase - Name' with tabs, trailing spaces, hard breaks and no final "
-    "newline; a phase without validation logic",
+    "newline, a phase without validation logic",
     "[reader]") {
     std::string text = test::read_fixture("phases/dash-title.md");
     REQUIRE(text.back() != '\n');
@@ -163,7 +163,7 @@ TEST_CASE("reader: a repeated step id is kept, told apart by position, and warne
 }
 
 TEST_CASE(
-    "reader: steps split by prose, continued over lines, with nested lists; an indented "
+    "reader: steps split by prose, continued over lines, with nested lists, an indented "
     "fence",
     "[reader]") {
     auto loaded = load_fixture("multi-block-steps.md");

@@ -63,12 +63,12 @@ TEST_CASE("run state: a run folded from its events", "[state]") {
     CHECK(state.unfinished_steps() == std::vector<std::size_t>{3, 5});
     CHECK(
         status_json(state).dump() ==
-        R"({"run_id":"r-1","phase":"Deploy","state":"failed","steps":[)"
-        R"({"index":1,"id":"build","status":"succeeded","attempts":1,"exit_code":0,"duration_ms":120},)"
-        R"({"index":2,"id":"check","status":"satisfied","attempts":0,"exit_code":null,"duration_ms":0},)"
-        R"({"index":3,"id":"deploy","status":"failed","attempts":2,"exit_code":2,"duration_ms":35},)"
-        R"({"index":4,"id":"notify","status":"skipped","attempts":0,"exit_code":null,"duration_ms":0},)"
-        R"({"index":5,"id":"handover","status":"pending","attempts":0,"exit_code":null,"duration_ms":0}]})");
+        R"({"run_id":"r-1","phase":"Deploy","state":"failed","reason":"","steps":[)"
+        R"({"index":1,"id":"build","status":"succeeded","attempts":1,"exit_code":0,"duration_ms":120,"reason":""},)"
+        R"({"index":2,"id":"check","status":"satisfied","attempts":0,"exit_code":null,"duration_ms":0,"reason":""},)"
+        R"({"index":3,"id":"deploy","status":"failed","attempts":2,"exit_code":2,"duration_ms":35,"reason":""},)"
+        R"({"index":4,"id":"notify","status":"skipped","attempts":0,"exit_code":null,"duration_ms":0,"reason":"fact notify is missing"},)"
+        R"({"index":5,"id":"handover","status":"pending","attempts":0,"exit_code":null,"duration_ms":0,"reason":""}]})");
 }
 
 TEST_CASE("run state: a runner that died mid-step leaves the step running, the run unfinished",
@@ -91,14 +91,62 @@ TEST_CASE("run state: manual steps and rollbacks", "[state]") {
     }));
     CHECK(state.status == RunStatus::awaiting_confirmation);
     CHECK(state.steps[4].status == StepStatus::awaiting_confirmation);
-    state = fold(numbered({
+}
+
+TEST_CASE("run state: a rollback keeps its recorded order and continues where it stopped",
+          "[state]") {
+    std::vector<json> events = {
         started,
         {{"type", "step_finished"}, {"index", 1}, {"status", "succeeded"}},
-        {{"type", "step_rolled_back"}, {"index", 1}},
-        {{"type", "run_finished"}, {"status", "rolled-back"}},
-    }));
+        {{"type", "step_finished"}, {"index", 2}, {"status", "succeeded"}},
+        {{"type", "step_finished"}, {"index", 3}, {"status", "failed"}},
+        {{"type", "rollback_begun"}, {"trigger", "on-failure"}, {"steps", {2, 1, 3}}},
+        {{"type", "rollback_script_started"}, {"index", 2}},
+        {{"type", "rollback_script_finished"}, {"index", 2}, {"status", "rolled-back"}},
+        {{"type", "rollback_script_started"}, {"index", 1}},
+        {{"type", "rollback_script_finished"},
+         {"index", 1},
+         {"status", "failed"},
+         {"reason", "exited with 4"}},
+        {{"type", "run_finished"}, {"status", "failed"}, {"reason", "the rollback of step 1"}},
+    };
+    RunState state = fold(numbered(events));
+    CHECK(state.rollback_order == std::vector<std::size_t>{2, 1, 3});
+    CHECK(state.pending_rollbacks() == std::vector<std::size_t>{1, 3});
+    CHECK(state.steps[1].status == StepStatus::rolled_back);
+    CHECK(state.steps[0].status == StepStatus::failed);
+    CHECK(state.steps[0].reason == "rollback exited with 4");
+    CHECK(state.reason == "the rollback of step 1");
+    CHECK(state.unfinished());
+    CHECK_FALSE(state.resumable());  // forward is no longer an option; `rollback` continues
+
+    for (json event :
+         {json{{"type", "run_resumed"}},
+          json{{"type", "rollback_script_finished"}, {"index", 1}, {"status", "rolled-back"}},
+          json{{"type", "rollback_script_finished"}, {"index", 3}, {"status", "rolled-back"}},
+          json{{"type", "run_finished"}, {"status", "rolled-back"}}}) {
+        events.push_back(event);
+    }
+    state = fold(numbered(events));
+    CHECK(state.pending_rollbacks().empty());
+    CHECK_FALSE(state.unfinished());
+    CHECK(state.reason.empty());
     CHECK(status_json(state)["state"] == "rolled-back");
     CHECK(status_json(state)["steps"][0]["status"] == "rolled-back");
+    CHECK(status_json(state)["steps"][3]["status"] == "pending");
+}
+
+TEST_CASE("run state: a changed context replaces the run's context, outputs are kept apart",
+          "[state]") {
+    RunState state = fold(numbered({
+        started,
+        {{"type", "output_recorded"}, {"index", 1}, {"values", {{"release", "v2"}}}},
+        {{"type", "context_changed"}, {"context", {{"env", "staging"}, {"release", "v2"}}}},
+        {{"type", "output_recorded"}, {"index", 2}, {"values", {{"url", "http://x"}}}},
+    }));
+    CHECK(state.context ==
+          json::parse(R"({"env": "staging", "release": "v2", "url": "http://x"})"));
+    CHECK(state.outputs == json::parse(R"({"release": "v2", "url": "http://x"})"));
 }
 
 TEST_CASE("run state: records that do not describe a run are refused", "[state]") {

@@ -3,64 +3,21 @@
 
 #include <catch2/catch.hpp>
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include <deployphase/run/runner.hpp>
 #include <deployphase/state/lock.hpp>
 
-#include "temp_dir.hpp"
+#include "runner_workspace.hpp"
 
 using namespace deployphase;
+using namespace deployphase::test;
 using run::RunOptions;
-using state::RunStatus;
 namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
-
-const run::InterruptFlag no_interrupt{0};
-
-struct Workspace {
-    test::TempDir temp;
-    const fs::path& dir = temp.path;
-
-    phase::LoadedPhase phase(const std::string& markdown) const {
-        std::ofstream(dir / "phase.md") << markdown;
-        return phase::load_phase((dir / "phase.md").string());
-    }
-    RunOptions options() const {
-        RunOptions options;
-        options.state_dir = dir / ".deployphase";
-        options.environment = {"PATH=/usr/bin:/bin"};
-        options.kill_after = std::chrono::milliseconds(500);
-        return options;
-    }
-    std::string read(const std::string& name) const {
-        std::ifstream in(dir / name);
-        std::ostringstream out;
-        out << in.rdbuf();
-        return out.str();
-    }
-    std::string ran() const { return read("ran"); }
-};
-
-// A step that records that it ran, then does `extra`.
-std::string step_script(const std::string& ref, const std::string& extra = "",
-                        const std::string& attributes = "") {
-    return "```sh step=" + ref + (attributes.empty() ? "" : " " + attributes) +
-           "\necho \"$DEPLOYPHASE_STEP\" >> ran\n" + extra + "```\n";
-}
-
-std::string statuses(const state::RunState& state) {
-    std::string out = std::string(state::run_status_name(state.status)) + ":";
-    for (const auto& s : state.steps)
-        out += " " + std::string(state::step_status_name(s.status));
-    return out;
-}
 
 const std::string three_steps =
     "# Phase: Three\n## Steps Sequence\n1. **one**\n2. **two**\n3. **three** [if more wanted]\n"
@@ -116,7 +73,7 @@ TEST_CASE("runner: retries until an attempt succeeds", "[runner]") {
     CHECK(ws.ran() == "flaky\nflaky\nflaky\n");
 }
 
-TEST_CASE("runner: a failing step stops the run; resume reruns it and goes on", "[runner]") {
+TEST_CASE("runner: a failing step stops the run, resume reruns it and goes on", "[runner]") {
     Workspace ws;
     auto phase = ws.phase(
         "# Phase: F\n## Steps Sequence\n1. **one**\n2. **two**\n3. **three**\n"
@@ -140,21 +97,11 @@ TEST_CASE("runner: a failing step stops the run; resume reruns it and goes on", 
 TEST_CASE("runner: a step that was running when its runner died runs again on resume", "[runner]") {
     Workspace ws;
     auto phase = ws.phase(three_steps);
-    fs::create_directories(ws.dir / ".deployphase");
-    {
-        // What a runner killed during step 2 leaves behind.
-        state::Journal journal = state::Journal::open(ws.dir / ".deployphase" / "journal", true);
-        journal.append(
-            {{"type", "run_started"},
-             {"run_id", "r"},
-             {"phase", "Three"},
-             {"phase_sha256", phase.sha256},
-             {"context", {{"more_wanted", true}}},
-             {"steps", json::array({{{"id", "one"}}, {{"id", "two"}}, {{"id", "three"}}})}});
-        journal.append({{"type", "attempt_started"}, {"index", 1}, {"attempt", 1}});
-        journal.append({{"type", "step_finished"}, {"index", 1}, {"status", "succeeded"}});
-        journal.append({{"type", "attempt_started"}, {"index", 2}, {"attempt", 1}});
-    }
+    // What a runner killed during step 2 leaves behind.
+    ws.write_journal(phase, {{"more_wanted", true}},
+                     {{{"type", "attempt_started"}, {"index", 1}, {"attempt", 1}},
+                      {{"type", "step_finished"}, {"index", 1}, {"status", "succeeded"}},
+                      {{"type", "attempt_started"}, {"index", 2}, {"attempt", 1}}});
     state::RunState resumed = run::resume_run(phase, ws.options(), no_interrupt);
     CHECK(statuses(resumed) == "succeeded: succeeded succeeded succeeded");
     CHECK(ws.ran() == "two\nthree\n");
@@ -229,7 +176,7 @@ TEST_CASE("runner: resume refuses a changed phase, and a held lock stops everyth
     CHECK(ws.ran() == "one\none\n");
 }
 
-TEST_CASE("runner: confirm records a waiting manual step; resume continues past it", "[runner]") {
+TEST_CASE("runner: confirm records a waiting manual step, resume continues past it", "[runner]") {
     Workspace ws;
     auto phase = ws.phase(
         "# Phase: M\n## Steps Sequence\n1. **sign-off**\n2. **b**\n3. **b**\n"
@@ -244,7 +191,7 @@ TEST_CASE("runner: confirm records a waiting manual step; resume continues past 
         }
         return std::string("no error");
     };
-    CHECK(refusal("sign-off") == "no run here");
+    CHECK(refusal("sign-off") == "no run to confirm");
     CHECK(statuses(run::start_run(phase, json::object(), ws.options(), no_interrupt)) ==
           "awaiting-confirmation: awaiting-confirmation pending pending");
     CHECK(refusal("nope").ends_with("has no step \"nope\""));

@@ -30,7 +30,8 @@ TEST_CASE("step environment: inherited, ours, then one variable per scalar conte
         "nul": "a\u0000b", "a-b": "first", "a_b": "second"})j");
     std::vector<std::string> env = step_environment(
         {"PATH=/usr/bin:/bin", "HOME=/root", "DEPLOYPHASE_STEP=stale", "DEPLOYPHASE_CTX_OLD=1"},
-        {"run-7", "Deploy", 3, "deploy", 2}, context, "/state/context.json", "/state/output-3");
+        {"run-7", "Deploy", 3, "deploy", 2, "rollback"}, context, "/state/context.json",
+        "/state/output-3");
     CHECK(env == std::vector<std::string>{
                      "PATH=/usr/bin:/bin",
                      "HOME=/root",
@@ -39,6 +40,7 @@ TEST_CASE("step environment: inherited, ours, then one variable per scalar conte
                      "DEPLOYPHASE_STEP=deploy",
                      "DEPLOYPHASE_STEP_INDEX=3",
                      "DEPLOYPHASE_ATTEMPT=2",
+                     "DEPLOYPHASE_ACTION=rollback",
                      "DEPLOYPHASE_CONTEXT_FILE=/state/context.json",
                      "DEPLOYPHASE_OUTPUT=/state/output-3",
                      "DEPLOYPHASE_CTX_A_B=second",

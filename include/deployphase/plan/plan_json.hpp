@@ -5,10 +5,12 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include <deployphase/plan/plan.hpp>
+#include <deployphase/support/json_source.hpp>
 
 namespace deployphase::plan {
 
@@ -24,6 +26,14 @@ struct Fingerprint {
 
 Fingerprint fingerprint(std::string phase_file, std::string phase_sha256,
                         const nlohmann::json& context);
+
+// The fingerprint of a plan saved with `plan --out`. Throws InputError at FILE:LINE:COL when
+// the file is not such a plan (unknown format_version, no or malformed fingerprint).
+Fingerprint read_fingerprint(const JsonSource& saved_plan);
+
+// How `now` differs from `saved`, for an error message: "the phase file", then
+// "context key \"K\" (changed|added|removed)" per key in key order. Empty when they match.
+std::vector<std::string> fingerprint_changes(const Fingerprint& saved, const Fingerprint& now);
 
 nlohmann::ordered_json plan_to_json(const Plan& plan,
                                     const std::optional<Fingerprint>& fingerprint = std::nullopt);

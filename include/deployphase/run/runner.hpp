@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include <deployphase/phase/loader.hpp>
+#include <deployphase/plan/context_drift.hpp>
 #include <deployphase/run/subprocess.hpp>
 #include <deployphase/state/journal.hpp>
 #include <deployphase/state/run_state.hpp>
@@ -24,10 +25,23 @@ struct RunOptions {
     std::filesystem::path state_dir = ".deployphase";
     std::filesystem::path workdir;  // empty: the phase file's directory
     std::chrono::milliseconds kill_after{10'000};
-    bool echo = false;           // copy step output to stdout
-    bool confirm_all = false;    // --yes: every manual step is confirmed
-    bool allow_changed = false;  // resume even though the phase file changed
-    bool restart = false;        // start_run abandons an unfinished run (kept under history/)
+    bool echo = false;                 // copy step output to stdout
+    bool confirm_all = false;          // --yes: every manual step is confirmed
+    bool allow_changed = false;        // resume even though the phase file changed
+    bool restart = false;              // start_run abandons an unfinished run (kept under history/)
+    bool rollback_on_failure = false;  // --on-failure=rollback
+    // resume: what a step cut off by an interrupt or by its runner's death becomes.
+    enum class Interrupted { rerun, done, fail };
+    Interrupted interrupted = Interrupted::rerun;
+    // resume --context/--set: the new context is `base` (the run's context when absent) with
+    // the outputs recorded so far merged over it, then `assignments`.
+    struct ContextUpdate {
+        std::optional<nlohmann::json> base;
+        std::vector<std::string> assignments;
+    };
+    std::optional<ContextUpdate> context_update;
+    // Told which pending steps' guard decisions a context update changed, before any runs.
+    std::function<void(const plan::ContextDrift&)> report_drift;
     // Asks the operator to confirm a manual step; empty when there is no terminal, and the run
     // then stops awaiting confirmation.
     std::function<bool(const phase::Step&)> confirm;
@@ -56,8 +70,9 @@ state::RunState start_run(const phase::LoadedPhase& phase, const nlohmann::json&
                           const RunOptions& options, const InterruptFlag& interrupt);
 
 // Continues the unfinished run: steps that succeeded, were satisfied or skipped do not run
-// again; a failed or interrupted step, and one that was running when its runner died, runs
-// again from the start. Refuses when the phase file changed, unless allow_changed.
+// again; a failed step runs again; an interrupted one, or one that was running when its runner
+// died, runs again from the start unless options.interrupted says otherwise. Refuses when the
+// phase file changed, unless allow_changed, and a run whose rollback has begun.
 state::RunState resume_run(const phase::LoadedPhase& phase, const RunOptions& options,
                            const InterruptFlag& interrupt);
 

@@ -18,16 +18,17 @@ struct StepIdentity {
     std::size_t index = 0;
     std::string id;
     unsigned attempt = 1;
+    std::string action = "step";  // "step", "check" or "rollback": which of its scripts runs
 };
 
 // DEPLOYPHASE_CTX_<KEY>: KEY upper-cased, every character outside [A-Z0-9] replaced by '_'.
 std::string context_variable_name(std::string_view key);
 
 // The inherited environment without any DEPLOYPHASE_* entries, then DEPLOYPHASE_RUN_ID,
-// _PHASE, _STEP, _STEP_INDEX, _ATTEMPT, _CONTEXT_FILE, _OUTPUT and one DEPLOYPHASE_CTX_<KEY>
-// per top-level scalar context value (strings as they are, numbers and booleans as JSON; null,
-// arrays, objects and strings holding a NUL byte are left out). Keys that map to the same
-// name: the last in sorted key order wins.
+// _PHASE, _STEP, _STEP_INDEX, _ATTEMPT, _ACTION, _CONTEXT_FILE, _OUTPUT and one
+// DEPLOYPHASE_CTX_<KEY> per top-level scalar context value (strings as they are, numbers and
+// booleans as JSON; null, arrays, objects and strings holding a NUL byte are left out). Keys that
+// map to the same name: the last in sorted key order wins.
 std::vector<std::string> step_environment(const std::vector<std::string>& inherited,
                                           const StepIdentity& step, const nlohmann::json& context,
                                           const std::filesystem::path& context_file,

@@ -54,24 +54,35 @@ struct RunState {
     std::string phase_file;
     std::string phase_sha256;
     RunStatus status = RunStatus::running;
+    std::string reason;                                 // why it ended so, when it says
     bool finished = false;                              // a run_finished event was recorded
     nlohmann::json context = nlohmann::json::object();  // as started, plus recorded outputs
+    nlohmann::json outputs = nlohmann::json::object();  // every recorded output, merged
     std::vector<StepState> steps;
+    // Set once a rollback began: the steps whose rollback scripts run, in that order.
+    bool rollback_begun = false;
+    std::vector<std::size_t> rollback_order;
 
-    // A run that has not ended well can be resumed: still running (or its runner died),
-    // failed, interrupted, or awaiting a confirmation.
-    bool resumable() const;
+    // Has not ended well: still running (or its runner died), failed, interrupted, or
+    // awaiting a confirmation. A new run must not silently replace it.
+    bool unfinished() const;
+
+    // An unfinished run that `resume` may continue: one whose rollback has not begun.
+    bool resumable() const { return unfinished() && !rollback_begun; }
 
     // The steps a resume must still run: neither succeeded, satisfied, skipped nor rolled back.
     std::vector<std::size_t> unfinished_steps() const;
+
+    // The steps of rollback_order whose rollback has not succeeded yet, in order.
+    std::vector<std::size_t> pending_rollbacks() const;
 };
 
 // Folds the journal's records into the state they describe. Throws StateError when the records
 // do not describe a run (no run_started first, an unknown step index, an unknown event type).
 RunState fold(const std::vector<nlohmann::json>& records);
 
-// `status --output json`: run_id, phase, state, and steps with index, id, status, attempts,
-// exit_code and duration_ms.
+// `status --output json`: run_id, phase, state, reason, and steps with index, id, status,
+// attempts, exit_code, duration_ms and reason.
 nlohmann::ordered_json status_json(const RunState& state);
 
 }  // namespace deployphase::state

@@ -1,0 +1,36 @@
+#pragma once
+// What changing the context of a run in progress changes: which keys, and which pending steps'
+// guard decisions flip because of it. `resume --context/--set` prints it before running.
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <deployphase/phase/model.hpp>
+#include <deployphase/plan/plan.hpp>
+#include <deployphase/predicate/phase_logic.hpp>
+
+namespace deployphase::plan {
+
+struct GuardChange {
+    StepPlan before;
+    StepPlan after;
+};
+
+struct ContextDrift {
+    std::vector<std::string> changed_keys;   // top-level keys added, removed or changed; sorted
+    std::vector<GuardChange> guard_changes;  // in phase order
+};
+
+// Top-level keys whose values differ (present in one only, or unequal), sorted.
+std::vector<std::string> changed_keys(const nlohmann::json& before, const nlohmann::json& after);
+
+// Evaluates the guard of every step in `pending` (1-based indexes) against both contexts and
+// keeps those whose run/skip decision differs.
+ContextDrift context_drift(const phase::Phase& phase, const predicate::PhaseLogic& logic,
+                           const nlohmann::json& before, const nlohmann::json& after,
+                           const std::vector<std::size_t>& pending);
+
+}  // namespace deployphase::plan

@@ -1,0 +1,88 @@
+#include <fmt/format.h>
+
+#include <deployphase/phase/loader.hpp>
+#include <deployphase/run/rollback.hpp>
+#include <deployphase/run/runner.hpp>
+
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/output.hpp"
+#include "cli/run_support.hpp"
+
+namespace deployphase::cli {
+namespace {
+
+struct RollbackCommand {
+    RunFlags flags;
+    bool dry_run = false;
+};
+
+std::string render_rollback_plan(const state::RunState& run, const phase::Phase& phase,
+                                 const run::RollbackPlan& plan) {
+    std::string out;
+    if (plan.order.empty()) {
+        out = fmt::format("Rolling back run {} of \"{}\" would run no rollback script.\n",
+                          run.run_id, run.phase);
+    } else {
+        out = fmt::format("Rolling back run {} of \"{}\" would run, in this order:\n", run.run_id,
+                          run.phase);
+    }
+    for (std::size_t index : plan.order) {
+        const state::StepState& step = run.steps[index - 1];
+        out += fmt::format("  {}/{}  {}  rollback of a step that {}\n", index, run.steps.size(),
+                           step.id,
+                           step.status == state::StepStatus::succeeded
+                               ? "succeeded"
+                               : fmt::format("is {}", state::step_status_name(step.status)));
+    }
+    for (std::size_t index : plan.without_script) {
+        out += fmt::format("  {}/{}  {}  succeeded, has no rollback script: left as it is\n", index,
+                           run.steps.size(), phase.steps[index - 1].id);
+    }
+    return out;
+}
+
+int rollback_command(const RollbackCommand& command) {
+    return guarded([&] {
+        run::RunOptions options = run_options(command.flags);
+        std::optional<state::RunState> current = run::read_run(options.state_dir);
+        if (!current) {
+            throw state::StateError(
+                fmt::format("{}: error: no run to roll back", options.state_dir.string()));
+        }
+        if (current->finished && current->status == state::RunStatus::rolled_back) {
+            fmt::print("Run {} of \"{}\" is already rolled back.\n", current->run_id,
+                       current->phase);
+            return exit_code::ok;
+        }
+        phase::LoadedPhase loaded = phase::load_phase(current->phase_file);
+        print_diagnostics(loaded.warnings);
+        if (command.dry_run) {
+            fmt::print("{}", render_rollback_plan(*current, loaded.phase,
+                                                  run::plan_rollback(loaded.phase, *current)));
+            return exit_code::ok;
+        }
+        const run::InterruptFlag& interrupt = install_interrupt_handlers();
+        state::RunState result = run::rollback_run(loaded, options, interrupt);
+        fmt::print("{}", render_run_state(result));
+        if (result.status == state::RunStatus::rolled_back) return exit_code::ok;
+        return exit_code_for(result, interrupt.load());
+    });
+}
+
+}  // namespace
+
+void add_rollback_command(CLI::App& app, Action& action, const GlobalOptions&) {
+    auto command = std::make_shared<RollbackCommand>();
+    CLI::App* sub = app.add_subcommand(
+        "rollback",
+        "Run the rollback scripts of the last run's completed steps, newest first, then the "
+        "failed step's");
+    add_script_flags(*sub, command->flags);
+    sub->add_flag("--dry-run", command->dry_run,
+                  "Print which rollback scripts would run, in order; run nothing");
+    sub->callback(
+        [&action, command] { action = [command] { return rollback_command(*command); }; });
+}
+
+}  // namespace deployphase::cli

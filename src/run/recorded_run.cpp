@@ -1,0 +1,46 @@
+#include "run/recorded_run.hpp"
+
+#include <fmt/format.h>
+
+namespace deployphase::run {
+
+namespace fs = std::filesystem;
+
+RecordedRun open_recorded_run(const fs::path& state_dir, std::string_view purpose) {
+    state::StateLock lock = state::StateLock::acquire(state_dir);
+    fs::path path = state_dir / "journal";
+    if (!fs::exists(path)) {
+        throw state::StateError(
+            fmt::format("{}: error: no run to {}", state_dir.string(), purpose));
+    }
+    state::Journal journal = state::Journal::open(path, true);
+    if (journal.records().empty()) {
+        throw state::StateError(fmt::format("{}: error: no run to {}", path.string(), purpose));
+    }
+    state::RunState state = state::fold(journal.records());
+    return {std::move(lock), std::move(journal), std::move(state)};
+}
+
+void require_same_phase(const phase::LoadedPhase& phase, const state::RunState& run,
+                        bool allow_changed) {
+    if (run.phase_sha256 == phase.sha256) return;
+    if (!allow_changed) {
+        throw state::StateError(fmt::format(
+            "{}: error: the phase file changed since run {} began; pass --allow-changed to "
+            "continue with the new version",
+            phase.phase.source_path, run.run_id));
+    }
+    const auto& steps = phase.phase.steps;
+    for (std::size_t i = 0; i < std::max(steps.size(), run.steps.size()); ++i) {
+        if (i < steps.size() && i < run.steps.size() && steps[i].id == run.steps[i].id) continue;
+        throw state::StateError(fmt::format(
+            "{}: error: the phase's steps changed since run {} began (step {} was {}, is now "
+            "{}); --allow-changed accepts edited scripts and guards, not a different list of "
+            "steps",
+            phase.phase.source_path, run.run_id, i + 1,
+            i < run.steps.size() ? "\"" + run.steps[i].id + "\"" : "absent",
+            i < steps.size() ? "\"" + steps[i].id + "\"" : "absent"));
+    }
+}
+
+}  // namespace deployphase::run

@@ -1,0 +1,30 @@
+#pragma once
+// What resume, rollback and confirm do first: take the lock, open the journal, fold it, and
+// make sure the phase about to supply scripts is the one the run began with.
+
+#include <filesystem>
+#include <string_view>
+
+#include <deployphase/phase/loader.hpp>
+#include <deployphase/state/journal.hpp>
+#include <deployphase/state/lock.hpp>
+#include <deployphase/state/run_state.hpp>
+
+namespace deployphase::run {
+
+struct RecordedRun {
+    state::StateLock lock;
+    state::Journal journal;
+    state::RunState state;
+};
+
+// Locks the state directory and reads its run. Throws LockHeld, or StateError when there is no
+// run ("no run to <purpose>") or its journal cannot be trusted.
+RecordedRun open_recorded_run(const std::filesystem::path& state_dir, std::string_view purpose);
+
+// Throws StateError when the phase file changed since the run began (unless allow_changed), and
+// always when its steps are no longer the same list: recorded indexes would name other steps.
+void require_same_phase(const phase::LoadedPhase& phase, const state::RunState& run,
+                        bool allow_changed);
+
+}  // namespace deployphase::run

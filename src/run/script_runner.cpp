@@ -1,0 +1,115 @@
+#include "run/script_runner.hpp"
+
+#include <thread>
+
+#include <fmt/format.h>
+
+#include <deployphase/run/step_environment.hpp>
+#include <deployphase/support/atomic_file.hpp>
+
+namespace deployphase::run {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+const phase::Script& script_of(const phase::Step& step, ScriptKind kind) {
+    switch (kind) {
+        case ScriptKind::check:
+            return *step.check;
+        case ScriptKind::rollback:
+            return *step.rollback;
+        case ScriptKind::step:
+            break;
+    }
+    return *step.run;
+}
+
+}  // namespace
+
+std::string_view script_kind_name(ScriptKind kind) {
+    switch (kind) {
+        case ScriptKind::check:
+            return "check";
+        case ScriptKind::rollback:
+            return "rollback";
+        case ScriptKind::step:
+            break;
+    }
+    return "step";
+}
+
+ScriptRunner::ScriptRunner(const phase::LoadedPhase& phase, const RunOptions& options,
+                           std::string run_id, const InterruptFlag& interrupt)
+    : m_phase(phase),
+      m_options(options),
+      m_run_id(std::move(run_id)),
+      m_interrupt(interrupt),
+      m_workdir(options.workdir.empty() ? fs::absolute(phase.phase.source_path).parent_path()
+                                        : options.workdir) {
+    for (const char* dir : {"logs", "outputs"})
+        fs::create_directories(options.state_dir / dir);
+}
+
+fs::path ScriptRunner::output_file(const phase::Step& step, ScriptKind kind) const {
+    return m_options.state_dir / "outputs" /
+           (kind == ScriptKind::step
+                ? fmt::format("{}.env", step.index)
+                : fmt::format("{}.{}.env", step.index, script_kind_name(kind)));
+}
+
+ProcessResult ScriptRunner::run(const phase::Step& step, ScriptKind kind, unsigned attempt,
+                                const json& context) {
+    write_context(context);
+    const phase::Script& script = script_of(step, kind);
+    fs::path output = output_file(step, kind);
+    fs::remove(output);
+
+    ProcessSpec spec;
+    spec.argv = {script.shell, "-c", script.source};
+    spec.environment = step_environment(m_options.environment,
+                                        {m_run_id, m_phase.phase.name, step.index, step.id, attempt,
+                                         std::string(script_kind_name(kind))},
+                                        context, fs::absolute(m_options.state_dir / "context.json"),
+                                        fs::absolute(output));
+    spec.workdir = m_workdir;
+    spec.log_file = m_options.state_dir / "logs" /
+                    (kind == ScriptKind::step ? fmt::format("{}-{}.log", step.index, step.id)
+                                              : fmt::format("{}-{}.{}.log", step.index, step.id,
+                                                            script_kind_name(kind)));
+    spec.echo = m_options.echo;
+    spec.timeout = script.timeout;
+    spec.kill_after = m_options.kill_after;
+    return run_process(spec, m_interrupt);
+}
+
+// Rewritten only when it changed: most steps leave the context as it was.
+void ScriptRunner::write_context(const json& context) {
+    if (context == m_context_written && m_context_file_exists) return;
+    write_file_atomically((m_options.state_dir / "context.json").string(), context.dump(2) + "\n");
+    m_context_written = context;
+    m_context_file_exists = true;
+}
+
+std::string describe_ending(const ProcessResult& result, const phase::Script& script) {
+    switch (result.ending) {
+        case ProcessResult::Ending::exited:
+            return result.exit_code == 0 ? "" : fmt::format("exited with {}", result.exit_code);
+        case ProcessResult::Ending::signaled:
+            return fmt::format("killed by signal {}", result.signal);
+        case ProcessResult::Ending::timed_out:
+            return fmt::format("timed out after {}", phase::format_duration(*script.timeout));
+        case ProcessResult::Ending::interrupted:
+            return "interrupted";
+    }
+    return "";
+}
+
+void interruptible_sleep(std::chrono::milliseconds duration, const InterruptFlag& interrupt) {
+    auto until = std::chrono::steady_clock::now() + duration;
+    while (interrupt.load() == 0 && std::chrono::steady_clock::now() < until) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+}
+
+}  // namespace deployphase::run

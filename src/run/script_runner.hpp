@@ -1,0 +1,57 @@
+#pragma once
+// Runs one of a step's scripts the way every script of a run runs: in its own process group,
+// in the run's working directory, with the step environment, the merged context as a file and
+// a log under DIR/logs. The forward run and the rollback share it.
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include <deployphase/phase/loader.hpp>
+#include <deployphase/run/runner.hpp>
+#include <deployphase/run/subprocess.hpp>
+
+namespace deployphase::run {
+
+enum class ScriptKind { step, check, rollback };
+
+std::string_view script_kind_name(ScriptKind kind);  // "step", "check", "rollback"
+
+class ScriptRunner {
+  public:
+    ScriptRunner(const phase::LoadedPhase& phase, const RunOptions& options, std::string run_id,
+                 const InterruptFlag& interrupt);
+
+    // Runs the step's script of this kind (which must exist) to its end.
+    ProcessResult run(const phase::Step& step, ScriptKind kind, unsigned attempt,
+                      const nlohmann::json& context);
+
+    // Where the script may write KEY=VALUE lines ($DEPLOYPHASE_OUTPUT); removed before each
+    // run of the script.
+    std::filesystem::path output_file(const phase::Step& step, ScriptKind kind) const;
+
+    const InterruptFlag& interrupt() const { return m_interrupt; }
+    bool interrupted() const { return m_interrupt.load() != 0; }
+
+  private:
+    void write_context(const nlohmann::json& context);
+
+    const phase::LoadedPhase& m_phase;
+    const RunOptions& m_options;
+    std::string m_run_id;
+    const InterruptFlag& m_interrupt;
+    std::filesystem::path m_workdir;
+    nlohmann::json m_context_written;
+    bool m_context_file_exists = false;
+};
+
+// How an attempt ended, for the journal and the operator: "" for exit 0, else "exited with 3",
+// "killed by signal 9", "timed out after 10s" or "interrupted".
+std::string describe_ending(const ProcessResult& result, const phase::Script& script);
+
+// Waits, but not past an interrupt.
+void interruptible_sleep(std::chrono::milliseconds duration, const InterruptFlag& interrupt);
+
+}  // namespace deployphase::run
