@@ -19,6 +19,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
+// How long output is still read after the script exits, when something outside its process
+// group keeps the pipe open.
+constexpr milliseconds output_drain{200};
 
 [[noreturn]] void throw_errno(const std::string& what) {
     throw std::system_error(errno, std::generic_category(), what);
@@ -107,6 +110,8 @@ ProcessResult run_process(const ProcessSpec& spec, const InterruptFlag& interrup
     // it, exit is noticed on the next periodic wake).
     FileDescriptor exit_fd(static_cast<int>(::syscall(SYS_pidfd_open, child, 0)));
     std::optional<Clock::time_point> terminated_at;
+    std::optional<Clock::time_point> exited_at;
+    bool killed = false;
     bool pipe_open = true;
     bool exited = false;
     int status = 0;
@@ -118,23 +123,34 @@ ProcessResult run_process(const ProcessSpec& spec, const InterruptFlag& interrup
         terminated_at = Clock::now();
     };
     auto reap = [&] {
-        if (!exited && ::waitpid(child, &status, WNOHANG) == child) exited = true;
+        if (!exited && ::waitpid(child, &status, WNOHANG) == child) {
+            exited = true;
+            exited_at = Clock::now();
+            // Background children of the script may hold the pipe open; the step is over.
+            ::kill(-child, SIGKILL);
+        }
     };
 
     for (;;) {
         reap();
-        if (exited && pipe_open) {
-            // Background children of the script may hold the pipe open; the step is over.
-            ::kill(-child, SIGKILL);
-        }
-        if (exited && !pipe_open) break;
-
         auto now = Clock::now();
-        if (!terminated_at && interrupt.load() != 0) terminate(ProcessResult::Ending::interrupted);
-        if (!terminated_at && spec.timeout && now - started >= *spec.timeout) {
-            terminate(ProcessResult::Ending::timed_out);
+        // What the step's group wrote before it died is read; a process that left the group
+        // (setsid) and still holds the pipe must not keep the step alive, so reading stops a
+        // short while after the exit.
+        if (exited && (!pipe_open || now - *exited_at >= output_drain)) break;
+
+        if (!exited) {
+            if (!terminated_at && interrupt.load() != 0) {
+                terminate(ProcessResult::Ending::interrupted);
+            }
+            if (!terminated_at && spec.timeout && now - started >= *spec.timeout) {
+                terminate(ProcessResult::Ending::timed_out);
+            }
+            if (terminated_at && !killed && now - *terminated_at >= spec.kill_after) {
+                ::kill(-child, SIGKILL);
+                killed = true;
+            }
         }
-        if (terminated_at && now - *terminated_at >= spec.kill_after) ::kill(-child, SIGKILL);
 
         // Wake for output, exit, the next deadline, or at least every 100 ms to see interrupts.
         milliseconds wait(100);
@@ -143,8 +159,12 @@ ProcessResult run_process(const ProcessSpec& spec, const InterruptFlag& interrup
                 std::min(wait, std::max(milliseconds(0),
                                         std::chrono::duration_cast<milliseconds>(deadline - now)));
         };
-        if (!terminated_at && spec.timeout) until(started + *spec.timeout);
-        if (terminated_at) until(*terminated_at + spec.kill_after);
+        if (exited) {
+            until(*exited_at + output_drain);
+        } else {
+            if (!terminated_at && spec.timeout) until(started + *spec.timeout);
+            if (terminated_at && !killed) until(*terminated_at + spec.kill_after);
+        }
 
         pollfd fds[2];
         nfds_t count = 0;

@@ -139,6 +139,31 @@ TEST_CASE("subprocess: background children left behind do not hold the step open
     CHECK(dies(box.pid_from("leftover")));
 }
 
+TEST_CASE(
+    "subprocess: a process that left the step's group and holds its output does not hold "
+    "the step",
+    "[subprocess]") {
+    Sandbox box;
+    // A daemon started with setsid escapes the group kill and keeps the pipe open; the step
+    // still ends when its shell does, and after a timeout too.
+    for (bool time_out : {false, true}) {
+        ProcessSpec spec = box.spec(
+            "setsid sh -c 'echo $$ > daemon; echo from-daemon; exec sleep 100' &\n"
+            "while [ ! -s daemon ]; do sleep 0.01; done; echo done" +
+            std::string(time_out ? "; sleep 100" : ""));
+        if (time_out) spec.timeout = milliseconds(300);
+        fs::remove(box.dir / "daemon");
+        ProcessResult result = run_process(spec, no_interrupt);
+        pid_t daemon = box.pid_from("daemon");
+        CHECK(alive(daemon));  // not ours to kill: it left the group
+        ::kill(daemon, SIGKILL);
+        CHECK(result.ending ==
+              (time_out ? ProcessResult::Ending::timed_out : ProcessResult::Ending::exited));
+        CHECK(result.duration < milliseconds(5'000));
+    }
+    CHECK(box.log().find("done\n") != std::string::npos);
+}
+
 TEST_CASE("subprocess: a shell that cannot be run exits 127 and says so in the log",
           "[subprocess]") {
     Sandbox box;
