@@ -124,6 +124,7 @@ class Driver {
             record({{"type", "step_skipped"}, {"index", step.index}, {"reason", intent.reason}});
             return Outcome::next;
         }
+        record({{"type", "step_started"}, {"index", step.index}, {"reason", intent.reason}});
         if (!step.run) return confirm_manual_step(step);
 
         if (step.check) {
@@ -221,6 +222,17 @@ void update_context(const RunState& state, const RunOptions& options, state::Jou
         {{"type", "context_changed"}, {"context", context}, {"changed_keys", drift.changed_keys}});
 }
 
+// The plan the run began with, as recorded: the decision and each step's intent then.
+// Guards are evaluated again before each step; this is what the operator was shown.
+json plan_summary(const plan::Plan& plan) {
+    json steps = json::array();
+    for (const plan::StepPlan& step : plan.steps)
+        steps.push_back({{"will_run", step.will_run}, {"reason", step.reason}});
+    return {{"decision", plan::decision_name(plan.decision)},
+            {"reason", plan.reason},
+            {"steps", std::move(steps)}};
+}
+
 }  // namespace
 
 std::optional<RunState> read_run(const fs::path& state_dir) {
@@ -284,15 +296,16 @@ RunState start_run(const phase::LoadedPhase& phase, const json& context, const R
     json steps = json::array();
     for (const phase::Step& step : phase.phase.steps)
         steps.push_back({{"id", step.id}});
+    plan::Plan decision = plan::make_plan(phase.phase, phase.logic, context);
     journal.append({{"type", "run_started"},
                     {"run_id", run_id},
                     {"phase", phase.phase.name},
                     {"phase_file", fs::absolute(phase.phase.source_path).string()},
                     {"phase_sha256", phase.sha256},
                     {"context", context},
-                    {"steps", steps}});
+                    {"steps", steps},
+                    {"plan", plan_summary(decision)}});
 
-    plan::Plan decision = plan::make_plan(phase.phase, phase.logic, context);
     if (decision.decision != plan::Decision::run) {
         bool skip = decision.decision == plan::Decision::skip;
         for (const phase::Step& step : phase.phase.steps) {

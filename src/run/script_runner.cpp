@@ -86,7 +86,8 @@ ProcessResult ScriptRunner::run(const phase::Step& step, ScriptKind kind, unsign
 // Rewritten only when it changed: most steps leave the context as it was.
 void ScriptRunner::write_context(const json& context) {
     if (context == m_context_written && m_context_file_exists) return;
-    write_file_atomically((m_options.state_dir / "context.json").string(), context.dump(2) + "\n");
+    write_file_atomically((m_options.state_dir / "context.json").string(), context.dump(2) + "\n",
+                          0600);
     m_context_written = context;
     m_context_file_exists = true;
 }

@@ -129,6 +129,8 @@ class Folder {
             } else {
                 bad(record, fmt::format("unknown rollback outcome \"{}\"", outcome));
             }
+        } else if (type == "step_started") {
+            step(record);  // its guard let it run; what it did follows
         } else if (type == "check_finished") {
             step(record);  // the check's outcome shows in what follows: satisfied or an attempt
         } else if (type == "run_resumed") {

@@ -54,7 +54,7 @@ class TemporaryFile {
 
 }  // namespace
 
-void write_file_atomically(const std::string& path, std::string_view content) {
+void write_file_atomically(const std::string& path, std::string_view content, unsigned mode) {
     std::filesystem::path target(path);
     std::filesystem::path directory = target.has_parent_path() ? target.parent_path() : ".";
     TemporaryFile temp((directory / ("." + target.filename().string() + ".tmp.XXXXXX")).string());
@@ -62,7 +62,8 @@ void write_file_atomically(const std::string& path, std::string_view content) {
 
     mode_t mask = ::umask(0);
     ::umask(mask);
-    if (::fchmod(temp.fd(), 0666 & ~mask) != 0) fail(path, "setting permissions", errno);
+    if (::fchmod(temp.fd(), static_cast<mode_t>(mode) & ~mask) != 0)
+        fail(path, "setting permissions", errno);
 
     if (auto failure = write_all(temp.fd(), content)) fail(path, "write", failure->error);
     if (::fsync(temp.fd()) != 0) fail(path, "fsync", errno);

@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <fstream>
 
@@ -35,6 +37,42 @@ TEST_CASE("runner: every step runs once, in order, and an output opens a later g
     CHECK(ws.ran() == "one\ntwo\nthree\n");
     CHECK(result.context == json({{"more_wanted", true}}));
     CHECK(fs::exists(ws.dir / ".deployphase" / "logs" / "1-one.log"));
+}
+
+TEST_CASE("runner: state files are 0600 in a 0700 directory, whatever the umask", "[runner]") {
+    Workspace ws;
+    auto phase = ws.phase(three_steps);
+    mode_t old_mask = ::umask(0022);
+    run::start_run(phase, json::object(), ws.options(), no_interrupt);
+    ::umask(old_mask);
+    auto mode = [&](const fs::path& path) {
+        return fs::status(ws.dir / ".deployphase" / path).permissions() & fs::perms::all;
+    };
+    CHECK(mode("") == fs::perms::owner_all);
+    for (const char* file : {"journal", "context.json", "logs/1-one.log"}) {
+        INFO(file);
+        CHECK(mode(file) == (fs::perms::owner_read | fs::perms::owner_write));
+    }
+}
+
+TEST_CASE("runner: the journal records the plan, and each guard's decision with its reason",
+          "[runner]") {
+    Workspace ws;
+    auto phase = ws.phase(three_steps);
+    run::start_run(phase, json::object(), ws.options(), no_interrupt);
+    auto records = state::Journal::open(ws.dir / ".deployphase" / "journal", false).records();
+    CHECK(records.front()["plan"] ==
+          json::parse(R"({"decision": "run", "reason": "no shouldSkipPhase() is defined, no )"
+                      R"(canExecutePhase() is defined", "steps": [)"
+                      R"({"will_run": true, "reason": "no guard"},)"
+                      R"({"will_run": true, "reason": "no guard"},)"
+                      R"({"will_run": false, "reason": "fact more_wanted is missing"}]})"));
+    std::vector<std::string> started;
+    for (const json& record : records) {
+        if (record["type"] == "step_started") started.push_back(record["reason"]);
+    }
+    // Step three's guard was false in the plan, true when its turn came (an output of one).
+    CHECK(started == std::vector<std::string>{"no guard", "no guard", "fact more_wanted is true"});
 }
 
 TEST_CASE("runner: a false guard skips its step with the reason", "[runner]") {
