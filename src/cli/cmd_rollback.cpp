@@ -21,7 +21,7 @@ std::string render_rollback_plan(const state::RunState& run, const phase::Phase&
                                  const run::RollbackPlan& plan) {
     std::string out;
     if (plan.order.empty()) {
-        out = fmt::format("Rolling back run {} of \"{}\" would run no rollback script.\n",
+        out = fmt::format("Run {} of \"{}\" has no rollback script to run; nothing was changed.\n",
                           run.run_id, run.phase);
     } else {
         out = fmt::format("Rolling back run {} of \"{}\" would run, in this order:\n", run.run_id,
@@ -57,9 +57,9 @@ int rollback_command(const RollbackCommand& command) {
         }
         phase::LoadedPhase loaded = phase::load_phase(current->phase_file);
         print_diagnostics(loaded.warnings);
-        if (command.dry_run) {
-            fmt::print("{}", render_rollback_plan(*current, loaded.phase,
-                                                  run::plan_rollback(loaded.phase, *current)));
+        run::RollbackPlan plan = run::plan_rollback(loaded.phase, *current);
+        if (command.dry_run || (plan.order.empty() && !current->rollback_begun)) {
+            fmt::print("{}", render_rollback_plan(*current, loaded.phase, plan));
             return exit_code::ok;
         }
         const run::InterruptFlag& interrupt = install_interrupt_handlers();

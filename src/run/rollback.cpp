@@ -97,6 +97,11 @@ RunState rollback_run(const phase::LoadedPhase& phase, const RunOptions& options
                       const InterruptFlag& interrupt) {
     RecordedRun run = open_recorded_run(options.state_dir, "roll back");
     if (run.state.finished && run.state.status == state::RunStatus::rolled_back) return run.state;
+    // Nothing to undo (a skipped phase, steps without rollback scripts): the run stays as it
+    // is rather than claiming a rollback that changed nothing.
+    if (!run.state.rollback_begun && plan_rollback(phase.phase, run.state).order.empty()) {
+        return run.state;
+    }
     require_same_phase(phase, run.state, options.allow_changed);
     // A dead runner's step may still be running in the background: it must not race its own
     // rollback.

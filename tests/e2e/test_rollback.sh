@@ -98,6 +98,24 @@ run rollback
 expect_status 0
 expect_eq ran "$(ran)" "a,b,c,d,undo c,undo c,undo a,undo d,"
 
+case_ "a run with nothing to undo: rollback says so, exit 0, the run stays as it was"
+cat >"$WORK/plain.md" <<'MD'
+# Phase: Plain
+## Steps Sequence
+1. **plain**
+## Step Actions
+```sh step=plain
+false
+```
+MD
+run run plain.md --state-dir plain-state
+expect_status 1
+run rollback --state-dir plain-state
+expect_status 0
+expect_match stdout "$OUT" '^Run [^ ]+ of "Plain" has no rollback script to run; nothing was changed\.'
+run status --state-dir plain-state -o json
+expect_match status "$OUT" '"state": "failed"'
+
 case_ "rollback with no run: exit 2"
 run rollback --state-dir nowhere
 expect_status 2

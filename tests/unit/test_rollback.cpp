@@ -141,3 +141,21 @@ TEST_CASE("rollback: refused with no run, or with a changed phase", "[rollback]"
           }).find("the phase file changed since run") != std::string::npos);
     CHECK(ws.ran() == "a\nb\nc\nd\n");
 }
+
+TEST_CASE("rollback: a run with nothing to undo is left as it is, nothing recorded", "[rollback]") {
+    Workspace ws;
+    auto phase = ws.phase(
+        "# Phase: N\n## Steps Sequence\n1. **plain**\n2. **gated** [if wanted]\n"
+        "## Step Actions\n" +
+        step_script("plain") + step_script("gated") + rollback_script("gated"));
+    state::RunState done = run::start_run(phase, json::object(), ws.options(), no_interrupt);
+    auto records = [&] {
+        return state::Journal::open(ws.dir / ".deployphase" / "journal", false).records().size();
+    };
+    std::size_t before = records();
+    CHECK(run::plan_rollback(phase.phase, done).without_script == std::vector<std::size_t>{1});
+    CHECK(statuses(run::rollback_run(phase, ws.options(), no_interrupt)) ==
+          "succeeded: succeeded skipped");
+    CHECK(records() == before);
+    CHECK(ws.ran() == "plain\n");
+}

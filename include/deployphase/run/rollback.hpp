@@ -28,7 +28,8 @@ RollbackPlan plan_rollback(const phase::Phase& phase, const state::RunState& run
 // Rolls back the run in options.state_dir (finished or not; a rollback that stopped part-way
 // continues where it stopped), recording every rollback script's start and end. Ends the run
 // `rolled-back` when every script succeeded, `failed` at the first that fails, `interrupted`
-// on a signal. A run already rolled back is returned as it is. Throws state::LockHeld, or
+// on a signal. A run already rolled back, or with no rollback script to run, is returned as
+// it is and nothing is recorded. Throws state::LockHeld, or
 // StateError when there is no run or the phase changed (unless options.allow_changed).
 state::RunState rollback_run(const phase::LoadedPhase& phase, const RunOptions& options,
                              const InterruptFlag& interrupt);
