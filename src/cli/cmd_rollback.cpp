@@ -27,17 +27,20 @@ std::string render_rollback_plan(const state::RunState& run, const phase::Phase&
         out = fmt::format("Rolling back run {} of \"{}\" would run, in this order:\n", run.run_id,
                           run.phase);
     }
+    std::size_t width = 0;
+    for (const state::StepState& step : run.steps)
+        width = std::max(width, step.id.size());
     for (std::size_t index : plan.order) {
         const state::StepState& step = run.steps[index - 1];
-        out += fmt::format("  {}/{}  {}  rollback of a step that {}\n", index, run.steps.size(),
-                           step.id,
+        out += fmt::format("  {}/{}  {:<{}}  rollback of a step that {}\n", index, run.steps.size(),
+                           step.id, width,
                            step.status == state::StepStatus::succeeded
                                ? "succeeded"
                                : fmt::format("is {}", state::step_status_name(step.status)));
     }
     for (std::size_t index : plan.without_script) {
-        out += fmt::format("  {}/{}  {}  succeeded, has no rollback script: left as it is\n", index,
-                           run.steps.size(), phase.steps[index - 1].id);
+        out += fmt::format("  {}/{}  {:<{}}  succeeded, has no rollback script: left as it is\n",
+                           index, run.steps.size(), phase.steps[index - 1].id, width);
     }
     return out;
 }

@@ -50,8 +50,19 @@ RollbackPlan plan_rollback(const phase::Phase& phase, const RunState& run) {
 
 RunState begin_rollback(state::Journal& journal, ScriptRunner& scripts, const phase::Phase& phase,
                         std::string_view trigger) {
-    RollbackPlan plan = plan_rollback(phase, state::fold(journal.records()));
-    journal.append({{"type", "rollback_begun"}, {"trigger", trigger}, {"steps", plan.order}});
+    RunState state = state::fold(journal.records());
+    RollbackPlan plan = plan_rollback(phase, state);
+    std::string reason = "requested";
+    for (const state::StepState& step : state.steps) {
+        if (step.status == StepStatus::failed) {
+            reason = fmt::format("step {} ({}) failed{}", step.index, step.id,
+                                 step.reason.empty() ? "" : ": " + step.reason);
+        }
+    }
+    journal.append({{"type", "rollback_begun"},
+                    {"trigger", trigger},
+                    {"reason", trigger == "on-failure" ? reason : "requested"},
+                    {"steps", plan.order}});
     return drive_rollback(journal, scripts, phase);
 }
 
@@ -89,7 +100,9 @@ RunState drive_rollback(state::Journal& journal, ScriptRunner& scripts, const ph
             return state::fold(journal.records());
         }
     }
-    journal.append({{"type", "run_finished"}, {"status", "rolled-back"}});
+    journal.append({{"type", "run_finished"},
+                    {"status", "rolled-back"},
+                    {"reason", state.rollback_reason == "requested" ? "" : state.rollback_reason}});
     return state::fold(journal.records());
 }
 

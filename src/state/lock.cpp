@@ -57,6 +57,13 @@ LockHeld::LockHeld(const fs::path& lock_file, LockHolder holder)
       m_holder(std::move(holder)) {}
 
 StateLock StateLock::acquire(const fs::path& state_dir) {
+    // Missing parents are created as `mkdir -p` would; only the state directory itself must
+    // be private.
+    if (state_dir.has_parent_path() && !state_dir.parent_path().empty()) {
+        std::error_code error;
+        fs::create_directories(state_dir.parent_path(), error);
+        if (error) fail(state_dir.parent_path(), "cannot create the directory", error.value());
+    }
     if (::mkdir(state_dir.c_str(), 0700) != 0 && errno != EEXIST) {
         fail(state_dir, "cannot create the state directory", errno);
     }

@@ -105,6 +105,7 @@ class Folder {
             step(record).status = StepStatus::succeeded;
         } else if (type == "rollback_begun") {
             m_state.rollback_begun = true;
+            m_state.rollback_reason = record.value("reason", "");
             m_state.rollback_order.clear();
             for (const json& index : record.value("steps", json::array())) {
                 json at = {{"seq", seq}, {"index", index}};
@@ -119,8 +120,7 @@ class Folder {
             std::string outcome = record.value("status", "");
             std::string reason = record.value("reason", "");
             if (outcome == "rolled-back") {
-                s.status = StepStatus::rolled_back;
-                s.reason.clear();
+                s.status = StepStatus::rolled_back;  // its reason, how it failed, stays
             } else if (outcome == "failed") {
                 s.status = StepStatus::failed;
                 s.reason = "rollback " + reason;

@@ -89,3 +89,12 @@ TEST_CASE("lock: a state path that is a file is refused", "[lock]") {
         CHECK(std::string(e.what()) == dir.string() + ": error: not a directory");
     }
 }
+
+TEST_CASE("lock: missing parents of the state directory are created", "[lock]") {
+    deployphase::test::TempDir temp;
+    fs::path dir = temp.path / "build" / "demo" / "state";
+    StateLock lock = StateLock::acquire(dir);
+    struct stat info {};
+    REQUIRE(::stat(dir.c_str(), &info) == 0);
+    CHECK((info.st_mode & 0777) == 0700);
+}

@@ -44,6 +44,8 @@ TEST_CASE("rollback: on failure, completed steps newest first, then the failed s
     CHECK(statuses(result) == "rolled-back: rolled-back succeeded rolled-back rolled-back");
     CHECK(ws.ran() == "a\nb\nc\nd\nundo c\nundo a\nundo d\n");
     CHECK(result.rollback_order == std::vector<std::size_t>{3, 1, 4});
+    CHECK(result.reason == "step 4 (d) failed: exited with 1");
+    CHECK(result.steps[3].reason == "exited with 1");  // how it failed stays visible
     CHECK(fs::exists(ws.dir / ".deployphase" / "logs" / "3-c.rollback.log"));
 
     // Finished: not resumable, and rolling back again runs nothing.

@@ -61,6 +61,7 @@ struct RunState {
     std::vector<StepState> steps;
     // Set once a rollback began: the steps whose rollback scripts run, in that order.
     bool rollback_begun = false;
+    std::string rollback_reason;  // "requested", or which step failed
     std::vector<std::size_t> rollback_order;
 
     // Has not ended well: still running (or its runner died), failed, interrupted, or
