@@ -17,7 +17,7 @@ struct ResumeCommand {
     ContextOptions context;
 };
 
-int resume_command(const ResumeCommand& command) {
+int resume_command(const ResumeCommand& command, const GlobalOptions& globals) {
     return guarded([&] {
         run::RunOptions options = run_options(command.flags);
         options.context_update = context_update(command.context.files, command.context.assignments);
@@ -28,23 +28,27 @@ int resume_command(const ResumeCommand& command) {
         }
         phase::LoadedPhase loaded = phase::load_phase(current->phase_file);
         print_diagnostics(loaded.warnings);
-        const run::InterruptFlag& interrupt = install_interrupt_handlers();
-        state::RunState result = run::resume_run(loaded, options, interrupt);
-        fmt::print("{}", render_run_state(result));
-        return exit_code_for(result, interrupt.load());
+        return run_with_reports(
+            loaded, options, command.flags, globals.color,
+            [&](const run::RunOptions& with_reports, const run::InterruptFlag& interrupt) {
+                return run::resume_run(loaded, with_reports, interrupt);
+            });
     });
 }
 
 }  // namespace
 
-void add_resume_command(CLI::App& app, Action& action, const GlobalOptions&) {
+void add_resume_command(CLI::App& app, Action& action, const GlobalOptions& globals) {
     auto command = std::make_shared<ResumeCommand>();
     CLI::App* sub = app.add_subcommand(
         "resume", "Continue the unfinished run: completed steps are not run again");
     add_context_options(*sub, command->context);
     add_run_flags(*sub, command->flags);
     add_interrupted_flag(*sub, command->flags);
-    sub->callback([&action, command] { action = [command] { return resume_command(*command); }; });
+    add_report_flags(*sub, command->flags);
+    sub->callback([&action, &globals, command] {
+        action = [command, &globals] { return resume_command(*command, globals); };
+    });
 }
 
 }  // namespace deployphase::cli

@@ -45,7 +45,7 @@ std::string render_rollback_plan(const state::RunState& run, const phase::Phase&
     return out;
 }
 
-int rollback_command(const RollbackCommand& command) {
+int rollback_command(const RollbackCommand& command, const GlobalOptions& globals) {
     return guarded([&] {
         run::RunOptions options = run_options(command.flags);
         std::optional<state::RunState> current = run::read_run(options.state_dir);
@@ -65,17 +65,18 @@ int rollback_command(const RollbackCommand& command) {
             fmt::print("{}", render_rollback_plan(*current, loaded.phase, plan));
             return exit_code::ok;
         }
-        const run::InterruptFlag& interrupt = install_interrupt_handlers();
-        state::RunState result = run::rollback_run(loaded, options, interrupt);
-        fmt::print("{}", render_run_state(result));
-        if (result.status == state::RunStatus::rolled_back) return exit_code::ok;
-        return exit_code_for(result, interrupt.load());
+        return run_with_reports(
+            loaded, options, command.flags, globals.color,
+            [&](const run::RunOptions& with_reports, const run::InterruptFlag& interrupt) {
+                return run::rollback_run(loaded, with_reports, interrupt);
+            },
+            true);
     });
 }
 
 }  // namespace
 
-void add_rollback_command(CLI::App& app, Action& action, const GlobalOptions&) {
+void add_rollback_command(CLI::App& app, Action& action, const GlobalOptions& globals) {
     auto command = std::make_shared<RollbackCommand>();
     CLI::App* sub = app.add_subcommand(
         "rollback",
@@ -84,8 +85,10 @@ void add_rollback_command(CLI::App& app, Action& action, const GlobalOptions&) {
     add_script_flags(*sub, command->flags);
     sub->add_flag("--dry-run", command->dry_run,
                   "Print which rollback scripts would run, in order; run nothing");
-    sub->callback(
-        [&action, command] { action = [command] { return rollback_command(*command); }; });
+    add_report_flags(*sub, command->flags);
+    sub->callback([&action, &globals, command] {
+        action = [command, &globals] { return rollback_command(*command, globals); };
+    });
 }
 
 }  // namespace deployphase::cli

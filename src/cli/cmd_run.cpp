@@ -55,18 +55,18 @@ int run_command(const RunCommand& command, const GlobalOptions& globals) {
     return guarded([&] {
         run::RunOptions options = run_options(command.flags);
         options.restart = command.restart;
-        const run::InterruptFlag& interrupt = install_interrupt_handlers();
         std::optional<state::RunState> current = run::read_run(options.state_dir);
-        state::RunState result;
-        if (command.resume && current && current->resumable()) {
+        bool resume = command.resume && current && current->resumable();
+        if (resume) {
             options.context_update =
                 context_update(command.context.files, command.context.assignments);
-            result = run::resume_run(loaded, options, interrupt);
-        } else {
-            result = run::start_run(loaded, context, options, interrupt);
         }
-        fmt::print("{}", render_run_state(result));
-        return exit_code_for(result, interrupt.load());
+        return run_with_reports(
+            loaded, options, command.flags, globals.color,
+            [&](const run::RunOptions& with_reports, const run::InterruptFlag& interrupt) {
+                return resume ? run::resume_run(loaded, with_reports, interrupt)
+                              : run::start_run(loaded, context, with_reports, interrupt);
+            });
     });
 }
 
@@ -79,6 +79,7 @@ void add_run_command(CLI::App& app, Action& action, const GlobalOptions& globals
     sub->add_option("PHASE", command->phase, "Phase document")->required();
     add_context_options(*sub, command->context);
     add_run_flags(*sub, command->flags);
+    add_report_flags(*sub, command->flags);
     sub->add_option("--plan", command->saved_plan,
                     "Refuse to run unless the phase and context still match this plan, saved "
                     "with `plan --out`");

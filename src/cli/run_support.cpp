@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -11,8 +12,11 @@
 
 #include <deployphase/context/context.hpp>
 #include <deployphase/state/lock.hpp>
+#include <deployphase/support/atomic_file.hpp>
 
 #include "cli/exit_codes.hpp"
+#include "cli/progress.hpp"
+#include "cli/run_reports.hpp"
 
 extern char** environ;
 
@@ -88,7 +92,7 @@ run::RunOptions run_options(const RunFlags& flags) {
                         flags.kill_after)));
     }
     options.kill_after = *grace;
-    options.echo = true;
+    options.echo_fd = flags.verbose ? 1 : -1;
     options.confirm_all = flags.yes;
     options.allow_changed = flags.allow_changed;
     options.rollback_on_failure = flags.on_failure == "rollback";
@@ -103,6 +107,78 @@ run::RunOptions run_options(const RunFlags& flags) {
     for (char** entry = environ; *entry; ++entry)
         options.environment.emplace_back(*entry);
     return options;
+}
+
+void add_report_flags(CLI::App& command, RunFlags& flags) {
+    command
+        .add_option("-o,--output", flags.output,
+                    "Final report: the step table (text) or the status JSON on stdout (json; "
+                    "progress then goes to stderr)")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->capture_default_str();
+    command.add_option("--events", flags.events_file,
+                       "Write each event to FILE as a JSON line, as it is recorded");
+    command.add_option("--junit", flags.junit_file,
+                       "Write a JUnit XML report to FILE: a testcase per step, with its log");
+    auto quiet =
+        command.add_flag("-q,--quiet", flags.quiet, "Print only failures and the final report");
+    command
+        .add_flag("-v,--verbose", flags.verbose,
+                  "Also stream each script's output, and print starts, attempts and checks")
+        ->excludes(quiet);
+}
+
+int run_with_reports(const phase::LoadedPhase& phase, run::RunOptions options,
+                     const RunFlags& flags, ColorMode color, const RunBody& body, bool rollback) {
+    bool json_output = flags.output == "json";
+    const char* github_env = std::getenv("GITHUB_ACTIONS");
+    bool github = github_env && std::string_view(github_env) == "true";
+    ProgressOptions progress_options;
+    progress_options.verbosity = flags.quiet     ? Verbosity::quiet
+                                 : flags.verbose ? Verbosity::verbose
+                                                 : Verbosity::normal;
+    progress_options.github = github;
+    progress_options.state_dir = options.state_dir;
+    progress_options.stream = json_output ? stderr : stdout;
+    progress_options.color = color;
+    Progress progress(phase.phase, progress_options);
+    std::optional<EventStream> events;
+    if (!flags.events_file.empty()) events.emplace(flags.events_file);
+    options.on_event = [&](const nlohmann::json& event) {
+        progress(event);
+        if (events) (*events)(event);
+    };
+    // Script output (with --verbose) goes where progress goes, so stdout stays pure JSON.
+    if (json_output && options.echo_fd == 1) options.echo_fd = 2;
+
+    const run::InterruptFlag& interrupt = install_interrupt_handlers();
+    state::RunState result = body(options, interrupt);
+
+    if (json_output) {
+        nlohmann::ordered_json out = state::status_json(result);
+        out["finished"] = result.finished;
+        fmt::print("{}\n", out.dump(2));
+    } else if (flags.quiet) {
+        fmt::print("Run {} of \"{}\": {}{}\n", result.run_id, result.phase,
+                   state::run_status_name(result.status),
+                   result.reason.empty() ? "" : " (" + result.reason + ")");
+    } else {
+        fmt::print("{}", render_run_state(result));
+    }
+    if (!flags.junit_file.empty()) {
+        write_file_atomically(flags.junit_file, junit_xml(phase.phase, result, options.state_dir));
+    }
+    if (const char* summary = std::getenv("GITHUB_STEP_SUMMARY"); github && summary && *summary) {
+        if (std::FILE* file = std::fopen(summary, "a")) {
+            std::string text = github_summary(result);
+            std::fwrite(text.data(), 1, text.size(), file);
+            std::fclose(file);
+        } else {
+            fmt::print(stderr, "{}: warning: cannot append the job summary\n", summary);
+        }
+    }
+    if (rollback && result.status == state::RunStatus::rolled_back) return exit_code::ok;
+    return exit_code_for(result, interrupt.load());
 }
 
 std::optional<run::RunOptions::ContextUpdate> context_update(

@@ -7,8 +7,11 @@
 #include <functional>
 #include <string>
 
+#include <deployphase/phase/loader.hpp>
 #include <deployphase/run/runner.hpp>
 #include <deployphase/state/run_state.hpp>
+
+#include "cli/terminal.hpp"
 
 namespace deployphase::cli {
 
@@ -20,6 +23,12 @@ struct RunFlags {
     bool allow_changed = false;
     std::string on_failure = "stop";
     std::string interrupted = "rerun";
+    // Reporting
+    std::string output = "text";
+    std::string events_file;
+    std::string junit_file;
+    bool quiet = false;
+    bool verbose = false;
 };
 
 void add_state_dir_flag(CLI::App& command, std::string& state_dir);
@@ -30,6 +39,20 @@ void add_script_flags(CLI::App& command, RunFlags& flags);
 void add_run_flags(CLI::App& command, RunFlags& flags);
 // --interrupted=rerun|done|fail, for resuming.
 CLI::Option* add_interrupted_flag(CLI::App& command, RunFlags& flags);
+
+// -o/--output, --events, --junit, -q/--quiet, -v/--verbose: what run, resume and rollback
+// report.
+void add_report_flags(CLI::App& command, RunFlags& flags);
+
+using RunBody = std::function<state::RunState(const run::RunOptions&, const run::InterruptFlag&)>;
+
+// Runs `body` (a start, resume or rollback) with progress lines, --events and GitHub Actions
+// output attached; then prints the final report (the step table, or the status JSON with
+// --output json) and writes --junit and the GitHub job summary. Returns the exit code;
+// `rollback` makes a completed rollback exit 0.
+int run_with_reports(const phase::LoadedPhase& phase, run::RunOptions options,
+                     const RunFlags& flags, ColorMode color, const RunBody& body,
+                     bool rollback = false);
 
 // Throws InputError (exit 2) for a bad --kill-after.
 run::RunOptions run_options(const RunFlags& flags);

@@ -292,6 +292,7 @@ RunState start_run(const phase::LoadedPhase& phase, const json& context, const R
         }
     }
     state::Journal journal = state::Journal::open(path, true);
+    journal.set_observer(options.on_event);
     std::string run_id = new_run_id();
     json steps = json::array();
     for (const phase::Step& step : phase.phase.steps)
@@ -325,6 +326,7 @@ RunState start_run(const phase::LoadedPhase& phase, const json& context, const R
 RunState resume_run(const phase::LoadedPhase& phase, const RunOptions& options,
                     const InterruptFlag& interrupt) {
     RecordedRun run = open_recorded_run(options.state_dir, "resume");
+    run.journal.set_observer(options.on_event);
     const RunState& state = run.state;
     if (!state.unfinished()) {
         throw state::StateError(fmt::format(

@@ -27,6 +27,13 @@ const phase::Script& script_of(const phase::Step& step, ScriptKind kind) {
 
 }  // namespace
 
+fs::path step_log_file(const fs::path& state_dir, std::size_t index, const std::string& id,
+                       std::string_view kind) {
+    return state_dir / "logs" /
+           (kind == "step" ? fmt::format("{}-{}.log", index, id)
+                           : fmt::format("{}-{}.{}.log", index, id, kind));
+}
+
 std::string_view script_kind_name(ScriptKind kind) {
     switch (kind) {
         case ScriptKind::check:
@@ -73,11 +80,8 @@ ProcessResult ScriptRunner::run(const phase::Step& step, ScriptKind kind, unsign
                                         context, fs::absolute(m_options.state_dir / "context.json"),
                                         fs::absolute(output));
     spec.workdir = m_workdir;
-    spec.log_file = m_options.state_dir / "logs" /
-                    (kind == ScriptKind::step ? fmt::format("{}-{}.log", step.index, step.id)
-                                              : fmt::format("{}-{}.{}.log", step.index, step.id,
-                                                            script_kind_name(kind)));
-    spec.echo = m_options.echo;
+    spec.log_file = step_log_file(m_options.state_dir, step.index, step.id, script_kind_name(kind));
+    spec.echo_fd = m_options.echo_fd;
     spec.timeout = script.timeout;
     spec.kill_after = m_options.kill_after;
     return run_process(spec, m_interrupt);

@@ -177,7 +177,10 @@ ProcessResult run_process(const ProcessSpec& spec, const InterruptFlag& interrup
             if (n > 0) {
                 write_or_throw(log.get(), {buffer, static_cast<std::size_t>(n)},
                                "cannot write the step log");
-                if (spec.echo) write_or_throw(1, {buffer, static_cast<std::size_t>(n)}, "stdout");
+                if (spec.echo_fd >= 0) {
+                    write_or_throw(spec.echo_fd, {buffer, static_cast<std::size_t>(n)},
+                                   "the terminal");
+                }
             } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
                 pipe_open = false;
             }

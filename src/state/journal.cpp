@@ -256,6 +256,7 @@ void Journal::append(nlohmann::json event) {
         throw;
     }
     m_records.push_back(std::move(event));
+    if (m_observer) m_observer(m_records.back());
 }
 
 }  // namespace deployphase::state

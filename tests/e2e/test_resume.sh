@@ -69,7 +69,7 @@ kill_during_two drift-state
 touch "$WORK/release"
 run resume --state-dir drift-state --set notify=true
 expect_status 0
-expect_eq "first lines" "$(head -2 <<<"$OUT")" "$(printf '%s\n' \
+expect_eq "drift report" "$(grep -A1 '^Context ' <<<"$OUT")" "$(printf '%s\n' \
     'Context changed: notify' \
     '  step 3 three: skipped before, runs now (fact notify is true)')"
 expect_eq ran "$(ran)" "one,two,two,three,"
@@ -86,7 +86,7 @@ echo '{"notify": false, "region": "eu"}' >"$WORK/ctx.json"
 touch "$WORK/release"
 run resume --state-dir ctx-state --context ctx.json
 expect_status 0
-expect_eq "first lines" "$(head -2 <<<"$OUT")" "$(printf '%s\n' \
+expect_eq "drift report" "$(grep -A1 '^Context ' <<<"$OUT")" "$(printf '%s\n' \
     'Context changed: notify, region' \
     "  no pending step's guard decision changed")"
 expect_eq ran "$(ran)" "one,two,two,"

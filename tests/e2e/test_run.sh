@@ -73,7 +73,7 @@ run run gated.md --state-dir gated-state
 expect_status 3
 run run gated.md --state-dir gated-state --set docs_only=true
 expect_status 0
-expect_match stdout "$OUT" '^Run [^ ]+ of "Gated": skipped'
+expect_match stdout "$OUT" $'\nRun [^ ]+ of "Gated": skipped'
 expect_eq ran "$(ran)" ""
 
 case_ "a manual step without a terminal: exit 4; resume --yes finishes"

@@ -25,7 +25,7 @@ struct RunOptions {
     std::filesystem::path state_dir = ".deployphase";
     std::filesystem::path workdir;  // empty: the phase file's directory
     std::chrono::milliseconds kill_after{10'000};
-    bool echo = false;                 // copy step output to stdout
+    int echo_fd = -1;                  // also copy step output to this descriptor (-1: no)
     bool confirm_all = false;          // --yes: every manual step is confirmed
     bool allow_changed = false;        // resume even though the phase file changed
     bool restart = false;              // start_run abandons an unfinished run (kept under history/)
@@ -46,7 +46,14 @@ struct RunOptions {
     // then stops awaiting confirmation.
     std::function<bool(const phase::Step&)> confirm;
     std::vector<std::string> environment;  // inherited by steps
+    // Sees every event once it is durable (progress lines, --events, CI annotations).
+    std::function<void(const nlohmann::json&)> on_event;
 };
+
+// Where a script's output is logged: DIR/logs/INDEX-ID.log for the step script,
+// INDEX-ID.check.log and INDEX-ID.rollback.log for the others.
+std::filesystem::path step_log_file(const std::filesystem::path& state_dir, std::size_t index,
+                                    const std::string& id, std::string_view kind = "step");
 
 // The state directory holds a run that has not finished.
 class UnfinishedRun : public state::StateError {

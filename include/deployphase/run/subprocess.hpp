@@ -17,7 +17,7 @@ struct ProcessSpec {
     std::vector<std::string> environment;  // the complete environment, "KEY=VALUE"
     std::filesystem::path workdir;
     std::filesystem::path log_file;  // appended to; created 0600
-    bool echo = false;               // also copy the output to our stdout
+    int echo_fd = -1;                // also copy the output to this descriptor (-1: no)
     std::optional<std::chrono::milliseconds> timeout;
     std::chrono::milliseconds kill_after{10'000};  // from SIGTERM to SIGKILL of the group
 };

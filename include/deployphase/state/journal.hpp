@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -50,6 +51,12 @@ class Journal {
     // a failed fsync must not be retried.
     void append(nlohmann::json event);
 
+    // Called with each event (its seq set) once it is on disk: progress, reports, event
+    // streams. Never state: nothing may depend on an observer having seen an event.
+    void set_observer(std::function<void(const nlohmann::json&)> observer) {
+        m_observer = std::move(observer);
+    }
+
   private:
     Journal() = default;
 
@@ -58,6 +65,7 @@ class Journal {
     bool m_failed = false;
     std::vector<nlohmann::json> m_records;
     std::optional<TornTail> m_torn;
+    std::function<void(const nlohmann::json&)> m_observer;
 };
 
 // One framed record, as it is written: `R <length> <crc32 hex> <payload>\n`.

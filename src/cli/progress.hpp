@@ -1,0 +1,51 @@
+#pragma once
+// What the operator (or a CI log) sees while a run goes: one line per step as it ends, with
+// its reason; failed steps with the end of their log; step logs folded into groups on GitHub
+// Actions. Fed by the journal's observer, so it shows only what has been recorded.
+
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include <deployphase/phase/model.hpp>
+
+#include "cli/terminal.hpp"
+
+namespace deployphase::cli {
+
+enum class Verbosity { quiet, normal, verbose };
+
+struct ProgressOptions {
+    Verbosity verbosity = Verbosity::normal;
+    bool github = false;  // GITHUB_ACTIONS=true: ::group:: folds and ::error:: annotations
+    std::filesystem::path state_dir;
+    std::FILE* stream = stdout;
+    ColorMode color = ColorMode::automatic;
+};
+
+class Progress {
+  public:
+    Progress(const phase::Phase& phase, ProgressOptions options);
+
+    void operator()(const nlohmann::json& event);
+
+  private:
+    void line(std::size_t index, const std::string& text, const std::string& detail = "");
+    void show_log(std::size_t index, std::string_view kind, bool whole);
+    std::string label(std::size_t index) const;
+
+    const phase::Phase& m_phase;
+    ProgressOptions m_options;
+    Style m_style;
+    std::map<std::size_t, std::int64_t> m_duration_ms;  // of each step's last attempt
+    std::map<std::size_t, std::string> m_reason;        // how its last attempt failed
+    std::map<std::size_t, unsigned> m_attempt;          // its current attempt
+};
+
+// "%", "\r" and "\n" escaped as GitHub's workflow commands require.
+std::string github_escape(std::string_view text);
+
+}  // namespace deployphase::cli

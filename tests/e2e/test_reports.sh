@@ -1,0 +1,110 @@
+# What a run prints and leaves for CI: progress lines, --quiet/--verbose, colours only on a
+# terminal, --output json, --events, --junit (checked with xmllint) and GitHub Actions output.
+source "$(dirname "$0")/lib.sh"
+
+cat >"$WORK/phase.md" <<'MD'
+# Phase: Reported
+
+## Steps Sequence
+1. **build** - Builds
+2. **notify** - Only when asked [if notify]
+3. **ship** - Fails unless `ship-ok` exists
+
+## Step Actions
+```sh step=build
+echo "building <release> & more"
+```
+```sh step=ship retries=1
+echo "shipping attempt $DEPLOYPHASE_ATTEMPT"
+test -e ship-ok
+```
+MD
+esc=$'\033['
+
+case_ "without a terminal: one plain line per event, a failure shows its log's last lines"
+run run phase.md --state-dir plain
+expect_status 1
+expect_eq progress "$(grep '^\[' <<<"$OUT")" "$(printf '%s\n' \
+    '[1/3] build ... ok (0.0s)' \
+    '[2/3] notify ... skipped (fact notify is missing)' \
+    '[3/3] ship ... attempt 1 of 2 failed (exited with 1; retrying)' \
+    '[3/3] ship ... FAILED (exited with 1)')"
+expect_match "log tail" "$OUT" $'\n    \\| shipping attempt 1\n    \\| shipping attempt 2\n'
+[[ "$OUT" == *"$esc"* ]] && fail "colour codes without a terminal"
+[[ "$OUT" == *"building <release>"* ]] && fail "a succeeding step's output was printed without --verbose"
+
+case_ "--verbose streams script output; --quiet prints only failures and one final line"
+run run phase.md --state-dir verbose --verbose
+expect_status 1
+expect_match stdout "$OUT" $'\nbuilding <release> & more\n'
+expect_match stdout "$OUT" '\[3/3\] ship \.\.\. attempt 2'
+run run phase.md --state-dir quiet --quiet
+expect_status 1
+expect_eq stdout "$OUT" "$(printf '%s\n' \
+    '[3/3] ship ... FAILED (exited with 1)' \
+    '    | shipping attempt 1' \
+    '    | shipping attempt 2' \
+    "Run $(sed -n 's/^Run \([^ ]*\) .*/\1/p' <<<"$OUT") of \"Reported\": failed")"
+run run phase.md --quiet --verbose
+expect_status 2
+
+case_ "colours: on a terminal, not with NO_COLOR or --color=never, always with --color=always"
+on_tty() {  # on_tty ENV... -- ARGS...: runs deployphase on a pseudo-terminal
+    local env=()
+    while [ "$1" != -- ]; do env+=("$1"); shift; done
+    shift
+    (cd "$WORK" && env "${env[@]}" TERM=xterm script -qec "$(printf '%q ' "$DEPLOYPHASE" "$@")" /dev/null) \
+        >"$WORK/.stdout" 2>&1 </dev/null
+    STATUS=$?
+    OUT=$(cat "$WORK/.stdout")
+}
+on_tty -- run phase.md --state-dir tty1 --set notify=true
+[[ "$OUT" == *"${esc}32mok${esc}0m"* ]] || fail "no colour on a terminal" "$OUT"
+on_tty NO_COLOR=1 -- run phase.md --state-dir tty2
+[[ "$OUT" == *"$esc"* ]] && fail "colour despite NO_COLOR"
+on_tty -- --color=never run phase.md --state-dir tty3
+[[ "$OUT" == *"$esc"* ]] && fail "colour despite --color=never"
+run --color=always run phase.md --state-dir always
+[[ "$OUT" == *"${esc}31mFAILED${esc}0m"* ]] || fail "--color=always gave no colour"
+
+case_ "--output json: stdout is the status report only; progress goes to stderr"
+run run phase.md --state-dir json -o json
+expect_status 1
+expect_eq "first line" "$(head -1 <<<"$OUT")" "{"
+expect_eq "last line" "$(tail -1 <<<"$OUT")" "}"
+expect_match stdout "$OUT" '"state": "failed"'
+expect_match stdout "$OUT" '"id": "ship",[[:space:]]+"status": "failed",[[:space:]]+"attempts": 2'
+expect_match stderr "$ERR" '\[3/3\] ship \.\.\. FAILED'
+run status --state-dir json -o json
+expect_match status "$OUT" '"finished": true'
+
+case_ "--events: one JSON object per recorded event, in order"
+run run phase.md --state-dir events --events events.jsonl
+expect_eq "event lines" "$(wc -l <"$WORK/events.jsonl")" "$(grep -c '^R ' "$WORK/events/journal")"
+expect_eq "first event" "$(head -1 "$WORK/events.jsonl" | grep -o '"type":"[a-z_]*"')" '"type":"run_started"'
+expect_eq "last event" "$(tail -1 "$WORK/events.jsonl")" '{"seq":13,"status":"failed","type":"run_finished"}'
+
+case_ "--junit: well-formed XML, a testcase per step, skipped and failed marked, logs included"
+touch "$WORK/ship-ok"
+run run phase.md --state-dir junit --junit report.xml --set 'notify=false'
+expect_status 0
+xmllint --noout "$WORK/report.xml" || fail "report.xml is not well-formed XML"
+expect_eq testcases "$(grep -c '<testcase ' "$WORK/report.xml")" "3"
+expect_match junit "$(cat "$WORK/report.xml")" '<testsuite name="Reported" tests="3" failures="0" skipped="1"'
+expect_match junit "$(cat "$WORK/report.xml")" '<skipped message="fact notify is false"/>'
+expect_match junit "$(cat "$WORK/report.xml")" 'building &lt;release&gt; &amp; more'
+rm "$WORK/ship-ok"
+run run phase.md --state-dir junit-failed --junit failed.xml
+xmllint --noout "$WORK/failed.xml" || fail "failed.xml is not well-formed XML"
+expect_match junit "$(cat "$WORK/failed.xml")" '<failure message="exited with 1" type="failed"/>'
+
+case_ "GITHUB_ACTIONS=true: folded logs, an ::error:: annotation, a job summary"
+: >"$WORK/summary.md"
+(cd "$WORK" && GITHUB_ACTIONS=true GITHUB_STEP_SUMMARY="$WORK/summary.md" \
+    "$DEPLOYPHASE" run phase.md --state-dir gh) >"$WORK/.stdout" 2>&1
+OUT=$(cat "$WORK/.stdout")
+expect_match stdout "$OUT" $'::group::\\[1/3\\] build \\.\\.\\. ok \\([0-9.]+s\\)\nbuilding <release> & more\n::endgroup::'
+expect_match stdout "$OUT" $'::group::\\[3/3\\] ship \\.\\.\\. failed \\(exited with 1\\)\nshipping attempt 1\nshipping attempt 2\n::endgroup::'
+expect_match stdout "$OUT" $'\n::error title=deployphase: step 3 ship::step 3 ship failed: exited with 1\n'
+expect_match summary "$(cat "$WORK/summary.md")" '^### deployphase: Reported — failed'
+expect_match summary "$(cat "$WORK/summary.md")" $'\n\\| 3 \\| ship \\| failed \\| 2 \\| [0-9.]+s \\| exited with 1 \\|$'
