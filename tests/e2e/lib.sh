@@ -11,10 +11,21 @@ FAILED_CASES=0
 CASES=0
 SHARED_SEED="${PROJECT_ROOT:-.}/../shared/seeds/deployment-operations.md"
 
+COMPLETE=0
+# Every suite ends with this, so a suite that stopped early (set -u, a crash) cannot pass.
+suite_done() { COMPLETE=1; }
+
 finish() {
+    local status=$?
+    if [ "$COMPLETE" -ne 1 ]; then
+        FAILURES=$((FAILURES + 1))
+        FAILED_CASES=$((FAILED_CASES + 1))
+        printf 'FAIL [%s]: the suite stopped before its end (status %s)\n' "$CURRENT" "$status"
+    fi
     if [ "$FAILURES" -eq 0 ]; then
         rm -rf "$WORK"
         echo "$CASES passed, 0 failed"
+        exit 0  # not the status of whatever check ran last
     else
         echo "kept $WORK for inspection"
         echo "$((CASES - FAILED_CASES)) of $CASES cases passed; $FAILURES expectations failed"

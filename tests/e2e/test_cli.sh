@@ -33,3 +33,5 @@ case_ "a subcommand without its phase is a usage error"
 run validate
 expect_status 2
 expect_match stderr "$ERR" 'PHASE is required'
+
+suite_done

@@ -53,3 +53,5 @@ for i in 1 2 3 4 5 6; do
 done
 [ "$reruns" -le "$kills" ] || fail "$reruns reruns for $kills kills"
 expect_eq "steps seen finished at some kill" "${#frozen[@]}" "5"
+
+suite_done

@@ -153,3 +153,5 @@ expect_status 2
 expect_eq stderr "$ERR" "guard.md:3:24: error: expected an expression, got end of input
 1. **a** [if ready() ||]
                        ^"
+
+suite_done

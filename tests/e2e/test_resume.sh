@@ -131,3 +131,5 @@ printf '{"format_version": 1,\n "fingerprint": {"phase_sha256": "xyz"}}' >"$WORK
 run run quick.md -c quick.json --plan badfp.json
 expect_status 2
 expect_match stderr "$ERR" '^badfp.json:2:34: error: fingerprint.phase_sha256 must be a SHA-256 in hex'
+
+suite_done

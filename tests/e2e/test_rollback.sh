@@ -159,3 +159,5 @@ expect_match stderr "$ERR" "another run holds the lock \\(pid $holder on "
 touch "$WORK/release"
 wait "$holder"
 expect_eq "first rollback's exit" "$?" "0"
+
+suite_done

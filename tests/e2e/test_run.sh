@@ -223,3 +223,5 @@ echo "<!-- edited -->" >>"$WORK/changing.md"
 run resume --state-dir changed-state
 expect_status 2
 expect_match stderr "$ERR" 'the phase file changed since run'
+
+suite_done

@@ -43,3 +43,5 @@ expect_eq stdout "$OUT" ""
 expect_eq stderr "$ERR" 'empty-steps.md:2:1: error: the steps section has no steps; expected a list like "1. **step-id** - description"
 ## Steps Sequence
 ^'
+
+suite_done

@@ -127,3 +127,5 @@ expect_eq "exit status" "$?" "143"
 alive "$(cat "$WORK/wait.pid")" && fail "the step outlived SIGTERM to its runner"
 run status --state-dir term-state -o json
 expect_match status "$OUT" '"state": "interrupted"'
+
+suite_done

@@ -73,3 +73,5 @@ awk '/^````markdown$/ { inside = 1; next } /^````$/ && inside { exit } inside' \
 run validate doc-example.md
 expect_status 0
 expect_eq stdout "$OUT" 'doc-example.md: valid phase "Deployment & Operations": 4 steps, 2 guarded, validation logic present'
+
+suite_done
