@@ -2,11 +2,14 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <spdlog/spdlog.h>
 
 #include <deployphase/support/diagnostic.hpp>
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/logging.hpp"
 #include "cli/output.hpp"
 #include "deployphase_version.hpp"
 
@@ -29,7 +32,17 @@ int run(int argc, char** argv) {
             CLI::CheckedTransformer(std::map<std::string, ColorMode>{{"auto", ColorMode::automatic},
                                                                      {"always", ColorMode::always},
                                                                      {"never", ColorMode::never}}))
-        ->default_str("auto");
+        ->default_str("auto")
+        ->option_text("auto|always|never");
+
+    std::string log_level = "warn";
+    std::string log_file;
+    app.add_option("--log-level", log_level,
+                   "deployphase's own diagnostics: trace, debug, info, "
+                   "warn, error or off")
+        ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
+        ->capture_default_str();
+    app.add_option("--log-file", log_file, "Append those diagnostics to FILE instead of stderr");
 
     Action action;
     add_validate_command(app, action, globals);
@@ -41,6 +54,7 @@ int run(int argc, char** argv) {
     add_status_command(app, action, globals);
     add_confirm_command(app, action, globals);
     add_rollback_command(app, action, globals);
+    add_report_command(app, action, globals);
 
     try {
         app.parse(argc, argv);
@@ -50,6 +64,9 @@ int run(int argc, char** argv) {
     }
 
     try {
+        setup_logging(log_level, log_file);
+        spdlog::debug("deployphase {}: {}", DEPLOYPHASE_VERSION,
+                      fmt::join(std::vector<std::string>(argv, argv + argc), " "));
         return action();
     } catch (const InputError& e) {
         print_diagnostics(e.diagnostics());

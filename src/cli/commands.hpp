@@ -25,5 +25,6 @@ void add_resume_command(CLI::App& app, Action& action, const GlobalOptions& glob
 void add_status_command(CLI::App& app, Action& action, const GlobalOptions& globals);
 void add_confirm_command(CLI::App& app, Action& action, const GlobalOptions& globals);
 void add_rollback_command(CLI::App& app, Action& action, const GlobalOptions& globals);
+void add_report_command(CLI::App& app, Action& action, const GlobalOptions& globals);
 
 }  // namespace deployphase::cli

@@ -1,5 +1,7 @@
 #include "cli/progress.hpp"
 
+#include <unistd.h>
+
 #include <fmt/format.h>
 
 #include <deployphase/run/runner.hpp>
@@ -47,7 +49,28 @@ std::string github_escape(std::string_view text) {
 }
 
 Progress::Progress(const phase::Phase& phase, ProgressOptions options)
-    : m_phase(phase), m_options(std::move(options)), m_style(m_options.color, m_options.stream) {}
+    : m_phase(phase), m_options(std::move(options)), m_style(m_options.color, m_options.stream) {
+    m_live = ::isatty(::fileno(m_options.stream)) == 1 &&
+             m_options.verbosity == Verbosity::normal && !m_options.github;
+}
+
+void Progress::tick() {
+    if (!m_live || m_running == 0) return;
+    auto now = std::chrono::steady_clock::now();
+    if (m_live_shown && now - m_drawn < std::chrono::milliseconds(100)) return;
+    auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now - m_started);
+    fmt::print(m_options.stream, "\r\033[K{} ... {}", label(m_running),
+               m_style.dim(seconds(elapsed.count())));
+    std::fflush(m_options.stream);
+    m_drawn = now;
+    m_live_shown = true;
+}
+
+void Progress::clear_live_line() {
+    if (!m_live_shown) return;
+    fmt::print(m_options.stream, "\r\033[K");
+    m_live_shown = false;
+}
 
 std::string Progress::label(std::size_t index) const {
     return fmt::format(
@@ -56,6 +79,7 @@ std::string Progress::label(std::size_t index) const {
 }
 
 void Progress::line(std::size_t index, const std::string& text, const std::string& detail) {
+    clear_live_line();
     fmt::print(m_options.stream, "{} ... {}{}\n", label(index), text,
                detail.empty() ? "" : " (" + detail + ")");
     std::fflush(m_options.stream);
@@ -87,6 +111,20 @@ void Progress::operator()(const json& event) {
     const std::size_t index = event.value("index", std::size_t{0});
     const bool quiet = m_options.verbosity == Verbosity::quiet;
     const bool verbose = m_options.verbosity == Verbosity::verbose;
+    clear_live_line();
+    if (type == "step_started") {
+        m_running = index;
+        m_started = std::chrono::steady_clock::now();
+    } else if (type == "step_finished" || type == "step_satisfied" ||
+               type == "step_awaiting_confirmation" || type == "step_confirmed" ||
+               type == "run_finished") {
+        m_running = 0;
+    } else if (type == "rollback_script_started") {
+        m_running = index;
+        m_started = std::chrono::steady_clock::now();
+    } else if (type == "rollback_script_finished") {
+        m_running = 0;
+    }
 
     if (type == "run_started" && !quiet) {
         fmt::print(m_options.stream, "{} run {} of \"{}\": {} steps\n", m_style.bold("deployphase"),

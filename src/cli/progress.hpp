@@ -3,6 +3,7 @@
 // its reason; failed steps with the end of their log; step logs folded into groups on GitHub
 // Actions. Fed by the journal's observer, so it shows only what has been recorded.
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -32,7 +33,12 @@ class Progress {
 
     void operator()(const nlohmann::json& event);
 
+    // On a terminal (and not --verbose, --quiet or GitHub), redraws "[3/8] id ... 4.2s" for
+    // the running step; called while its script runs.
+    void tick();
+
   private:
+    void clear_live_line();
     void line(std::size_t index, const std::string& text, const std::string& detail = "");
     void show_log(std::size_t index, std::string_view kind, bool whole);
     std::string label(std::size_t index) const;
@@ -43,6 +49,11 @@ class Progress {
     std::map<std::size_t, std::int64_t> m_duration_ms;  // of each step's last attempt
     std::map<std::size_t, std::string> m_reason;        // how its last attempt failed
     std::map<std::size_t, unsigned> m_attempt;          // its current attempt
+    bool m_live = false;                                // the stream is a terminal
+    std::size_t m_running = 0;                          // the step a timer is shown for
+    std::chrono::steady_clock::time_point m_started;    // when it started
+    std::chrono::steady_clock::time_point m_drawn;      // when the timer was last drawn
+    bool m_live_shown = false;
 };
 
 // "%", "\r" and "\n" escaped as GitHub's workflow commands require.

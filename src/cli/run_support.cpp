@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <spdlog/spdlog.h>
 
 #include <deployphase/context/context.hpp>
 #include <deployphase/state/lock.hpp>
@@ -144,10 +145,13 @@ int run_with_reports(const phase::LoadedPhase& phase, run::RunOptions options,
     Progress progress(phase.phase, progress_options);
     std::optional<EventStream> events;
     if (!flags.events_file.empty()) events.emplace(flags.events_file);
+    spdlog::info("state directory {}", options.state_dir.string());
     options.on_event = [&](const nlohmann::json& event) {
+        spdlog::debug("recorded {}", event.dump());
         progress(event);
         if (events) (*events)(event);
     };
+    options.on_wait = [&] { progress.tick(); };
     // Script output (with --verbose) goes where progress goes, so stdout stays pure JSON.
     if (json_output && options.echo_fd == 1) options.echo_fd = 2;
 
@@ -260,9 +264,11 @@ int guarded(const std::function<int()>& body) {
     try {
         return body();
     } catch (const state::LockHeld& e) {
+        spdlog::debug("lock held: {}", e.what());
         fmt::print(stderr, "{}\n", e.what());
         return exit_code::locked;
     } catch (const state::StateError& e) {
+        spdlog::debug("state error: {}", e.what());
         fmt::print(stderr, "{}\n", e.what());
         return exit_code::input_error;
     }

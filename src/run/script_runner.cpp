@@ -84,6 +84,7 @@ ProcessResult ScriptRunner::run(const phase::Step& step, ScriptKind kind, unsign
     spec.echo_fd = m_options.echo_fd;
     spec.timeout = script.timeout;
     spec.kill_after = m_options.kill_after;
+    spec.on_wait = m_options.on_wait;
     return run_process(spec, m_interrupt);
 }
 

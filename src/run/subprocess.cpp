@@ -166,6 +166,7 @@ ProcessResult run_process(const ProcessSpec& spec, const InterruptFlag& interrup
             if (terminated_at && !killed) until(*terminated_at + spec.kill_after);
         }
 
+        if (spec.on_wait) spec.on_wait();
         pollfd fds[2];
         nfds_t count = 0;
         if (pipe_open) fds[count++] = {read_end.get(), POLLIN, 0};

@@ -89,8 +89,8 @@ class Folder {
             s.duration_ms = record.value("duration_ms", std::int64_t{0});
             s.reason = record.value("reason", "");
         } else if (type == "output_recorded") {
-            step(record);
             json values = record.value("values", json::object());
+            context::deep_merge(step(record).outputs, values);
             context::deep_merge(m_state.context, values);
             context::deep_merge(m_state.outputs, values);
         } else if (type == "context_changed") {

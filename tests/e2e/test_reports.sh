@@ -20,6 +20,7 @@ test -e ship-ok
 ```
 MD
 esc=$'\033['
+sgr=$'\033''\[[0-9;]*m'  # a colour code (a terminal's line-clearing \033[K is not one)
 
 case_ "without a terminal: one plain line per event, a failure shows its log's last lines"
 run run phase.md --state-dir plain
@@ -30,7 +31,7 @@ expect_eq progress "$(grep '^\[' <<<"$OUT")" "$(printf '%s\n' \
     '[3/3] ship ... attempt 1 of 2 failed (exited with 1; retrying)' \
     '[3/3] ship ... FAILED (exited with 1)')"
 expect_match "log tail" "$OUT" $'\n    \\| shipping attempt 1\n    \\| shipping attempt 2\n'
-[[ "$OUT" == *"$esc"* ]] && fail "colour codes without a terminal"
+[[ "$OUT" =~ $sgr ]] && fail "colour codes without a terminal"
 [[ "$OUT" == *"building <release>"* ]] && fail "a succeeding step's output was printed without --verbose"
 
 case_ "--verbose streams script output; --quiet prints only failures and one final line"
@@ -61,9 +62,9 @@ on_tty() {  # on_tty ENV... -- ARGS...: runs deployphase on a pseudo-terminal
 on_tty -- run phase.md --state-dir tty1 --set notify=true
 [[ "$OUT" == *"${esc}32mok${esc}0m"* ]] || fail "no colour on a terminal" "$OUT"
 on_tty NO_COLOR=1 -- run phase.md --state-dir tty2
-[[ "$OUT" == *"$esc"* ]] && fail "colour despite NO_COLOR"
+[[ "$OUT" =~ $sgr ]] && fail "colour despite NO_COLOR"
 on_tty -- --color=never run phase.md --state-dir tty3
-[[ "$OUT" == *"$esc"* ]] && fail "colour despite --color=never"
+[[ "$OUT" =~ $sgr ]] && fail "colour despite --color=never"
 run --color=always run phase.md --state-dir always
 [[ "$OUT" == *"${esc}31mFAILED${esc}0m"* ]] || fail "--color=always gave no colour"
 
@@ -108,3 +109,31 @@ expect_match stdout "$OUT" $'::group::\\[3/3\\] ship \\.\\.\\. failed \\(exited 
 expect_match stdout "$OUT" $'\n::error title=deployphase: step 3 ship::step 3 ship failed: exited with 1\n'
 expect_match summary "$(cat "$WORK/summary.md")" '^### deployphase: Reported — failed'
 expect_match summary "$(cat "$WORK/summary.md")" $'\n\\| 3 \\| ship \\| failed \\| 2 \\| [0-9.]+s \\| exited with 1 \\|$'
+
+case_ "--log-level debug --log-file: deployphase's own diagnostics, each recorded event"
+run --log-level debug --log-file debug.log run phase.md --state-dir logged
+expect_status 1
+expect_match log "$(cat "$WORK/debug.log")" 'debug \[[0-9]+\] recorded \{"index":3,"seq":12,"status":"failed","type":"step_finished"\}'
+[[ "$ERR" == *recorded* ]] && fail "diagnostics went to stderr despite --log-file"
+run --log-level debug run phase.md --state-dir logged-stderr
+expect_match stderr "$ERR" 'debug \[[0-9]+\] recorded \{'
+run run phase.md --state-dir quiet-log
+[[ "$ERR" == *recorded* ]] && fail "debug diagnostics without --log-level debug"
+
+case_ "a live elapsed timer on a terminal only"
+cat >"$WORK/slow.md" <<'MD'
+# Phase: Slow
+## Steps Sequence
+1. **wait**
+## Step Actions
+```sh step=wait
+sleep 0.5
+```
+MD
+on_tty -- run slow.md --state-dir timer-tty
+[[ "$OUT" == *$'\r'"${esc}K[1/1] wait ... "* ]] || fail "no live timer on a terminal" "$OUT"
+expect_match "final line" "$OUT" $'\\[1/1\\] wait \\.\\.\\. .*ok.* \\(0\\.[0-9]s\\)'
+run run slow.md --state-dir timer-plain
+[[ "$OUT" == *$'\r'* ]] && fail "carriage returns without a terminal"
+
+suite_done

@@ -28,6 +28,18 @@ expect_match "backup contents" "$(tar -tzf "$target/backups/backup-1.0.0.tar.gz"
 )journal($|
 )'
 
+case_ "report: steps, outputs and the success criteria as a checklist"
+run report --state-dir prod
+expect_status 0
+expect_match report "$OUT" '^# Post-deployment report: Deployment & Operations'
+expect_match report "$OUT" $'\n\| 2 \| deploy-with-monitoring \| succeeded \| 1 \| [0-9.]+s \| 0 \|  \|\n'
+expect_match report "$OUT" $'\n- \*\*deploy-with-monitoring\*\*: `deployed_release=1.0.0` `previous_release=`\n'
+expect_match report "$OUT" $'\n- \[ \] The new release is live and healthy\n- \[ \] Monitoring and alert rules are in place\n'
+run report --state-dir prod --format json
+expect_status 0
+expect_match json "$OUT" '"success_criteria": \[[[:space:]]+\{[[:space:]]+"criterion": "The new release is live and healthy",[[:space:]]+"checked": false'
+expect_match json "$OUT" '"outputs": \{[[:space:]]+"deployed_release": "1.0.0"'
+
 case_ "a re-run against the deployed target finds every automated step satisfied"
 deploy production prod
 expect_status 0
@@ -81,3 +93,5 @@ expect_status 0
 run resume --state-dir handover
 expect_status 0
 expect_match stdout "$OUT" 'create-rollback-plan +succeeded'
+
+suite_done

@@ -60,6 +60,8 @@ TEST_CASE("run state: a run folded from its events", "[state]") {
     CHECK(state.context ==
           json::parse(R"({"env": "prod", "db": {"host": "h", "ready": true}, "release": "v2"})"));
     CHECK(state.steps[3].reason == "fact notify is missing");
+    CHECK(state.steps[0].outputs == json::parse(R"({"release": "v2", "db": {"ready": true}})"));
+    CHECK(state.steps[2].outputs == json::object());
     CHECK(state.unfinished_steps() == std::vector<std::size_t>{3, 5});
     CHECK(
         status_json(state).dump() ==

@@ -48,6 +48,8 @@ struct RunOptions {
     std::vector<std::string> environment;  // inherited by steps
     // Sees every event once it is durable (progress lines, --events, CI annotations).
     std::function<void(const nlohmann::json&)> on_event;
+    // Called repeatedly (at least every 100 ms) while a script runs: a live timer's tick.
+    std::function<void()> on_wait;
 };
 
 // Where a script's output is logged: DIR/logs/INDEX-ID.log for the step script,

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +21,7 @@ struct ProcessSpec {
     int echo_fd = -1;                // also copy the output to this descriptor (-1: no)
     std::optional<std::chrono::milliseconds> timeout;
     std::chrono::milliseconds kill_after{10'000};  // from SIGTERM to SIGKILL of the group
+    std::function<void()> on_wait;  // called at every wake while it runs (at least each 100 ms)
 };
 
 struct ProcessResult {

@@ -44,8 +44,9 @@ struct StepState {
     StepStatus status = StepStatus::pending;
     unsigned attempts = 0;
     std::optional<int> exit_code;
-    std::int64_t duration_ms = 0;  // of the last attempt
-    std::string reason;            // why it was skipped, or how it failed
+    std::int64_t duration_ms = 0;                       // of the last attempt
+    std::string reason;                                 // why it was skipped, or how it failed
+    nlohmann::json outputs = nlohmann::json::object();  // what it wrote to $DEPLOYPHASE_OUTPUT
 };
 
 struct RunState {
