@@ -127,33 +127,4 @@ std::string junit_xml(const phase::Phase& phase, const state::RunState& run,
         xml_text(run.run_id), cases);
 }
 
-std::string github_summary(const state::RunState& run) {
-    auto cell = [](std::string text) {
-        std::string out;
-        for (char c : text) {
-            if (c == '|') {
-                out += "\\|";
-            } else if (c == '\n') {
-                out += ' ';
-            } else {
-                out += c;
-            }
-        }
-        return out;
-    };
-    std::string out =
-        fmt::format("### deployphase: {} — {}\n\n", cell(run.phase), run_status_name(run.status));
-    if (!run.reason.empty()) out += cell(run.reason) + "\n\n";
-    out += fmt::format(
-        "Run `{}`\n\n| # | step | status | attempts | duration | reason |\n"
-        "|---|---|---|---|---|---|\n",
-        run.run_id);
-    for (const state::StepState& step : run.steps) {
-        out += fmt::format("| {} | {} | {} | {} | {:.1f}s | {} |\n", step.index, cell(step.id),
-                           state::step_status_name(step.status), step.attempts,
-                           static_cast<double>(step.duration_ms) / 1000.0, cell(step.reason));
-    }
-    return out + "\n";
-}
-
 }  // namespace deployphase::cli

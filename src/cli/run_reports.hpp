@@ -1,6 +1,6 @@
 #pragma once
 // The reports a run leaves for CI: --events (a JSON line per event, as it happens), --junit
-// (one testcase per step) and the GitHub Actions job summary.
+// (one testcase per step). The GitHub job summary is `report`'s Markdown.
 
 #include <cstdio>
 #include <filesystem>
@@ -34,8 +34,5 @@ class EventStream {
 // <system-out>.
 std::string junit_xml(const phase::Phase& phase, const state::RunState& run,
                       const std::filesystem::path& state_dir);
-
-// The Markdown appended to $GITHUB_STEP_SUMMARY: the run's outcome and a table of steps.
-std::string github_summary(const state::RunState& run);
 
 }  // namespace deployphase::cli

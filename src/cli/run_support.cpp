@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include <deployphase/context/context.hpp>
+#include <deployphase/report/report.hpp>
 #include <deployphase/state/lock.hpp>
 #include <deployphase/support/atomic_file.hpp>
 
@@ -174,7 +175,7 @@ int run_with_reports(const phase::LoadedPhase& phase, run::RunOptions options,
     }
     if (const char* summary = std::getenv("GITHUB_STEP_SUMMARY"); github && summary && *summary) {
         if (std::FILE* file = std::fopen(summary, "a")) {
-            std::string text = github_summary(result);
+            std::string text = report::report_markdown(phase.phase, phase.sha256, result) + "\n";
             std::fwrite(text.data(), 1, text.size(), file);
             std::fclose(file);
         } else {

@@ -107,8 +107,9 @@ OUT=$(cat "$WORK/.stdout")
 expect_match stdout "$OUT" $'::group::\\[1/3\\] build \\.\\.\\. ok \\([0-9.]+s\\)\nbuilding <release> & more\n::endgroup::'
 expect_match stdout "$OUT" $'::group::\\[3/3\\] ship \\.\\.\\. failed \\(exited with 1\\)\nshipping attempt 1\nshipping attempt 2\n::endgroup::'
 expect_match stdout "$OUT" $'\n::error title=deployphase: step 3 ship::step 3 ship failed: exited with 1\n'
-expect_match summary "$(cat "$WORK/summary.md")" '^### deployphase: Reported — failed'
-expect_match summary "$(cat "$WORK/summary.md")" $'\n\\| 3 \\| ship \\| failed \\| 2 \\| [0-9.]+s \\| exited with 1 \\|$'
+expect_match summary "$(cat "$WORK/summary.md")" '^# Post-deployment report: Reported'
+expect_match summary "$(cat "$WORK/summary.md")" $'\n- State: \\*\\*failed\\*\\*\n'
+expect_match summary "$(cat "$WORK/summary.md")" $'\n\\| 3 \\| ship \\| failed \\| 2 \\| [0-9.]+s \\| 1 \\| exited with 1 \\|\n'
 
 case_ "--log-level debug --log-file: deployphase's own diagnostics, each recorded event"
 run --log-level debug --log-file debug.log run phase.md --state-dir logged
