@@ -101,10 +101,6 @@ run::RunOptions run_options(const RunFlags& flags) {
     options.interrupted = flags.interrupted == "done"   ? run::RunOptions::Interrupted::done
                           : flags.interrupted == "fail" ? run::RunOptions::Interrupted::fail
                                                         : run::RunOptions::Interrupted::rerun;
-    options.report_drift = [](const plan::ContextDrift& drift) {
-        fmt::print("{}", render_context_drift(drift));
-        std::fflush(stdout);
-    };
     options.confirm = terminal_prompt();
     for (char** entry = environ; *entry; ++entry)
         options.environment.emplace_back(*entry);
@@ -153,6 +149,11 @@ int run_with_reports(const phase::LoadedPhase& phase, run::RunOptions options,
         if (events) (*events)(event);
     };
     options.on_wait = [&] { progress.tick(); };
+    // Context drift is progress too: with --output json it must not land on stdout.
+    options.report_drift = [&](const plan::ContextDrift& drift) {
+        fmt::print(progress_options.stream, "{}", render_context_drift(drift));
+        std::fflush(progress_options.stream);
+    };
     // Script output (with --verbose) goes where progress goes, so stdout stays pure JSON.
     if (json_output && options.echo_fd == 1) options.echo_fd = 2;
 

@@ -75,6 +75,14 @@ expect_eq "drift report" "$(grep -A1 '^Context ' <<<"$OUT")" "$(printf '%s\n' \
 expect_eq ran "$(ran)" "one,two,two,three,"
 expect_match journal "$(cat "$WORK/drift-state/journal")" '"type":"context_changed"'
 
+case_ "resume --set with --output json: the drift report goes to stderr, stdout stays JSON"
+kill_during_two json-drift-state
+touch "$WORK/release"
+run resume --state-dir json-drift-state --set notify=true -o json
+expect_status 0
+expect_eq "first line" "$(head -1 <<<"$OUT")" "{"
+expect_match stderr "$ERR" 'Context changed: notify'
+
 case_ "resume --context FILE replaces the base; a malformed --set records nothing"
 kill_during_two ctx-state
 before=$(wc -c <"$WORK/ctx-state/journal")
