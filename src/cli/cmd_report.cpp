@@ -19,16 +19,13 @@ struct ReportCommand {
 
 int report_command(const ReportCommand& command) {
     return guarded([&] {
-        std::optional<state::RunState> current = run::read_run(command.state_dir);
-        if (!current) {
-            throw state::StateError(fmt::format("{}: error: no run here", command.state_dir));
-        }
-        phase::LoadedPhase loaded = phase::load_phase(current->phase_file);
+        state::RunState run = last_run(command.state_dir);
+        phase::LoadedPhase loaded = phase::load_phase(run.phase_file);
         print_diagnostics(loaded.warnings);
         if (command.format == "json") {
-            fmt::print("{}\n", report::report_json(loaded.phase, loaded.sha256, *current).dump(2));
+            fmt::print("{}\n", report::report_json(loaded.phase, loaded.sha256, run).dump(2));
         } else {
-            fmt::print("{}", report::report_markdown(loaded.phase, loaded.sha256, *current));
+            fmt::print("{}", report::report_markdown(loaded.phase, loaded.sha256, run));
         }
         return exit_code::ok;
     });

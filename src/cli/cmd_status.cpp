@@ -1,7 +1,6 @@
 #include <fmt/format.h>
 
 #include <deployphase/run/runner.hpp>
-#include <deployphase/state/lock.hpp>
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
@@ -17,25 +16,7 @@ struct StatusCommand {
 
 int status_command(const StatusCommand& command) {
     return guarded([&] {
-        std::optional<state::RunState> current = run::read_run(command.state_dir);
-        if (!current) {
-            throw state::StateError(fmt::format("{}: error: no run here", command.state_dir));
-        }
-        state::RunState& state = *current;
-        if (!state.finished) {
-            // Unfinished and nobody holds the lock: its runner is gone.
-            try {
-                state::StateLock probe = state::StateLock::acquire(command.state_dir);
-                state.status = state::RunStatus::interrupted;
-                for (auto& step : state.steps) {
-                    if (step.status == state::StepStatus::running) {
-                        step.status = state::StepStatus::interrupted;
-                    }
-                }
-            } catch (const state::LockHeld&) {
-                // a live runner: the run is running
-            }
-        }
+        state::RunState state = last_run(command.state_dir);
         if (command.output == "json") {
             nlohmann::ordered_json out = state::status_json(state);
             out["finished"] = state.finished;

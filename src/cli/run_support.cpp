@@ -237,6 +237,26 @@ int exit_code_for(const state::RunState& state, int interrupt_signal) {
     return exit_code::step_failed;
 }
 
+state::RunState last_run(const std::string& state_dir) {
+    std::optional<state::RunState> current = run::read_run(state_dir);
+    if (!current) throw state::StateError(fmt::format("{}: error: no run here", state_dir));
+    state::RunState& state = *current;
+    if (!state.finished) {
+        try {
+            state::StateLock probe = state::StateLock::acquire(state_dir);
+            state.status = state::RunStatus::interrupted;
+            for (auto& step : state.steps) {
+                if (step.status == state::StepStatus::running) {
+                    step.status = state::StepStatus::interrupted;
+                }
+            }
+        } catch (const state::LockHeld&) {
+            // a live runner: the run is running
+        }
+    }
+    return state;
+}
+
 std::string render_run_state(const state::RunState& state) {
     std::string out = fmt::format("Run {} of \"{}\": {}{}\n", state.run_id, state.phase,
                                   state::run_status_name(state.status),

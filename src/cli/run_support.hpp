@@ -72,6 +72,11 @@ const run::InterruptFlag& install_interrupt_handlers();
 // 128 + signal when interrupted (130 for SIGINT, 143 for SIGTERM).
 int exit_code_for(const state::RunState& state, int interrupt_signal);
 
+// The last run in the state directory, as `status` and `report` show it: an unfinished run
+// whose lock nobody holds has lost its runner, so it and its running step read `interrupted`.
+// Throws StateError when there is no run.
+state::RunState last_run(const std::string& state_dir);
+
 // One line per step: "  2/8  deploy  succeeded  1 attempt  1.2s".
 std::string render_run_state(const state::RunState& state);
 

@@ -196,6 +196,8 @@ alive "$background" || fail "the background process should outlive the killed ru
 run status --state-dir kill-state -o json
 expect_match status "$OUT" '"state": "interrupted"'
 expect_match status "$OUT" '"status": "interrupted"'
+run report --state-dir kill-state
+expect_match report "$OUT" $'\n- State: \\*\\*interrupted\\*\\*\n'
 touch "$WORK/release"
 run resume --state-dir kill-state
 expect_status 0
