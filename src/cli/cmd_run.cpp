@@ -57,6 +57,7 @@ int run_command(const RunCommand& command, const GlobalOptions& globals) {
         options.restart = command.restart;
         std::optional<state::RunState> current = run::read_run(options.state_dir);
         bool resume = command.resume && current && current->resumable();
+        bool done = command.resume && current && run::already_succeeded(*current, loaded, context);
         if (resume) {
             options.context_update =
                 context_update(command.context.files, command.context.assignments);
@@ -64,6 +65,15 @@ int run_command(const RunCommand& command, const GlobalOptions& globals) {
         return run_with_reports(
             loaded, options, command.flags, globals.color,
             [&](const run::RunOptions& with_reports, const run::InterruptFlag& interrupt) {
+                if (done) {
+                    if (!command.flags.quiet) {
+                        fmt::print(command.flags.output == "json" ? stderr : stdout,
+                                   "Run {} already succeeded with this phase and context; "
+                                   "nothing to do (`run` without --resume starts a new run).\n",
+                                   current->run_id);
+                    }
+                    return *current;
+                }
                 return resume ? run::resume_run(loaded, with_reports, interrupt)
                               : run::start_run(loaded, context, with_reports, interrupt);
             });
@@ -86,7 +96,8 @@ void add_run_command(CLI::App& app, Action& action, const GlobalOptions& globals
     auto resume = sub->add_flag(
         "--resume", command->resume,
         "Continue the unfinished run in the state directory (--context/--set update its "
-        "context), or start one");
+        "context); do nothing if the last run succeeded with this phase and context; else "
+        "start one");
     add_interrupted_flag(*sub, command->flags)->needs(resume);
     sub->add_flag("--restart", command->restart,
                   "Abandon an unfinished run (kept under history/) and start over")

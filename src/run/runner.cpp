@@ -1,5 +1,7 @@
 #include <deployphase/run/runner.hpp>
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -13,6 +15,7 @@
 #include <deployphase/run/leftovers.hpp>
 #include <deployphase/run/step_environment.hpp>
 #include <deployphase/state/lock.hpp>
+#include <deployphase/support/crash_point.hpp>
 
 #include "run/recorded_run.hpp"
 #include "run/rolling_back.hpp"
@@ -200,6 +203,29 @@ bool settle_cut_off_steps(const RunState& state, const RunOptions& options, stat
     return true;
 }
 
+// Moves a finished run's journal into history/, durably, before a new run starts.
+void archive_journal(const fs::path& journal, const fs::path& archived) {
+    fs::path history = archived.parent_path();
+    if (::mkdir(history.c_str(), 0700) != 0 && errno != EEXIST) {
+        throw state::StateError(fmt::format("{}: error: cannot create the history directory: {}",
+                                            history.string(), std::strerror(errno)));
+    }
+    crash_point();
+    if (::rename(journal.c_str(), archived.c_str()) != 0) {
+        throw state::StateError(fmt::format("{}: error: cannot move the journal to {}: {}",
+                                            journal.string(), archived.string(),
+                                            std::strerror(errno)));
+    }
+    crash_point();
+    for (const fs::path& file : {archived, journal}) {
+        if (auto failure = sync_parent_directory(file)) {
+            throw state::StateError(fmt::format("{}: error: {} of the directory: {}",
+                                                file.parent_path().string(), failure->operation,
+                                                std::strerror(failure->error)));
+        }
+    }
+}
+
 // The context a resume --context/--set asks for. Throws InputError for a bad assignment.
 json updated_context(const RunState& state, const RunOptions::ContextUpdate& update) {
     json context = update.base.value_or(state.context);
@@ -241,6 +267,11 @@ std::optional<RunState> read_run(const fs::path& state_dir) {
     state::Journal journal = state::Journal::open(path, false);
     if (journal.records().empty()) return std::nullopt;
     return state::fold(journal.records());
+}
+
+bool already_succeeded(const RunState& run, const phase::LoadedPhase& phase, const json& context) {
+    return run.finished && run.status == state::RunStatus::succeeded &&
+           run.phase_sha256 == phase.sha256 && run.started_context == context;
 }
 
 state::StepState confirm_step(const fs::path& state_dir, const std::string& ref) {
@@ -285,8 +316,7 @@ RunState start_run(const phase::LoadedPhase& phase, const json& context, const R
                     old.rollback_begun ? "finish the rollback with `deployphase rollback`"
                                        : "continue it with --resume"));
             }
-            fs::create_directories(options.state_dir / "history");
-            fs::rename(path, options.state_dir / "history" / (old.run_id + ".journal"));
+            archive_journal(path, options.state_dir / "history" / (old.run_id + ".journal"));
         } else {
             fs::remove(path);
         }

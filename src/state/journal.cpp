@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include <deployphase/support/crash_point.hpp>
 #include <deployphase/support/crc32.hpp>
 
 #include "support/file_io.hpp"
@@ -116,6 +117,7 @@ TornTail cut_torn_tail(const fs::path& path, std::string_view content, std::size
         throw;
     }
     ::close(fd);
+    crash_point();
     if (::truncate(path.c_str(), static_cast<off_t>(offset)) != 0) {
         fail(path, "cannot cut the torn tail off the journal", errno);
     }
@@ -172,6 +174,8 @@ Journal Journal::open(const fs::path& path, bool create) {
         int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
         if (fd < 0) fail(path, "cannot create the journal", errno);
         try {
+            crash_point();
+            crash_point([&] { (void)!::write(fd, header.data(), header.size() / 2); });
             write_or_fail(fd, header, path, "cannot write the journal header");
             if (::fsync(fd) != 0) fail(path, "fsync of the journal", errno);
         } catch (...) {
@@ -248,13 +252,26 @@ void Journal::append(nlohmann::json event) {
     event["seq"] = m_records.size() + 1;
     std::string payload = event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     std::string frame = frame_record(payload);
+    struct stat before {};
+    if (::fstat(m_fd, &before) != 0) {
+        m_failed = true;
+        fail(m_path, "cannot append to the journal", errno);
+    }
     try {
+        crash_point();
+        crash_point([&] { (void)!::write(m_fd, frame.data(), frame.size() / 2); });
         write_or_fail(m_fd, frame, m_path, "cannot append to the journal");
+        crash_point();
         if (::fsync(m_fd) != 0) fail(m_path, "fsync of the journal", errno);
     } catch (...) {
         m_failed = true;
+        // Whether the record reached the disk is unknown, so it must not count as written:
+        // cut it off again (best effort; if this fails too, the next open drops it as a torn
+        // tail unless it was complete). The run stops either way.
+        (void)!::ftruncate(m_fd, before.st_size);
         throw;
     }
+    crash_point();
     m_records.push_back(std::move(event));
     if (m_observer) m_observer(m_records.back());
 }

@@ -65,6 +65,7 @@ class Folder {
             m_state.phase_file = record.value("phase_file", "");
             m_state.phase_sha256 = record.value("phase_sha256", "");
             m_state.context = record.value("context", json::object());
+            m_state.started_context = m_state.context;
             for (const json& s : record.value("steps", json::array())) {
                 StepState state;
                 state.index = m_state.steps.size() + 1;

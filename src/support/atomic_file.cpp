@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include <deployphase/support/crash_point.hpp>
 #include <deployphase/support/diagnostic.hpp>
 
 #include "support/file_io.hpp"
@@ -68,8 +69,10 @@ void write_file_atomically(const std::string& path, std::string_view content, un
     if (auto failure = write_all(temp.fd(), content)) fail(path, "write", failure->error);
     if (::fsync(temp.fd()) != 0) fail(path, "fsync", errno);
     if (temp.close() != 0) fail(path, "close", errno);
+    crash_point();
     if (::rename(temp.path().c_str(), path.c_str()) != 0) fail(path, "rename", errno);
     temp.committed();
+    crash_point();
 
     if (auto failure = sync_parent_directory(path)) {
         fail(path, fmt::format("{} of its directory", failure->operation), failure->error);

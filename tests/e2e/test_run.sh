@@ -47,12 +47,29 @@ run status -o json
 expect_match status "$OUT" '"state": "succeeded"'
 expect_match status "$OUT" '"finished": true'
 
-case_ "run --resume with nothing unfinished simply starts a run"
+case_ "run --resume after a run that succeeded with this phase and context: nothing runs"
 rm -f "$WORK/ran"
 run run phase.md --resume
 expect_status 0
+expect_eq ran "$(ran)" ""
+expect_match stdout "$OUT" '^Run [^ ]+ already succeeded with this phase and context; nothing to do'
+expect_match stdout "$OUT" $'\n  3/3  three  succeeded'
+run run phase.md --resume -o json
+expect_status 0
+expect_match "json stdout" "$OUT" '^\{'
+expect_match "json stdout" "$OUT" '"state": "succeeded"'
+expect_eq "no history yet" "$(ls "$WORK/.deployphase/history" 2>/dev/null | wc -l)" "0"
+
+case_ "run --resume with a different context (or without --resume) starts a new run"
+run run phase.md --resume --set extra=1
+expect_status 0
 expect_eq ran "$(ran)" "one two three "
 expect_eq history "$(ls "$WORK/.deployphase/history" | wc -l)" "1"
+rm -f "$WORK/ran"
+run run phase.md
+expect_status 0
+expect_eq ran "$(ran)" "one two three "
+expect_eq history "$(ls "$WORK/.deployphase/history" | wc -l)" "2"
 
 case_ "blocked: exit 3, nothing runs; skipped: exit 0, nothing runs"
 cat >"$WORK/gated.md" <<'MD'

@@ -67,6 +67,12 @@ class UnfinishedRun : public state::StateError {
 // ignored, not cut); nothing when there is no journal.
 std::optional<state::RunState> read_run(const std::filesystem::path& state_dir);
 
+// `run --resume` of a run that already succeeded with this very phase file and context: a
+// retried CI job whose first attempt finished (perhaps killed just after) must not deploy
+// again. Anything else (another phase or context, a run that ended otherwise) starts anew.
+bool already_succeeded(const state::RunState& run, const phase::LoadedPhase& phase,
+                       const nlohmann::json& context);
+
 // Records the operator's confirmation of a manual step that the run is waiting on; `resume`
 // then continues past it. `step` is an id or a 1-based index. Throws StateError when there is
 // no such run or step, the id names several steps, or the step is not awaiting confirmation.

@@ -55,10 +55,11 @@ struct RunState {
     std::string phase_file;
     std::string phase_sha256;
     RunStatus status = RunStatus::running;
-    std::string reason;                                 // why it ended so, when it says
-    bool finished = false;                              // a run_finished event was recorded
-    nlohmann::json context = nlohmann::json::object();  // as started, plus recorded outputs
-    nlohmann::json outputs = nlohmann::json::object();  // every recorded output, merged
+    std::string reason;                                         // why it ended so, when it says
+    bool finished = false;                                      // a run_finished event was recorded
+    nlohmann::json context = nlohmann::json::object();          // as started, plus recorded outputs
+    nlohmann::json started_context = nlohmann::json::object();  // as given to run_started
+    nlohmann::json outputs = nlohmann::json::object();          // every recorded output, merged
     std::vector<StepState> steps;
     // Set once a rollback began: the steps whose rollback scripts run, in that order.
     bool rollback_begun = false;

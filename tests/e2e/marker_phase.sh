@@ -1,0 +1,106 @@
+# Shared by the crash, fault and race suites (and tests/soak): a phase whose every step writes
+# "start sN" and "end sN" to a `marks` file beside it, so a test can count how often each step
+# really ran. Sourced, not run; expects lib.sh to be sourced first.
+
+# write_marker_phase FILE STEPS [SLEEP]: STEPS steps s1..sSTEPS, each sleeping SLEEP seconds
+# between its markers.
+write_marker_phase() {
+    local file=$1 steps=$2 pause=${3:-0} i
+    {
+        printf '# Phase: Markers\n## Steps Sequence\n'
+        for ((i = 1; i <= steps; i++)); do printf '%s. **s%s**\n' "$i" "$i"; done
+        printf '## Step Actions\n'
+        for ((i = 1; i <= steps; i++)); do
+            printf '```sh step=s%s\necho "start $DEPLOYPHASE_STEP" >> marks\n' "$i"
+            [ "$pause" != 0 ] && printf 'sleep %s\n' "$pause"
+            printf 'echo "end $DEPLOYPHASE_STEP" >> marks\n```\n'
+        done
+    } >"$file"
+}
+
+# count_marks DIR LINE: how many times LINE is in DIR/marks.
+count_marks() { grep -cx "$2" "$1/marks" 2>/dev/null; }
+
+# succeeded_steps DIR: the ids `status` shows as succeeded for the run in DIR/.deployphase.
+succeeded_steps() { (cd "$1" && "$DEPLOYPHASE" status) | awk '$3 == "succeeded" { print $2 }'; }
+
+# The invariants after each interruption. FROZEN maps a step to its start count when it was
+# first seen recorded as succeeded; a later start would mean a finished step ran again.
+declare -A FROZEN
+reset_frozen() { FROZEN=(); }
+
+# check_recorded DIR WHAT: status loads, and no step recorded as finished started again.
+check_recorded() {
+    local dir=$1 what=$2 step starts
+    if ! (cd "$dir" && "$DEPLOYPHASE" status >/dev/null 2>"$dir/.status-err"); then
+        # Killed before the run's first record: there is no run, and nothing may have run.
+        if grep -q ': error: no run here$' "$dir/.status-err" && [ ! -e "$dir/marks" ]; then
+            return
+        fi
+        fail "status did not load after $what" "$(cat "$dir/.status-err")"
+        return
+    fi
+    for step in $(succeeded_steps "$dir"); do
+        starts=$(count_marks "$dir" "start $step")
+        if [ -z "${FROZEN[$step]:-}" ]; then
+            FROZEN[$step]=$starts
+        elif [ "$starts" != "${FROZEN[$step]}" ]; then
+            fail "$step, recorded finished with $starts start(s), started again after $what"
+        fi
+    done
+}
+
+# check_finished DIR STEPS INTERRUPTIONS [WHAT]: every step ended, reruns <= interruptions.
+check_finished() {
+    local dir=$1 steps=$2 interruptions=$3 what=${4:-the run} i starts reruns=0
+    for ((i = 1; i <= steps; i++)); do
+        starts=$(count_marks "$dir" "start s$i")
+        [ "$(count_marks "$dir" "end s$i")" -ge 1 ] || fail "$what: s$i never finished"
+        reruns=$((reruns + starts - 1))
+    done
+    [ "$reruns" -le "$interruptions" ] ||
+        fail "$what: $reruns reruns for $interruptions interruptions"
+    check_recorded "$dir" "$what, once the run finished"
+}
+
+# random_kills ROOT STEPS KILLS MAX_DELAY_MS: whole runs of a STEPS-step marker phase, each
+# started and restarted with `run --resume` (the command a retried CI job uses) and SIGKILLed
+# after a random delay of up to MAX_DELAY_MS, until KILLS kills landed. After each kill and at
+# the end of each run the invariants are checked. Sets KILLS_LANDED and RUNS_FINISHED.
+random_kills() {
+    local root=$1 steps=$2 wanted=$3 max_delay=$4 dir runner status kills=0 delay
+    KILLS_LANDED=0
+    RUNS_FINISHED=0
+    while :; do
+        dir="$root/run$RUNS_FINISHED"
+        mkdir -p "$dir"
+        [ -e "$dir/phase.md" ] || { write_marker_phase "$dir/phase.md" "$steps"; reset_frozen; }
+        if [ "$KILLS_LANDED" -ge "$wanted" ]; then
+            (cd "$dir" && "$DEPLOYPHASE" run phase.md --resume -q >"$dir/.out" 2>&1)
+            status=$?
+        else
+            (cd "$dir" && exec "$DEPLOYPHASE" run phase.md --resume -q >"$dir/.out" 2>&1) &
+            runner=$!
+            delay=$((RANDOM % (max_delay + 1)))
+            sleep "$(printf '0.%03d' "$delay")"
+            kill -KILL "$runner" 2>/dev/null
+            wait "$runner" 2>/dev/null
+            status=$?
+        fi
+        if [ "$status" -eq 137 ]; then
+            kills=$((kills + 1))
+            KILLS_LANDED=$((KILLS_LANDED + 1))
+            check_recorded "$dir" "kill $KILLS_LANDED (after ${delay} ms)"
+            continue
+        fi
+        [ "$status" -eq 0 ] || fail "run --resume exited $status" "$(cat "$dir/.out")"
+        if ! (cd "$dir" && "$DEPLOYPHASE" status | grep -q ': succeeded$'); then
+            fail "the run in $dir did not end succeeded"
+        fi
+        check_finished "$dir" "$steps" "$kills" "run $RUNS_FINISHED"
+        RUNS_FINISHED=$((RUNS_FINISHED + 1))
+        kills=0
+        rm -rf "$dir"
+        [ "$KILLS_LANDED" -ge "$wanted" ] && return
+    done
+}

@@ -1,0 +1,35 @@
+# The runner killed at every crash point of a whole run (DEPLOYPHASE_TEST_CRASH_AT=N: before,
+# halfway through and after each journal write, before and after each fsync and rename), then
+# resumed: the run ends succeeded, status always loads, a step recorded as finished never
+# starts again, and each kill costs at most one rerun.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/marker_phase.sh"
+
+STEPS=8
+case_ "a kill at every state-write boundary of an $STEPS-step run, then run --resume"
+points=0
+for ((n = 1; n <= 1000; n++)); do
+    dir="$WORK/p$n"
+    mkdir "$dir"
+    write_marker_phase "$dir/phase.md" "$STEPS"
+    (cd "$dir" && DEPLOYPHASE_TEST_CRASH_AT=$n "$DEPLOYPHASE" run phase.md -q >/dev/null 2>&1)
+    status=$?
+    [ "$status" -eq 0 ] && break  # the run passed fewer than n crash points: all were tried
+    if [ "$status" -ne 137 ]; then
+        fail "crash point $n: exit $status, expected 137 (SIGKILL)"
+        continue
+    fi
+    points=$n
+    reset_frozen
+    check_recorded "$dir" "the kill at crash point $n"
+    (cd "$dir" && "$DEPLOYPHASE" run phase.md --resume -q >"$dir/.out" 2>&1)
+    status=$?
+    [ "$status" -eq 0 ] || fail "crash point $n: run --resume exited $status" "$(cat "$dir/.out")"
+    check_finished "$dir" "$STEPS" 1 "crash point $n"
+    rm -rf "$dir"
+done
+# 4 crash points per record plus the context file's; fewer means the seam is not wired.
+[ "$points" -ge $((STEPS * 4 * 4)) ] || fail "only $points crash points in a $STEPS-step run"
+echo "crash points survived: $points of $points"
+
+suite_done
