@@ -1,11 +1,16 @@
 #include "cli/app.hpp"
 
+#include <csignal>
+#include <filesystem>
+#include <system_error>
 #include <CLI/CLI.hpp>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include <deployphase/support/diagnostic.hpp>
+#include <deployphase/support/storage_error.hpp>
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
@@ -16,6 +21,9 @@
 namespace deployphase::cli {
 
 int run(int argc, char** argv) {
+    // Past a file-size limit (`ulimit -f`) a write must fail with EFBIG and be reported like
+    // any full disk, not kill the runner between two records. Steps get the default back.
+    std::signal(SIGXFSZ, SIG_IGN);
     CLI::App app{"deployphase: runs the steps of a phase document, durably and resumably.",
                  "deployphase"};
     app.set_version_flag("--version", fmt::format("deployphase {}", DEPLOYPHASE_VERSION));
@@ -71,6 +79,16 @@ int run(int argc, char** argv) {
     } catch (const InputError& e) {
         print_diagnostics(e.diagnostics());
         return exit_code::input_error;
+    } catch (const StorageError& e) {
+        spdlog::debug("storage error: {}", e.what());
+        fmt::print(stderr, "{}\n", e.what());
+        return exit_code::storage_failed;
+    } catch (const std::filesystem::filesystem_error& e) {
+        fmt::print(stderr, "{}: error: {}\n", e.path1().string(), e.code().message());
+        return exit_code::storage_failed;
+    } catch (const std::system_error& e) {
+        fmt::print(stderr, "deployphase: error: {}\n", e.what());
+        return exit_code::storage_failed;
     }
 }
 

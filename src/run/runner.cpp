@@ -16,6 +16,7 @@
 #include <deployphase/run/step_environment.hpp>
 #include <deployphase/state/lock.hpp>
 #include <deployphase/support/crash_point.hpp>
+#include <deployphase/support/storage_error.hpp>
 
 #include "run/recorded_run.hpp"
 #include "run/rolling_back.hpp"
@@ -207,21 +208,19 @@ bool settle_cut_off_steps(const RunState& state, const RunOptions& options, stat
 void archive_journal(const fs::path& journal, const fs::path& archived) {
     fs::path history = archived.parent_path();
     if (::mkdir(history.c_str(), 0700) != 0 && errno != EEXIST) {
-        throw state::StateError(fmt::format("{}: error: cannot create the history directory: {}",
-                                            history.string(), std::strerror(errno)));
+        throw_storage_error(history, "cannot create the history directory", errno);
     }
     crash_point();
     if (::rename(journal.c_str(), archived.c_str()) != 0) {
-        throw state::StateError(fmt::format("{}: error: cannot move the journal to {}: {}",
-                                            journal.string(), archived.string(),
-                                            std::strerror(errno)));
+        throw_storage_error(journal,
+                            fmt::format("cannot move the journal to {}", archived.string()), errno);
     }
     crash_point();
     for (const fs::path& file : {archived, journal}) {
         if (auto failure = sync_parent_directory(file)) {
-            throw state::StateError(fmt::format("{}: error: {} of the directory: {}",
-                                                file.parent_path().string(), failure->operation,
-                                                std::strerror(failure->error)));
+            throw_storage_error(file.parent_path(),
+                                fmt::format("{} of the directory", failure->operation),
+                                failure->error);
         }
     }
 }
@@ -317,8 +316,8 @@ RunState start_run(const phase::LoadedPhase& phase, const json& context, const R
                                        : "continue it with --resume"));
             }
             archive_journal(path, options.state_dir / "history" / (old.run_id + ".journal"));
-        } else {
-            fs::remove(path);
+        } else if (::unlink(path.c_str()) != 0) {
+            throw_storage_error(path, "cannot remove the empty journal", errno);
         }
     }
     state::Journal journal = state::Journal::open(path, true);

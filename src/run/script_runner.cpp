@@ -1,11 +1,16 @@
 #include "run/script_runner.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <thread>
 
 #include <fmt/format.h>
 
 #include <deployphase/run/step_environment.hpp>
 #include <deployphase/support/atomic_file.hpp>
+#include <deployphase/support/storage_error.hpp>
 
 namespace deployphase::run {
 namespace {
@@ -54,8 +59,12 @@ ScriptRunner::ScriptRunner(const phase::LoadedPhase& phase, const RunOptions& op
       m_interrupt(interrupt),
       m_workdir(options.workdir.empty() ? fs::absolute(phase.phase.source_path).parent_path()
                                         : options.workdir) {
-    for (const char* dir : {"logs", "outputs"})
-        fs::create_directories(options.state_dir / dir);
+    for (const char* dir : {"logs", "outputs"}) {
+        fs::path path = options.state_dir / dir;
+        if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) {
+            throw_storage_error(path, "cannot create the directory", errno);
+        }
+    }
 }
 
 fs::path ScriptRunner::output_file(const phase::Step& step, ScriptKind kind) const {
@@ -70,7 +79,9 @@ ProcessResult ScriptRunner::run(const phase::Step& step, ScriptKind kind, unsign
     write_context(context);
     const phase::Script& script = script_of(step, kind);
     fs::path output = output_file(step, kind);
-    fs::remove(output);
+    if (::unlink(output.c_str()) != 0 && errno != ENOENT) {
+        throw_storage_error(output, "cannot remove the last output file", errno);
+    }
 
     ProcessSpec spec;
     spec.argv = {script.shell, "-c", script.source};

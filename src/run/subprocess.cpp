@@ -12,6 +12,8 @@
 #include <cstring>
 #include <system_error>
 
+#include <deployphase/support/storage_error.hpp>
+
 #include "support/file_io.hpp"
 
 namespace deployphase::run {
@@ -43,12 +45,6 @@ class FileDescriptor {
     int m_fd;
 };
 
-void write_or_throw(int fd, std::string_view bytes, const char* what) {
-    if (auto failure = write_all(fd, bytes)) {
-        throw std::system_error(failure->error, std::generic_category(), what);
-    }
-}
-
 // In the child, between fork and exec: only async-signal-safe calls.
 [[noreturn]] void exec_child(const ProcessSpec& spec, int output, pid_t parent,
                              const std::vector<char*>& argv, const std::vector<char*>& env) {
@@ -59,7 +55,7 @@ void write_or_throw(int fd, std::string_view bytes, const char* what) {
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    for (int sig : {SIGINT, SIGTERM, SIGPIPE, SIGQUIT, SIGHUP})
+    for (int sig : {SIGINT, SIGTERM, SIGPIPE, SIGQUIT, SIGHUP, SIGXFSZ})
         ::signal(sig, SIG_DFL);
     int null = ::open("/dev/null", O_RDONLY);
     if (null < 0 || ::dup2(null, 0) < 0 || ::dup2(output, 1) < 0 || ::dup2(output, 2) < 0) {
@@ -81,7 +77,7 @@ void write_or_throw(int fd, std::string_view bytes, const char* what) {
 ProcessResult run_process(const ProcessSpec& spec, const InterruptFlag& interrupt) {
     FileDescriptor log(
         ::open(spec.log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600));
-    if (log.get() < 0) throw_errno("cannot open the step log " + spec.log_file.string());
+    if (log.get() < 0) throw_storage_error(spec.log_file, "cannot open the step log", errno);
     int pipe_fds[2];
     if (::pipe2(pipe_fds, O_CLOEXEC) != 0) throw_errno("pipe");
     FileDescriptor read_end(pipe_fds[0]);
@@ -121,6 +117,10 @@ ProcessResult run_process(const ProcessSpec& spec, const InterruptFlag& interrup
         result.ending = why;
         ::kill(-child, SIGTERM);
         terminated_at = Clock::now();
+    };
+    auto abandon = [&] {
+        ::kill(-child, SIGKILL);
+        if (!exited) ::waitpid(child, &status, 0);
     };
     auto reap = [&] {
         if (!exited && ::waitpid(child, &status, WNOHANG) == child) {
@@ -176,11 +176,19 @@ ProcessResult run_process(const ProcessSpec& spec, const InterruptFlag& interrup
         if (ready > 0 && pipe_open && fds[0].revents != 0) {
             ssize_t n = ::read(read_end.get(), buffer, sizeof buffer);
             if (n > 0) {
-                write_or_throw(log.get(), {buffer, static_cast<std::size_t>(n)},
-                               "cannot write the step log");
+                std::string_view output(buffer, static_cast<std::size_t>(n));
+                // A step whose output cannot be kept must not go on unrecorded: it is stopped
+                // and the run with it, as if the runner had died there.
+                if (auto failure = write_all(log.get(), output)) {
+                    abandon();
+                    throw_storage_error(spec.log_file, "cannot write the step log", failure->error);
+                }
                 if (spec.echo_fd >= 0) {
-                    write_or_throw(spec.echo_fd, {buffer, static_cast<std::size_t>(n)},
-                                   "the terminal");
+                    if (auto failure = write_all(spec.echo_fd, output)) {
+                        abandon();
+                        throw std::system_error(failure->error, std::generic_category(),
+                                                "cannot echo the step's output");
+                    }
                 }
             } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
                 pipe_open = false;

@@ -11,6 +11,7 @@
 
 #include <deployphase/support/crash_point.hpp>
 #include <deployphase/support/crc32.hpp>
+#include <deployphase/support/storage_error.hpp>
 
 #include "support/file_io.hpp"
 
@@ -26,7 +27,7 @@ std::string header_line() {
 }
 
 [[noreturn]] void fail(const fs::path& path, std::string_view what, int error) {
-    throw StateError(fmt::format("{}: error: {}: {}", path.string(), what, std::strerror(error)));
+    throw_storage_error(path, what, error);
 }
 
 [[noreturn]] void refuse(const fs::path& path, std::string message) {
@@ -242,7 +243,7 @@ Journal Journal::open(const fs::path& path, bool create) {
 
 void Journal::append(nlohmann::json event) {
     if (m_failed) {
-        throw StateError(
+        throw StorageError(
             fmt::format("{}: error: an earlier write failed; nothing more is "
                         "recorded by this run",
                         m_path.string()));

@@ -13,13 +13,15 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <deployphase/support/storage_error.hpp>
+
 namespace deployphase::state {
 namespace {
 
 namespace fs = std::filesystem;
 
 [[noreturn]] void fail(const fs::path& path, std::string_view what, int error) {
-    throw StateError(fmt::format("{}: error: {}: {}", path.string(), what, std::strerror(error)));
+    throw_storage_error(path, what, error);
 }
 
 LockHolder read_holder(int fd) {

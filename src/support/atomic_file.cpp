@@ -11,7 +11,7 @@
 #include <fmt/format.h>
 
 #include <deployphase/support/crash_point.hpp>
-#include <deployphase/support/diagnostic.hpp>
+#include <deployphase/support/storage_error.hpp>
 
 #include "support/file_io.hpp"
 
@@ -19,8 +19,7 @@ namespace deployphase {
 namespace {
 
 [[noreturn]] void fail(const std::string& path, std::string_view what, int error) {
-    throw InputError(Diagnostic::error(
-        {path, 0, 0}, fmt::format("cannot write file: {}: {}", what, std::strerror(error))));
+    throw_storage_error(path, fmt::format("cannot write the file: {}", what), error);
 }
 
 // Removes the temporary file unless it was renamed into place.

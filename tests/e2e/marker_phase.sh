@@ -12,6 +12,7 @@ write_marker_phase() {
         printf '## Step Actions\n'
         for ((i = 1; i <= steps; i++)); do
             printf '```sh step=s%s\necho "start $DEPLOYPHASE_STEP" >> marks\n' "$i"
+            printf 'echo "s%s writes to its log"\n' "$i"
             [ "$pause" != 0 ] && printf 'sleep %s\n' "$pause"
             printf 'echo "end $DEPLOYPHASE_STEP" >> marks\n```\n'
         done
@@ -34,7 +35,8 @@ check_recorded() {
     local dir=$1 what=$2 step starts
     if ! (cd "$dir" && "$DEPLOYPHASE" status >/dev/null 2>"$dir/.status-err"); then
         # Killed before the run's first record: there is no run, and nothing may have run.
-        if grep -q ': error: no run here$' "$dir/.status-err" && [ ! -e "$dir/marks" ]; then
+        if grep -q ': error: no run here$' "$dir/.status-err" &&
+            ! grep -qs '^start ' "$dir/marks"; then
             return
         fi
         fail "status did not load after $what" "$(cat "$dir/.status-err")"
@@ -103,4 +105,48 @@ random_kills() {
         rm -rf "$dir"
         [ "$KILLS_LANDED" -ge "$wanted" ] && return
     done
+}
+
+# faulty_run DIR CALL N ERRNO MODE ARGS...: deployphase ARGS in DIR with the faultfs shim
+# failing the N-th CALL on a file of DIR/.deployphase. Sets STATUS; stderr in DIR/.err.
+faulty_run() {
+    local dir=$1 call=$2 n=$3 error=$4 mode=$5
+    shift 5
+    (cd "$dir" && LD_PRELOAD="$FAULTFS" ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
+        FAULTFS_DIR="$dir/.deployphase" FAULTFS_CALL="$call" FAULTFS_N="$n" \
+        FAULTFS_ERRNO="$error" FAULTFS_MODE="$mode" FAULTFS_MARK="$dir/marks" \
+        FAULTFS_COUNT="$dir/.counts" "$DEPLOYPHASE" "$@" >"$dir/.out" 2>"$dir/.err")
+    STATUS=$?
+}
+
+# check_fault DIR STEPS WHAT: after a run stopped by an injected fault: exit 6 naming a state
+# file, no step started after the fault, no temporary file left, the journal holds exactly
+# the events that were reported as recorded (a record whose write or fsync failed is not
+# there), and `run --resume` without the fault finishes the run with at most one rerun.
+check_fault() {
+    local dir=$1 steps=$2 what=$3 records events
+    if [ "$STATUS" -ne 6 ]; then
+        fail "$what: exit $STATUS, expected 6" "$(cat "$dir/.err")"
+        return
+    fi
+    grep -qE '^(\S*/)?\.deployphase(/\S*)?: error: .+: (No space left on device|Input/output error|File too large)$' \
+        "$dir/.err" || fail "$what: the error does not name a state file" "$(cat "$dir/.err")"
+    if sed -n '/^fault /,$p' "$dir/marks" | grep -q '^start '; then
+        fail "$what: a step started after the fault" "$(cat "$dir/marks")"
+    fi
+    [ -z "$(find "$dir/.deployphase" -name '*.tmp*')" ] ||
+        fail "$what: temporary files left" "$(find "$dir/.deployphase" -name '*.tmp*')"
+    if [ -e "$dir/.deployphase/journal" ]; then
+        records=$(grep -c '^R ' "$dir/.deployphase/journal")
+        events=$(cat "$dir/events" 2>/dev/null | wc -l)
+        [ "$records" -eq "$events" ] ||
+            fail "$what: the journal has $records records, $events were reported recorded"
+    fi
+    reset_frozen
+    check_recorded "$dir" "$what"
+    (cd "$dir" && "$DEPLOYPHASE" run phase.md --resume -q >"$dir/.out" 2>&1)
+    [ $? -eq 0 ] || fail "$what: run --resume after the fault cleared failed" "$(cat "$dir/.out")"
+    [ -z "$(find "$dir/.deployphase" -name 'journal.torn-*')" ] ||
+        fail "$what: the failed write left a torn journal behind"
+    check_finished "$dir" "$steps" 1 "$what"
 }

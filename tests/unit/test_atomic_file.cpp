@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include <deployphase/support/atomic_file.hpp>
-#include <deployphase/support/diagnostic.hpp>
+#include <deployphase/support/storage_error.hpp>
 
 #include "temp_dir.hpp"
 
@@ -46,11 +46,11 @@ TEST_CASE("atomic file: a failure names the path and the reason", "[atomic]") {
     fs::path target = fs::temp_directory_path() / "deployphase-no-such-dir" / "plan.json";
     try {
         write_file_atomically(target.string(), "x");
-        FAIL("expected InputError");
-    } catch (const InputError& e) {
+        FAIL("expected StorageError");
+    } catch (const StorageError& e) {
         CHECK(std::string(e.what()) ==
               target.string() +
-                  ": error: cannot write file: creating a temporary file: No such "
+                  ": error: cannot write the file: creating a temporary file: No such "
                   "file or directory");
     }
 }

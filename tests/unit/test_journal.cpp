@@ -12,6 +12,7 @@
 
 #include <deployphase/state/journal.hpp>
 #include <deployphase/support/crc32.hpp>
+#include <deployphase/support/storage_error.hpp>
 
 #include "temp_dir.hpp"
 
@@ -211,7 +212,7 @@ TEST_CASE("journal: a failed write stops all later appends", "[journal]") {
         try {
             journal.append({{"type", "step_started"}, {"padding", std::string(100, 'x')}});
             result |= 1;
-        } catch (const StateError& e) {
+        } catch (const deployphase::StorageError& e) {
             if (std::string(e.what()).find("cannot append to the journal: File too large") ==
                 std::string::npos) {
                 result |= 2;
@@ -220,7 +221,7 @@ TEST_CASE("journal: a failed write stops all later appends", "[journal]") {
         try {
             journal.append({{"type", "tiny"}});
             result |= 4;
-        } catch (const StateError& e) {
+        } catch (const deployphase::StorageError& e) {
             if (std::string(e.what()).find("an earlier write failed") == std::string::npos)
                 result |= 8;
         }
