@@ -3,6 +3,7 @@
 #include <deployphase/phase/loader.hpp>
 #include <deployphase/run/rollback.hpp>
 #include <deployphase/run/runner.hpp>
+#include <deployphase/state/lock.hpp>
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
@@ -62,6 +63,10 @@ int rollback_command(const RollbackCommand& command, const GlobalOptions& global
         print_diagnostics(loaded.warnings);
         run::RollbackPlan plan = run::plan_rollback(loaded.phase, *current);
         if (command.dry_run || (plan.order.empty() && !current->rollback_begun)) {
+            // "Nothing to undo" is only true of a run no live runner is adding steps to.
+            std::optional<state::StateLock> probe;
+            if (!command.dry_run && !current->finished)
+                probe.emplace(state::StateLock::acquire(options.state_dir));
             fmt::print("{}", render_rollback_plan(*current, loaded.phase, plan));
             return exit_code::ok;
         }

@@ -150,3 +150,59 @@ check_fault() {
         fail "$what: the failed write left a torn journal behind"
     check_finished "$dir" "$steps" 1 "$what"
 }
+
+# race_round DIR RUNNERS: RUNNERS copies of `run --resume` start at once on one state
+# directory. The first step waits for DIR/go, which is created only once all but one runner
+# have exited, so no loser can arrive after the winner finished. Checks: exactly one runner
+# exits 0, the others 5, and each step ran exactly once. Returns 1 when the round failed.
+race_round() {
+    local dir=$1 runners=$2 i pids=() status winners=0 losers=0 others=0 before=$FAILURES
+    mkdir -p "$dir"
+    cat >"$dir/phase.md" <<'MD'
+# Phase: Race
+## Steps Sequence
+1. **gate**
+2. **after**
+## Step Actions
+```sh step=gate
+echo "start gate" >> marks
+while [ ! -e go ]; do sleep 0.01; done
+echo "end gate" >> marks
+```
+```sh step=after
+echo "start after" >> marks
+echo "end after" >> marks
+```
+MD
+    for ((i = 0; i < runners; i++)); do
+        (cd "$dir" && exec "$DEPLOYPHASE" run phase.md --resume -q >"$dir/.out$i" 2>&1) &
+        pids+=($!)
+    done
+    # Release the winner once every loser has exited (or after 20 s, so a hang fails).
+    for ((i = 0; i < 2000; i++)); do
+        local alive=0 pid
+        for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=$((alive + 1)); done
+        [ "$alive" -le 1 ] && break
+        sleep 0.01
+    done
+    touch "$dir/go"
+    for i in "${!pids[@]}"; do
+        wait "${pids[$i]}"
+        status=$?
+        case $status in
+            0) winners=$((winners + 1)) ;;
+            5)
+                losers=$((losers + 1))
+                grep -q 'lock: error: another run holds the lock (pid [0-9]' "$dir/.out$i" ||
+                    fail "a loser's message does not name the holder" "$(cat "$dir/.out$i")"
+                ;;
+            *) others=$((others + 1)); fail "a runner exited $status" "$(cat "$dir/.out$i")" ;;
+        esac
+    done
+    [ "$winners" -eq 1 ] || fail "$winners runners of $runners won the lock"
+    [ "$losers" -eq $((runners - 1)) ] || fail "$losers of $runners runners exited 5"
+    for step in gate after; do
+        expect_eq "starts of $step with $runners runners" "$(count_marks "$dir" "start $step")" 1
+    done
+    [ "$FAILURES" -eq "$before" ]
+}
