@@ -17,7 +17,7 @@ RecordedRun open_recorded_run(const fs::path& state_dir, std::string_view purpos
     if (journal.records().empty()) {
         throw state::StateError(fmt::format("{}: error: no run to {}", path.string(), purpose));
     }
-    state::RunState state = state::fold(journal.records());
+    state::RunState state = state::fold(journal);
     return {std::move(lock), std::move(journal), std::move(state)};
 }
 

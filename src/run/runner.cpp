@@ -265,7 +265,7 @@ std::optional<RunState> read_run(const fs::path& state_dir) {
     if (!fs::exists(path)) return std::nullopt;
     state::Journal journal = state::Journal::open(path, false);
     if (journal.records().empty()) return std::nullopt;
-    return state::fold(journal.records());
+    return state::fold(journal);
 }
 
 bool already_succeeded(const RunState& run, const phase::LoadedPhase& phase, const json& context) {
@@ -306,7 +306,7 @@ RunState start_run(const phase::LoadedPhase& phase, const json& context, const R
     if (fs::exists(path)) {
         state::Journal previous = state::Journal::open(path, true);
         if (!previous.records().empty()) {
-            RunState old = state::fold(previous.records());
+            RunState old = state::fold(previous);
             if (old.unfinished() && !options.restart) {
                 throw UnfinishedRun(fmt::format(
                     "{}: error: run {} {}; {}, or abandon it with --restart", path.string(),

@@ -144,6 +144,7 @@ Journal::Journal(Journal&& other) noexcept
       m_fd(other.m_fd),
       m_failed(other.m_failed),
       m_records(std::move(other.m_records)),
+      m_offsets(std::move(other.m_offsets)),
       m_torn(std::move(other.m_torn)) {
     other.m_fd = -1;
 }
@@ -155,6 +156,7 @@ Journal& Journal::operator=(Journal&& other) noexcept {
         m_fd = other.m_fd;
         m_failed = other.m_failed;
         m_records = std::move(other.m_records);
+        m_offsets = std::move(other.m_offsets);
         m_torn = std::move(other.m_torn);
         other.m_fd = -1;
     }
@@ -200,14 +202,17 @@ Journal Journal::open(const fs::path& path, bool create) {
         if (::fsync(fd) != 0) fail(path, "fsync of the journal", errno);
         return journal;
     }
-    if (!content.starts_with(magic)) refuse(path, "not a deployphase journal");
+    if (!content.starts_with(magic)) {
+        refuse(path, "byte 0: not a deployphase journal (no \"deployphase-journal\" header)");
+    }
     std::size_t newline = content.find('\n');
     std::string_view version =
         std::string_view(content).substr(magic.size(), newline - magic.size());
     if (newline == std::string::npos || version != std::to_string(journal_format_version)) {
-        refuse(path, fmt::format("journal format version \"{}\" is not one this deployphase "
-                                 "reads (version {}); use the deployphase that wrote it",
-                                 version, journal_format_version));
+        refuse(path,
+               fmt::format("byte 0: journal format version \"{}\" is not one this deployphase "
+                           "reads (version {}); use the deployphase that wrote it",
+                           version, journal_format_version));
     }
 
     std::size_t offset = newline + 1;
@@ -235,6 +240,7 @@ Journal Journal::open(const fs::path& path, bool create) {
                                record.contains("seq") ? record["seq"].dump() : "none", expected));
         }
         journal.m_records.push_back(std::move(record));
+        journal.m_offsets.push_back(offset);
         offset = end;
     }
     if (create) journal.m_fd = open_for_append(path);
@@ -274,6 +280,7 @@ void Journal::append(nlohmann::json event) {
     }
     crash_point();
     m_records.push_back(std::move(event));
+    m_offsets.push_back(static_cast<std::size_t>(before.st_size));
     if (m_observer) m_observer(m_records.back());
 }
 

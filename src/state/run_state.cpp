@@ -28,21 +28,33 @@ Enum from_name(const char* const (&names)[N], const std::string& name, std::size
     for (std::size_t i = 0; i < N; ++i) {
         if (name == names[i]) return static_cast<Enum>(i);
     }
-    throw StateError(fmt::format("record {}: unknown status \"{}\"", seq, name));
+    throw RecordError(seq, fmt::format("unknown status \"{}\"", name));
 }
 
 class Folder {
   public:
     RunState fold(const std::vector<json>& records) {
-        for (const json& record : records)
-            apply(record);
+        for (const json& record : records) {
+            ++m_seq;
+            try {
+                apply(record);
+            } catch (const json::exception& e) {
+                // A field of the wrong type: the record is not one this version wrote.
+                std::string_view what = e.what();  // "[json.exception.type_error.302] type..."
+                if (auto end = what.find("] "); end != std::string_view::npos)
+                    what.remove_prefix(end + 2);
+                throw RecordError(m_seq, fmt::format("malformed record: {}", what));
+            }
+        }
         if (records.empty()) throw StateError("the journal records no run");
         return std::move(m_state);
     }
 
   private:
-    [[noreturn]] void bad(const json& record, std::string message) const {
-        throw StateError(fmt::format("record {}: {}", record.value("seq", 0), message));
+    std::size_t m_seq = 0;  // the record being folded, 1-based
+
+    [[noreturn]] void bad(const json&, std::string message) const {
+        throw RecordError(m_seq, std::move(message));
     }
 
     StepState& step(const json& record) {
@@ -66,7 +78,10 @@ class Folder {
             m_state.phase_sha256 = record.value("phase_sha256", "");
             m_state.context = record.value("context", json::object());
             m_state.started_context = m_state.context;
+            if (!m_state.context.is_object()) bad(record, "the run's context is not an object");
             for (const json& s : record.value("steps", json::array())) {
+                if (!s.is_object() || !s.contains("id") || !s["id"].is_string())
+                    bad(record, "a step without an id");
                 StepState state;
                 state.index = m_state.steps.size() + 1;
                 state.id = s.value("id", "");
@@ -183,8 +198,22 @@ std::vector<std::size_t> RunState::pending_rollbacks() const {
     return out;
 }
 
+RecordError::RecordError(std::size_t seq, const std::string& message)
+    : StateError(fmt::format("record {}: {}", seq, message)), m_seq(seq), m_message(message) {}
+
 RunState fold(const std::vector<json>& records) {
     return Folder().fold(records);
+}
+
+RunState fold(const Journal& journal) {
+    try {
+        return fold(journal.records());
+    } catch (const RecordError& e) {
+        throw StateError(fmt::format("{}: error: record {} at byte {}: {}", journal.path().string(),
+                                     e.seq(), journal.offset_of(e.seq()), e.message()));
+    } catch (const StateError& e) {
+        throw StateError(fmt::format("{}: error: {}", journal.path().string(), e.what()));
+    }
 }
 
 nlohmann::ordered_json status_json(const RunState& state) {

@@ -10,6 +10,10 @@ namespace {
 
 using nlohmann::json;
 
+// Far deeper than any phase or context needs; deeper input is refused before its cost (each
+// level's JSON pointer is kept for error positions) grows with the square of the depth.
+constexpr std::size_t max_json_depth = 100;
+
 // An input iterator that tells how many bytes nlohmann's lexer has consumed; the SAX
 // interface reports values but not where they are.
 class CountingIterator {
@@ -86,6 +90,7 @@ class PositionRecorder : public nlohmann::json_sax<json> {
 
     [[noreturn]] void throw_failure() const {
         if (m_duplicate) throw InputError(*m_duplicate);
+        if (m_too_deep) throw InputError(*m_too_deep);
         // nlohmann's message repeats its own (byte-based) position; keep only the reason.
         std::string reason = m_error_message;
         if (auto colon = reason.find(": ");
@@ -175,6 +180,12 @@ class PositionRecorder : public nlohmann::json_sax<json> {
     }
 
     bool open(json&& container) {
+        if (m_stack.size() >= max_json_depth) {
+            m_too_deep = m_file.error_at_offset(
+                consumed() - 1,
+                fmt::format("JSON nested more than {} levels deep", max_json_depth));
+            return false;
+        }
         std::string pointer;
         json* slot = insert(std::move(container), consumed() - 1, pointer);
         m_stack.push_back({slot, std::move(pointer), {}});
@@ -193,6 +204,7 @@ class PositionRecorder : public nlohmann::json_sax<json> {
     std::unordered_map<std::string, std::size_t>& m_offsets;
     std::vector<Frame> m_stack;
     std::optional<Diagnostic> m_duplicate;
+    std::optional<Diagnostic> m_too_deep;
     std::size_t m_error_position = 0;
     std::string m_error_message;
 };

@@ -42,3 +42,18 @@ TEST_CASE("diagnostic: InputError carries every diagnostic and names the first e
     }
     CHECK(sink.warnings().size() == 1);
 }
+
+TEST_CASE("diagnostic: a long line is cut to a window around the column", "[diagnostic]") {
+    // 1000 'a', the culprit '!', 1000 'b' (one 3-byte character among them, counted as one).
+    std::string line = std::string(999, 'a') + "\xE2\x80\xA2!" + std::string(1000, 'b');
+    Diagnostic d{Severity::error, {"p.md", 1, 1001}, "here", line};
+    std::string window =
+        "..." + std::string(59, 'a') + "\xE2\x80\xA2!" + std::string(99, 'b') + "...";
+    CHECK(format_diagnostic(d) ==
+          "p.md:1:1001: error: here\n" + window + "\n" + std::string(63, ' ') + "^");
+}
+
+TEST_CASE("diagnostic: near the start of a long line only the end is cut", "[diagnostic]") {
+    Diagnostic d{Severity::error, {"p.md", 3, 2}, "here", std::string(500, 'x')};
+    CHECK(format_diagnostic(d) == "p.md:3:2: error: here\n" + std::string(160, 'x') + "...\n ^");
+}

@@ -170,11 +170,13 @@ TEST_CASE("journal: unknown versions, other files and sequence gaps are refused"
     fs::path path = dir.path / "journal";
     write(path, "deployphase-journal 2\n");
     CHECK(error_of(path) == path.string() +
-                                ": error: journal format version \"2\" is not one this "
+                                ": error: byte 0: journal format version \"2\" is not one this "
                                 "deployphase reads (version 1); use the deployphase "
                                 "that wrote it");
     write(path, "{\"some\": \"json\"}\n");
-    CHECK(error_of(path) == path.string() + ": error: not a deployphase journal");
+    CHECK(error_of(path) ==
+          path.string() +
+              ": error: byte 0: not a deployphase journal (no \"deployphase-journal\" header)");
     write(path, "deployphase-journal 1\n" + state::frame_record(R"({"seq":1})") +
                     state::frame_record(R"({"seq":3})") + state::frame_record(R"({"seq":4})"));
     std::size_t second =

@@ -45,6 +45,8 @@ class Journal {
     const std::vector<nlohmann::json>& records() const { return m_records; }
     const std::optional<TornTail>& torn_tail() const { return m_torn; }
     const std::filesystem::path& path() const { return m_path; }
+    // Where record `seq` (1-based) begins in the file.
+    std::size_t offset_of(std::size_t seq) const { return m_offsets.at(seq - 1); }
 
     // Appends `event` (a JSON object; its "seq" is set here) and fsyncs it. On any failure
     // throws StateError and refuses every later append: what reached the disk is unknown, and
@@ -64,6 +66,7 @@ class Journal {
     int m_fd = -1;
     bool m_failed = false;
     std::vector<nlohmann::json> m_records;
+    std::vector<std::size_t> m_offsets;  // of each record, for error messages
     std::optional<TornTail> m_torn;
     std::function<void(const nlohmann::json&)> m_observer;
 };

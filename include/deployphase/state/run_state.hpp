@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <deployphase/state/journal.hpp>
+
 namespace deployphase::state {
 
 enum class StepStatus {
@@ -80,9 +82,25 @@ struct RunState {
     std::vector<std::size_t> pending_rollbacks() const;
 };
 
-// Folds the journal's records into the state they describe. Throws StateError when the records
-// do not describe a run (no run_started first, an unknown step index, an unknown event type).
+// A record the fold cannot make sense of; seq() says which (1-based).
+class RecordError : public StateError {
+  public:
+    RecordError(std::size_t seq, const std::string& message);
+    std::size_t seq() const { return m_seq; }
+    const std::string& message() const { return m_message; }
+
+  private:
+    std::size_t m_seq;
+    std::string m_message;
+};
+
+// Folds the journal's records into the state they describe. Throws RecordError when a record
+// does not fit a run (no run_started first, an unknown step index or event type, a field of
+// the wrong type), StateError when there is no record.
 RunState fold(const std::vector<nlohmann::json>& records);
+
+// The same for a journal read from disk; errors name the file and the record's byte offset.
+RunState fold(const Journal& journal);
 
 // `status --output json`: run_id, phase, state, reason, and steps with index, id, status,
 // attempts, exit_code, duration_ms and reason.
