@@ -68,18 +68,21 @@ void apply_assignment(json& context, std::string_view assignment) {
     }
 }
 
+json parse_context_file(SourceFile file) {
+    JsonSource source = JsonSource::parse(std::move(file));
+    if (!source.value().is_object()) {
+        throw InputError(
+            source.error_at("", fmt::format("a context file holds a JSON object, not {}",
+                                            json_type_name(source.value()))));
+    }
+    return source.value();
+}
+
 json load_context(const std::vector<std::string>& files,
                   const std::vector<std::string>& assignments) {
     json context = json::object();
-    for (const std::string& path : files) {
-        JsonSource source = JsonSource::parse(SourceFile::load(path));
-        if (!source.value().is_object()) {
-            throw InputError(
-                source.error_at("", fmt::format("a context file holds a JSON object, not {}",
-                                                json_type_name(source.value()))));
-        }
-        deep_merge(context, source.value());
-    }
+    for (const std::string& path : files)
+        deep_merge(context, parse_context_file(SourceFile::load(path)));
     for (const std::string& assignment : assignments)
         apply_assignment(context, assignment);
     return context;

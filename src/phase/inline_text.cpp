@@ -1,5 +1,7 @@
 #include "phase/inline_text.hpp"
 
+#include <algorithm>
+
 namespace deployphase::phase {
 namespace {
 
@@ -80,10 +82,14 @@ std::string block_plain_text(cmark_node* block) {
 TextOrigin text_origin(cmark_node* node, const std::string& text, const SourceFile& source) {
     TextOrigin origin{static_cast<std::size_t>(cmark_node_get_start_line(node)),
                       static_cast<std::size_t>(cmark_node_get_start_column(node)), false};
+    // cmark's positions of inlines are approximate: a code span that continues a paragraph
+    // lazily over several lines can be placed past the end of its line. Such a position is
+    // clamped onto the line and used as it is, never trusted as exact.
+    origin.line =
+        std::clamp<std::size_t>(origin.line, 1, std::max<std::size_t>(1, source.line_count()));
     std::string_view line = source.line(origin.line);
-    if (origin.byte_column >= 1 && line.substr(origin.byte_column - 1).starts_with(text)) {
-        origin.exact = true;
-    }
+    origin.byte_column = std::clamp<std::size_t>(origin.byte_column, 1, line.size() + 1);
+    if (line.substr(origin.byte_column - 1).starts_with(text)) origin.exact = true;
     return origin;
 }
 

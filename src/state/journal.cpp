@@ -46,6 +46,9 @@ void sync_directory(const fs::path& file) {
 }
 
 std::string read_journal(const fs::path& path) {
+    if (fs::is_symlink(path)) {
+        refuse(path, "the journal is a symbolic link; refusing to follow it");
+    }
     std::string content;
     if (auto failure = read_file(path, content)) {
         fail(path, "cannot read the journal", failure->error);
@@ -99,7 +102,7 @@ bool intact_record_after(std::string_view content, std::size_t offset) {
 }
 
 int open_for_append(const fs::path& path) {
-    int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+    int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) fail(path, "cannot open the journal for writing", errno);
     return fd;
 }
@@ -107,9 +110,17 @@ int open_for_append(const fs::path& path) {
 // Keeps the torn bytes for inspection, then cuts them off the journal, both durably.
 TornTail cut_torn_tail(const fs::path& path, std::string_view content, std::size_t offset) {
     TornTail torn{offset, content.size() - offset, path};
-    torn.copy += fmt::format(".torn-{}", offset);
-    int fd = ::open(torn.copy.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) fail(torn.copy, "cannot keep the torn journal tail", errno);
+    int fd = -1;
+    // A new file each time (an earlier tear at the same offset keeps its copy).
+    for (int attempt = 1; fd < 0; ++attempt) {
+        torn.copy = path;
+        torn.copy += attempt == 1 ? fmt::format(".torn-{}", offset)
+                                  : fmt::format(".torn-{}.{}", offset, attempt);
+        fd = ::open(torn.copy.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd < 0 && (errno != EEXIST || attempt >= 1000)) {
+            fail(torn.copy, "cannot keep the torn journal tail", errno);
+        }
+    }
     try {
         write_or_fail(fd, content.substr(offset), torn.copy, "cannot keep the torn journal tail");
         if (::fsync(fd) != 0) fail(torn.copy, "fsync of the torn journal tail", errno);
@@ -174,7 +185,7 @@ Journal Journal::open(const fs::path& path, bool create) {
 
     if (!fs::exists(path)) {
         if (!create) refuse(path, "no journal here");
-        int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
         if (fd < 0) fail(path, "cannot create the journal", errno);
         try {
             crash_point();
@@ -192,7 +203,8 @@ Journal Journal::open(const fs::path& path, bool create) {
     }
 
     std::string content = read_journal(path);
-    if (content.size() < header.size() && std::string_view(header).starts_with(content)) {
+    JournalScan scan = scan_journal(content, path);
+    if (scan.header_torn) {
         // A crash while the header was being written: nothing was ever recorded.
         if (!create) return journal;
         if (!content.empty()) journal.m_torn = cut_torn_tail(path, content, 0);
@@ -202,13 +214,26 @@ Journal Journal::open(const fs::path& path, bool create) {
         if (::fsync(fd) != 0) fail(path, "fsync of the journal", errno);
         return journal;
     }
+    journal.m_records = std::move(scan.records);
+    journal.m_offsets = std::move(scan.offsets);
+    if (scan.torn_at && create) journal.m_torn = cut_torn_tail(path, content, *scan.torn_at);
+    if (create) journal.m_fd = open_for_append(path);
+    return journal;
+}
+
+JournalScan scan_journal(std::string_view content, const fs::path& path) {
+    JournalScan scan;
+    const std::string header = header_line();
+    if (content.size() < header.size() && std::string_view(header).starts_with(content)) {
+        scan.header_torn = true;
+        return scan;
+    }
     if (!content.starts_with(magic)) {
         refuse(path, "byte 0: not a deployphase journal (no \"deployphase-journal\" header)");
     }
     std::size_t newline = content.find('\n');
-    std::string_view version =
-        std::string_view(content).substr(magic.size(), newline - magic.size());
-    if (newline == std::string::npos || version != std::to_string(journal_format_version)) {
+    std::string_view version = content.substr(magic.size(), newline - magic.size());
+    if (newline == std::string_view::npos || version != std::to_string(journal_format_version)) {
         refuse(path,
                fmt::format("byte 0: journal format version \"{}\" is not one this deployphase "
                            "reads (version {}); use the deployphase that wrote it",
@@ -230,21 +255,20 @@ Journal Journal::open(const fs::path& path, bool create) {
                                          "refusing to guess (the file is left as it is)",
                                          offset));
             }
-            if (create) journal.m_torn = cut_torn_tail(path, content, offset);
+            scan.torn_at = offset;
             break;
         }
-        std::size_t expected = journal.m_records.size() + 1;
+        std::size_t expected = scan.records.size() + 1;
         if (!record.contains("seq") || record["seq"] != expected) {
             refuse(path,
                    fmt::format("record at byte {} has sequence {}, expected {}", offset,
                                record.contains("seq") ? record["seq"].dump() : "none", expected));
         }
-        journal.m_records.push_back(std::move(record));
-        journal.m_offsets.push_back(offset);
+        scan.records.push_back(std::move(record));
+        scan.offsets.push_back(offset);
         offset = end;
     }
-    if (create) journal.m_fd = open_for_append(path);
-    return journal;
+    return scan;
 }
 
 void Journal::append(nlohmann::json event) {

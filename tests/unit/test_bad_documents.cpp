@@ -365,3 +365,11 @@ TEST_CASE("bad: two scripts for one step", "[bad][actions]") {
           "bad.md:8:7: error: step 1 (a) already has a run script, from line 4\n"
           "```sh step=1\n      ^\n");
 }
+
+TEST_CASE("bad: a code span continuing a step lazily is read, not a crash (fuzz_phase)",
+          "[bad][fuzz]") {
+    // cmark placed the code span past the end of its line; reading it threw out_of_range.
+    CHECK(errors_of("# Phase: Bad\n## Steps Sequence\n1. **a** - touch the canary\n"
+                    "##oStep Actions`h\n`s` step=a timeout=soon\ntouch canary-ran\n```\n") ==
+          "no error");
+}

@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <deployphase/support/source_file.hpp>
+
 namespace deployphase::context {
 
 // Merges `overlay` into `base`: objects key by key, recursively; anything else replaces.
@@ -16,6 +18,10 @@ void deep_merge(nlohmann::json& base, const nlohmann::json& overlay);
 // otherwise a string). Throws InputError naming the assignment when it is malformed or a
 // path runs through a value that is not an object.
 void apply_assignment(nlohmann::json& context, std::string_view assignment);
+
+// One context file's JSON object. Throws InputError with FILE:LINE:COL when it is not valid
+// JSON, not an object, repeats a key or nests more than 100 levels.
+nlohmann::json parse_context_file(SourceFile file);
 
 // Loads and merges every file (each must hold a JSON object), then applies every assignment.
 // Throws InputError with FILE:LINE:COL for files that are not valid JSON objects.

@@ -8,6 +8,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -70,6 +71,20 @@ class Journal {
     std::optional<TornTail> m_torn;
     std::function<void(const nlohmann::json&)> m_observer;
 };
+
+// What a journal's bytes hold, read without touching any file (Journal::open acts on it; the
+// fuzzer calls it directly).
+struct JournalScan {
+    bool header_torn = false;  // shorter than the header and a prefix of it: nothing recorded
+    std::vector<nlohmann::json> records;
+    std::vector<std::size_t> offsets;    // where each record begins
+    std::optional<std::size_t> torn_at;  // where a torn tail begins, if there is one
+};
+
+// Checks every frame, checksum, JSON object and sequence number. Throws StateError, naming
+// `path` and the byte offset, for anything but a torn tail: another format or version, a
+// damaged record with intact ones after it, a sequence out of order.
+JournalScan scan_journal(std::string_view content, const std::filesystem::path& path);
 
 // One framed record, as it is written: `R <length> <crc32 hex> <payload>\n`.
 std::string frame_record(const std::string& payload);
