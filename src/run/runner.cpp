@@ -262,7 +262,9 @@ json plan_summary(const plan::Plan& plan) {
 
 std::optional<RunState> read_run(const fs::path& state_dir) {
     fs::path path = state_dir / "journal";
-    if (!fs::exists(path)) return std::nullopt;
+    if (!fs::exists(fs::symlink_status(state_dir))) return std::nullopt;
+    state::check_state_directory(state_dir);
+    if (!fs::exists(fs::symlink_status(path))) return std::nullopt;
     state::Journal journal = state::Journal::open(path, false);
     if (journal.records().empty()) return std::nullopt;
     return state::fold(journal);

@@ -1,5 +1,6 @@
 #include "run/script_runner.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -79,9 +80,19 @@ ProcessResult ScriptRunner::run(const phase::Step& step, ScriptKind kind, unsign
     write_context(context);
     const phase::Script& script = script_of(step, kind);
     fs::path output = output_file(step, kind);
+    // Created empty and private before the script appends to it: under a umask of 000 the
+    // script's own `>>` would make it world-readable.
     if (::unlink(output.c_str()) != 0 && errno != ENOENT) {
         throw_storage_error(output, "cannot remove the last output file", errno);
     }
+    int output_fd =
+        ::open(output.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (output_fd < 0 || ::fchmod(output_fd, 0600) != 0) {
+        int error = errno;
+        if (output_fd >= 0) ::close(output_fd);
+        throw_storage_error(output, "cannot create the output file", error);
+    }
+    ::close(output_fd);
 
     ProcessSpec spec;
     spec.argv = {script.shell, "-c", script.source};

@@ -5,7 +5,9 @@
 #include <map>
 
 #include <deployphase/context/context.hpp>
+
 #include <deployphase/support/diagnostic.hpp>
+#include "support/utf8.hpp"
 
 namespace deployphase::run {
 
@@ -65,6 +67,16 @@ StepOutput parse_step_output(std::string_view text) {
         text.remove_prefix(newline == std::string_view::npos ? text.size() : newline + 1);
         if (line.ends_with('\r')) line.remove_suffix(1);
         if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
+        // A NUL cannot reach a later step (environment values end at the first NUL), and
+        // invalid UTF-8 cannot be recorded as JSON: such a line is a problem, not a value.
+        if (line.find('\0') != std::string_view::npos) {
+            output.problems.push_back(fmt::format("line {}: a NUL byte; ignored", line_number));
+            continue;
+        }
+        if (first_invalid_utf8(line)) {
+            output.problems.push_back(fmt::format("line {}: invalid UTF-8; ignored", line_number));
+            continue;
+        }
         try {
             context::apply_assignment(output.values, line);
         } catch (const InputError& e) {

@@ -75,8 +75,8 @@ class FileDescriptor {
 }  // namespace
 
 ProcessResult run_process(const ProcessSpec& spec, const InterruptFlag& interrupt) {
-    FileDescriptor log(
-        ::open(spec.log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600));
+    FileDescriptor log(::open(spec.log_file.c_str(),
+                              O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600));
     if (log.get() < 0) throw_storage_error(spec.log_file, "cannot open the step log", errno);
     int pipe_fds[2];
     if (::pipe2(pipe_fds, O_CLOEXEC) != 0) throw_errno("pipe");

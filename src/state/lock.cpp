@@ -58,6 +58,29 @@ LockHeld::LockHeld(const fs::path& lock_file, LockHolder holder)
           holder.since.empty() ? "" : ", since " + holder.since)),
       m_holder(std::move(holder)) {}
 
+void check_state_directory(const fs::path& state_dir) {
+    struct stat info {};
+    if (::lstat(state_dir.c_str(), &info) != 0)
+        fail(state_dir, "cannot read the state directory", errno);
+    if (S_ISLNK(info.st_mode)) {
+        throw StateError(fmt::format(
+            "{}: error: the state directory is a symbolic link; give the real directory",
+            state_dir.string()));
+    }
+    if (!S_ISDIR(info.st_mode)) {
+        throw StateError(fmt::format("{}: error: not a directory", state_dir.string()));
+    }
+    if (info.st_uid != ::geteuid()) {
+        throw StateError(fmt::format(
+            "{}: error: the state directory belongs to uid {}, not to this user (uid {}); "
+            "refusing to use another user's state",
+            state_dir.string(), info.st_uid, ::geteuid()));
+    }
+    if ((info.st_mode & 077) != 0 && ::chmod(state_dir.c_str(), 0700) != 0) {
+        fail(state_dir, "cannot make the state directory private", errno);
+    }
+}
+
 StateLock StateLock::acquire(const fs::path& state_dir) {
     // Missing parents are created as `mkdir -p` would; only the state directory itself must
     // be private.
@@ -69,11 +92,9 @@ StateLock StateLock::acquire(const fs::path& state_dir) {
     if (::mkdir(state_dir.c_str(), 0700) != 0 && errno != EEXIST) {
         fail(state_dir, "cannot create the state directory", errno);
     }
-    if (!fs::is_directory(state_dir)) {
-        throw StateError(fmt::format("{}: error: not a directory", state_dir.string()));
-    }
+    check_state_directory(state_dir);
     fs::path path = state_dir / "lock";
-    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0) fail(path, "cannot open the lock file", errno);
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
         int error = errno;

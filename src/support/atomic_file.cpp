@@ -26,7 +26,8 @@ namespace {
 class TemporaryFile {
   public:
     explicit TemporaryFile(std::string pattern) : m_path(std::move(pattern)) {
-        m_fd = ::mkostemp(m_path.data(), O_CLOEXEC);
+        // mkostemp opens with O_CREAT | O_EXCL: never an existing file, nor a symlink.
+        m_fd = ::mkostemp(m_path.data(), O_CLOEXEC | O_NOFOLLOW);
         m_created = m_fd >= 0;
     }
     ~TemporaryFile() {

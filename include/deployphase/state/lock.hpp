@@ -26,6 +26,11 @@ class LockHeld : public std::runtime_error {
     LockHolder m_holder;
 };
 
+// Refuses (StateError) a state directory that is a symbolic link, not a directory, or owned
+// by another user: its files may hold secrets and decide what runs. One of ours that others
+// may read is made 0700.
+void check_state_directory(const std::filesystem::path& state_dir);
+
 // An exclusive flock(2) on DIR/lock, held until destroyed. The kernel releases it when the
 // holder exits or is killed, so a dead runner never blocks the next one, and it cannot be
 // taken from a live holder. The directory is created 0700 when missing.

@@ -1,0 +1,96 @@
+# Hostile values and a hostile state directory. Context values and step outputs full of shell
+# syntax reach steps as data only: no canary file is ever created. The state directory is
+# 0700 and its files 0600 under any umask; a state directory that is a symbolic link or
+# belongs to another user, and a journal that is a symbolic link, are refused (exit 2).
+source "$(dirname "$0")/lib.sh"
+
+cat >"$WORK/hostile.md" <<'MD'
+# Phase: Hostile
+## Steps Sequence
+1. **emit** - outputs hostile values
+2. **use** - reads them back [if hasContext('evil_output')]
+## Step Actions
+```sh step=emit
+printf '%s\n' "$DEPLOYPHASE_CTX_SUBST" "$DEPLOYPHASE_CTX_TICKS" "$DEPLOYPHASE_CTX_SEMI" \
+    "$DEPLOYPHASE_CTX_LINES" "$DEPLOYPHASE_CTX_QUOTES" > seen-context
+echo 'evil_output=$(touch pwned-output)' >> "$DEPLOYPHASE_OUTPUT"
+echo 'ticks_output=`touch pwned-output-ticks`; touch pwned-output-semi' >> "$DEPLOYPHASE_OUTPUT"
+printf 'nul_output=a\000b\n' >> "$DEPLOYPHASE_OUTPUT"
+```
+```sh step=use
+printf '%s\n' "$DEPLOYPHASE_CTX_EVIL_OUTPUT" "$DEPLOYPHASE_CTX_TICKS_OUTPUT" > seen-output
+```
+MD
+cat >"$WORK/hostile.json" <<'JSON'
+{"subst": "$(touch pwned-subst)", "ticks": "`touch pwned-ticks`", "semi": "x; touch pwned-semi",
+ "lines": "x\ntouch pwned-lines\n", "quotes": "'\"; touch pwned-quotes; echo \"'",
+ "nul": "a\u0000$(touch pwned-nul)"}
+JSON
+
+canaries() { find "$WORK" -name 'pwned*' | sort; }
+
+case_ "context values and step outputs never become shell text"
+run run hostile.md -c hostile.json --set 'set=$(touch pwned-set)' --state-dir h1 -q
+expect_status 0
+expect_eq "values seen by the step" "$(cat "$WORK/seen-context")" \
+    "$(printf '%s\n' '$(touch pwned-subst)' '`touch pwned-ticks`' 'x; touch pwned-semi' \
+        $'x\ntouch pwned-lines\n' $'\'"; touch pwned-quotes; echo "\'')"
+expect_eq "outputs seen by the next step" "$(cat "$WORK/seen-output")" \
+    "$(printf '%s\n' '$(touch pwned-output)' '`touch pwned-output-ticks`; touch pwned-output-semi')"
+run plan hostile.md -c hostile.json
+run status --state-dir h1 -o json
+run report --state-dir h1
+expect_eq "canaries triggered" "$(canaries)" ""
+expect_match "the NUL output line is a problem, not a value" "$(cat "$WORK/h1/journal")" \
+    '"problems":\["line 3: a NUL byte; ignored"\]'
+
+case_ "state directory 0700 and files 0600 under umask 000 and 077"
+for mask in 000 077 022; do
+    (cd "$WORK" && umask "$mask" && "$DEPLOYPHASE" run hostile.md -c hostile.json \
+        --state-dir "mask-$mask" -q >/dev/null 2>&1 &&
+        "$DEPLOYPHASE" run hostile.md -c hostile.json --state-dir "mask-$mask" -q >/dev/null 2>&1)
+    modes=$(cd "$WORK/mask-$mask" && find . -printf '%y %m %p\n' | sort -k3)
+    bad=$(printf '%s\n' "$modes" | awk '($1 == "d" && $2 != "700") || ($1 == "f" && $2 != "600")')
+    expect_eq "modes not private under umask $mask" "$bad" ""
+    expect_match "history kept under umask $mask" "$modes" 'f 600 ./history/'
+    expect_match "outputs under umask $mask" "$modes" 'f 600 ./outputs/1.env'
+done
+
+case_ "an existing state directory others can read is made private"
+mkdir -m 0755 "$WORK/open"
+run run hostile.md -c hostile.json --state-dir open -q
+expect_status 0
+expect_eq "mode" "$(stat -c %a "$WORK/open")" "700"
+
+case_ "a state directory that is a symbolic link is refused"
+mkdir "$WORK/real-state"
+ln -s real-state "$WORK/linked-state"
+for command in "run hostile.md --state-dir linked-state" "status --state-dir linked-state"; do
+    run $command
+    expect_status 2
+    expect_match "$command" "$ERR" '^linked-state: error: the state directory is a symbolic link'
+done
+expect_eq "nothing written through the link" "$(ls -A "$WORK/real-state")" ""
+
+case_ "a journal that is a symbolic link is refused"
+mkdir -m 0700 "$WORK/linked-journal"
+printf 'not yours\n' >"$WORK/elsewhere"
+ln -s ../elsewhere "$WORK/linked-journal/journal"
+run run hostile.md -c hostile.json --state-dir linked-journal --resume
+expect_status 2
+expect_match stderr "$ERR" 'linked-journal/journal: error: the journal is a symbolic link'
+expect_eq "the link's target" "$(cat "$WORK/elsewhere")" "not yours"
+
+case_ "a state directory of another user is refused"
+if [ "$(id -u)" -eq 0 ]; then
+    mkdir -m 0700 "$WORK/theirs"
+    chown nobody "$WORK/theirs"
+    run run hostile.md --state-dir theirs
+    expect_status 2
+    expect_match stderr "$ERR" '^theirs: error: the state directory belongs to uid [0-9]+, not to this user \(uid 0\)'
+    expect_eq "nothing written" "$(ls -A "$WORK/theirs")" ""
+else
+    echo "note: not root, so no directory of another user to try"
+fi
+
+suite_done
