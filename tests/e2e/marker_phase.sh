@@ -65,6 +65,18 @@ check_finished() {
     check_recorded "$dir" "$what, once the run finished"
 }
 
+# whole_run_ms STEPS: how long one uninterrupted run of a STEPS-step marker phase takes here
+# (a sanitizer build is several times slower), so random kills can spread over whole runs.
+whole_run_ms() {
+    local dir=$WORK/timing start end
+    mkdir -p "$dir" && write_marker_phase "$dir/phase.md" "$1"
+    start=$(date +%s%N)
+    (cd "$dir" && "$DEPLOYPHASE" run phase.md -q >/dev/null 2>&1)
+    end=$(date +%s%N)
+    rm -rf "$dir"
+    echo $(((end - start) / 1000000))
+}
+
 # random_kills ROOT STEPS KILLS MAX_DELAY_MS: whole runs of a STEPS-step marker phase, each
 # started and restarted with `run --resume` (the command a retried CI job uses) and SIGKILLed
 # after a random delay of up to MAX_DELAY_MS, until KILLS kills landed. After each kill and at
@@ -84,7 +96,7 @@ random_kills() {
             (cd "$dir" && exec "$DEPLOYPHASE" run phase.md --resume -q >"$dir/.out" 2>&1) &
             runner=$!
             delay=$((RANDOM % (max_delay + 1)))
-            sleep "$(printf '0.%03d' "$delay")"
+            sleep "$((delay / 1000)).$(printf '%03d' $((delay % 1000)))"
             kill -KILL "$runner" 2>/dev/null
             wait "$runner" 2>/dev/null
             status=$?
