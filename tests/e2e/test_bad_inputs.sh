@@ -56,6 +56,14 @@ while IFS=$'\t' read -r file expected; do
 done <expected.txt
 [ "$tried" -ge 50 ] || fail "only $tried files in the corpus"
 
+# counted_rejection FILE EXPECTED COMMAND...: expect_rejected for one generated input, counted.
+counted_rejection() {
+    local before=$FAILURES
+    expect_rejected "$@"
+    tried=$((tried + 1))
+    [ "$FAILURES" -eq "$before" ] && rejected=$((rejected + 1))
+}
+
 case_ "a 10 MB line in a phase: its error is at the right column"
 {
     printf '# Phase: Huge\n## Steps Sequence\n1. **a** - '
@@ -63,8 +71,7 @@ case_ "a 10 MB line in a phase: its error is at the right column"
     printf ' [if (ready\n'
 } >huge.md
 # "1. **a** - " is 11 columns, then 10485760 x's and a space: the '[' is column 10485773.
-expect_rejected huge.md "huge.md:3:10485773: error: unclosed '[' in step; a guard reads \"[if fact]\"" plan huge.md
-tried=$((tried + 1)) && [ "$FAILURES" -eq "$before" ] && rejected=$((rejected + 1))
+counted_rejection huge.md "huge.md:3:10485773: error: unclosed '[' in step; a guard reads \"[if fact]\"" plan huge.md
 
 case_ "a 10 MB line in a context file"
 {
@@ -72,10 +79,8 @@ case_ "a 10 MB line in a context file"
     head -c 10485760 /dev/zero | tr '\0' x
     printf '", }\n'
 } >huge.json
-before=$FAILURES
 # '{"a": "' is 7 columns, the string ends at 10485768, then ',', ' ' and the '}' at 10485771.
-expect_rejected huge.json "huge.json:1:10485771: error: invalid JSON: syntax error while parsing object key - unexpected '}'; expected string literal" plan good.md -c huge.json
-tried=$((tried + 1)) && [ "$FAILURES" -eq "$before" ] && rejected=$((rejected + 1))
+counted_rejection huge.json "huge.json:1:10485771: error: invalid JSON: syntax error while parsing object key - unexpected '}'; expected string literal" plan good.md -c huge.json
 
 case_ "JSON nested 100,000 deep in a context file"
 {
@@ -84,10 +89,8 @@ case_ "JSON nested 100,000 deep in a context file"
     head -c 100000 /dev/zero | tr '\0' ']'
     printf '}\n'
 } >deep.json
-before=$FAILURES
 # The object is level 1; the 100th '[' (column 106) would be level 101.
-expect_rejected deep.json "deep.json:1:106: error: JSON nested more than 100 levels deep" plan good.md -c deep.json
-tried=$((tried + 1)) && [ "$FAILURES" -eq "$before" ] && rejected=$((rejected + 1))
+counted_rejection deep.json "deep.json:1:106: error: JSON nested more than 100 levels deep" plan good.md -c deep.json
 
 echo "bad inputs rejected: $rejected of $tried"
 suite_done
