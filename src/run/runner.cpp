@@ -263,7 +263,7 @@ json plan_summary(const plan::Plan& plan) {
 std::optional<RunState> read_run(const fs::path& state_dir) {
     fs::path path = state_dir / "journal";
     if (!fs::exists(fs::symlink_status(state_dir))) return std::nullopt;
-    state::check_state_directory(state_dir);
+    state::check_state_directory(state_dir, false);
     if (!fs::exists(fs::symlink_status(path))) return std::nullopt;
     state::Journal journal = state::Journal::open(path, false);
     if (journal.records().empty()) return std::nullopt;

@@ -58,7 +58,7 @@ LockHeld::LockHeld(const fs::path& lock_file, LockHolder holder)
           holder.since.empty() ? "" : ", since " + holder.since)),
       m_holder(std::move(holder)) {}
 
-void check_state_directory(const fs::path& state_dir) {
+void check_state_directory(const fs::path& state_dir, bool make_private) {
     struct stat info {};
     if (::lstat(state_dir.c_str(), &info) != 0)
         fail(state_dir, "cannot read the state directory", errno);
@@ -76,7 +76,7 @@ void check_state_directory(const fs::path& state_dir) {
             "refusing to use another user's state",
             state_dir.string(), info.st_uid, ::geteuid()));
     }
-    if ((info.st_mode & 077) != 0 && ::chmod(state_dir.c_str(), 0700) != 0) {
+    if (make_private && (info.st_mode & 077) != 0 && ::chmod(state_dir.c_str(), 0700) != 0) {
         fail(state_dir, "cannot make the state directory private", errno);
     }
 }
@@ -92,7 +92,7 @@ StateLock StateLock::acquire(const fs::path& state_dir) {
     if (::mkdir(state_dir.c_str(), 0700) != 0 && errno != EEXIST) {
         fail(state_dir, "cannot create the state directory", errno);
     }
-    check_state_directory(state_dir);
+    check_state_directory(state_dir, true);
     fs::path path = state_dir / "lock";
     int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0) fail(path, "cannot open the lock file", errno);

@@ -56,11 +56,16 @@ for mask in 000 077 022; do
     expect_match "outputs under umask $mask" "$modes" 'f 600 ./outputs/1.env'
 done
 
-case_ "an existing state directory others can read is made private"
+case_ "an existing state directory others can read is made private by a run, not by status"
 mkdir -m 0755 "$WORK/open"
+cp -r "$WORK/h1/." "$WORK/open/"
+chmod 0755 "$WORK/open"
+run status --state-dir open
+expect_status 0
+expect_eq "mode after status" "$(stat -c %a "$WORK/open")" "755"
 run run hostile.md -c hostile.json --state-dir open -q
 expect_status 0
-expect_eq "mode" "$(stat -c %a "$WORK/open")" "700"
+expect_eq "mode after run" "$(stat -c %a "$WORK/open")" "700"
 
 case_ "a state directory that is a symbolic link is refused"
 mkdir "$WORK/real-state"

@@ -27,9 +27,10 @@ class LockHeld : public std::runtime_error {
 };
 
 // Refuses (StateError) a state directory that is a symbolic link, not a directory, or owned
-// by another user: its files may hold secrets and decide what runs. One of ours that others
-// may read is made 0700.
-void check_state_directory(const std::filesystem::path& state_dir);
+// by another user: its files may hold secrets and decide what runs. With `make_private`
+// (commands that write state), one of ours that others may read is made 0700; readers such
+// as `status` change nothing.
+void check_state_directory(const std::filesystem::path& state_dir, bool make_private);
 
 // An exclusive flock(2) on DIR/lock, held until destroyed. The kernel releases it when the
 // holder exits or is killed, so a dead runner never blocks the next one, and it cannot be
