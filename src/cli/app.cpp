@@ -30,8 +30,8 @@ int run(int argc, char** argv) {
     app.require_subcommand(1);
     app.footer(
         "Exit codes: 0 ok or skipped, 1 a step failed, 2 usage or input error, 3 blocked,\n"
-        "4 awaiting confirmation, 5 locked by another run, 130/143 interrupted by\n"
-        "SIGINT/SIGTERM. See docs/cli.md.");
+        "4 awaiting confirmation, 5 locked by another run, 6 a file could not be written\n"
+        "(disk full, I/O error), 130/143 interrupted by SIGINT/SIGTERM. See docs/cli.md.");
 
     GlobalOptions globals;
     app.add_option("--color", globals.color,

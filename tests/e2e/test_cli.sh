@@ -12,6 +12,7 @@ expect_status 0
 expect_match stdout "$OUT" $'\n  validate +Check phase documents'
 expect_match stdout "$OUT" $'\n  show +Print the phase'
 expect_match stdout "$OUT" 'Exit codes: 0 ok or skipped, 1 a step failed, 2 usage or input error'
+expect_match stdout "$OUT" '6 a file could not be written'
 
 case_ "no subcommand is a usage error"
 run
