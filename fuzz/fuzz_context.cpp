@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -23,8 +24,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             "context.json", std::string(reinterpret_cast<const char*>(data), size)));
         nlohmann::json context = {{"validated_implementation", true}, {"deploy", {{"a", 1}}}};
         context::deep_merge(context, overlay);
-        (void)plan::make_plan(shipped.phase, shipped.logic, context);
-        (void)plan::make_plan(shipped.phase, shipped.logic, overlay);
+        // Every key of the overlay is secret, so masking meets every shape of value too.
+        std::vector<std::string> keys = {"deploy"};
+        for (const auto& [key, value] : overlay.items())
+            keys.push_back(key);
+        context::Secrets secrets(keys);
+        secrets.learn(context);
+        (void)plan::make_plan(shipped.phase, shipped.logic, context, secrets);
+        (void)plan::make_plan(shipped.phase, shipped.logic, overlay, context::Secrets{});
+        (void)secrets.mask(overlay);
     } catch (const InputError& error) {
         for (const Diagnostic& diagnostic : error.diagnostics())
             (void)format_diagnostic(diagnostic);

@@ -22,7 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             nlohmann::json::object(),
             {{"validated_implementation", true}, {"deployment_required", true}, {"x", {1, 2}}}};
         for (const nlohmann::json& context : contexts)
-            (void)plan::make_plan(loaded.phase, loaded.logic, context);
+            (void)plan::make_plan(loaded.phase, loaded.logic, context, context::Secrets{});
     } catch (const InputError& error) {
         for (const Diagnostic& diagnostic : error.diagnostics())
             (void)format_diagnostic(diagnostic);

@@ -74,7 +74,7 @@ int run(int argc, char** argv) {
     try {
         setup_logging(log_level, log_file);
         spdlog::debug("deployphase {}: {}", DEPLOYPHASE_VERSION,
-                      fmt::join(std::vector<std::string>(argv, argv + argc), " "));
+                      loggable_command_line(std::vector<std::string>(argv, argv + argc)));
         return action();
     } catch (const InputError& e) {
         print_diagnostics(e.diagnostics());

@@ -37,7 +37,8 @@ std::vector<Diagnostic> strict_errors(const plan::Plan& plan, const phase::Loade
 int run_plan(const PlanOptions& options, const GlobalOptions& globals) {
     phase::LoadedPhase loaded = phase::load_phase(options.phase);
     nlohmann::json context = options.context.load();
-    plan::Plan plan = plan::make_plan(loaded.phase, loaded.logic, context);
+    context::Secrets secrets = options.context.secrets_of(context);
+    plan::Plan plan = plan::make_plan(loaded.phase, loaded.logic, context, secrets);
     print_diagnostics(loaded.warnings);
 
     if (options.strict) {
@@ -57,7 +58,9 @@ int run_plan(const PlanOptions& options, const GlobalOptions& globals) {
     }
 
     if (!options.out_file.empty()) {
-        auto print = plan::fingerprint(options.phase, loaded.sha256, context);
+        // Secret values are neither shown nor hashed: a hash of a short password is as good
+        // as the password.
+        auto print = plan::fingerprint(options.phase, loaded.sha256, secrets.mask(context));
         write_file_atomically(options.out_file, plan::plan_to_json(plan, print).dump(2) + "\n");
     }
     if (options.output == "json") {

@@ -21,6 +21,7 @@ int resume_command(const ResumeCommand& command, const GlobalOptions& globals) {
     return guarded([&] {
         run::RunOptions options = run_options(command.flags);
         options.context_update = context_update(command.context.files, command.context.assignments);
+        options.secret_keys = command.context.secrets;
         std::optional<state::RunState> current = run::read_run(options.state_dir);
         if (!current) {
             throw state::StateError(

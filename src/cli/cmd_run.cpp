@@ -27,11 +27,13 @@ struct RunCommand {
 };
 
 // --plan FILE: what is about to run must be what the saved plan was made from.
+// Secret values are compared masked, as `plan --out` hashed them.
 void require_saved_plan_matches(const std::string& file, const phase::LoadedPhase& loaded,
-                                const nlohmann::json& context) {
+                                const nlohmann::json& masked_context) {
     JsonSource saved = JsonSource::parse(SourceFile::load(file));
     plan::Fingerprint was = plan::read_fingerprint(saved);
-    plan::Fingerprint now = plan::fingerprint(loaded.phase.source_path, loaded.sha256, context);
+    plan::Fingerprint now =
+        plan::fingerprint(loaded.phase.source_path, loaded.sha256, masked_context);
     std::vector<std::string> changes = plan::fingerprint_changes(was, now);
     if (changes.empty()) return;
     throw InputError(saved.error_at(
@@ -45,16 +47,18 @@ int run_command(const RunCommand& command, const GlobalOptions& globals) {
     phase::LoadedPhase loaded = phase::load_phase(command.phase);
     print_diagnostics(loaded.warnings);
     nlohmann::json context = command.context.load();
+    context::Secrets secrets = command.context.secrets_of(context);
     if (!command.saved_plan.empty())
-        require_saved_plan_matches(command.saved_plan, loaded, context);
+        require_saved_plan_matches(command.saved_plan, loaded, secrets.mask(context));
     if (command.dry_run) {  // exactly what plan prints; nothing is created or started
-        plan::Plan plan = plan::make_plan(loaded.phase, loaded.logic, context);
+        plan::Plan plan = plan::make_plan(loaded.phase, loaded.logic, context, secrets);
         fmt::print("{}", render_plan_text(plan, Style(globals.color, stdout)));
         return exit_code::ok;
     }
     return guarded([&] {
         run::RunOptions options = run_options(command.flags);
         options.restart = command.restart;
+        options.secret_keys = command.context.secrets;
         std::optional<state::RunState> current = run::read_run(options.state_dir);
         bool resume = command.resume && current && current->resumable();
         bool done = command.resume && current && run::already_succeeded(*current, loaded, context);

@@ -8,6 +8,12 @@ nlohmann::json ContextOptions::load() const {
     return context::load_context(files, assignments);
 }
 
+context::Secrets ContextOptions::secrets_of(const nlohmann::json& context) const {
+    context::Secrets known(secrets);
+    known.learn(context);
+    return known;
+}
+
 void add_context_options(CLI::App& command, ContextOptions& options) {
     command.add_option("-c,--context", options.files,
                        "JSON object file; repeatable, later files deep-merge over earlier ones");
@@ -15,6 +21,12 @@ void add_context_options(CLI::App& command, ContextOptions& options) {
         .add_option("-s,--set", options.assignments,
                     "KEY=VALUE, applied after the files; KEY may be dotted (change.approved), "
                     "VALUE is JSON if it parses, else a string")
+        ->allow_extra_args(false);
+    command
+        .add_option("--secret", options.secrets,
+                    "KEY (dotted) whose value is shown and recorded as ***; repeatable. Keys "
+                    "ending in _TOKEN or containing PASSWORD, SECRET, CREDENTIAL, API_KEY, "
+                    "PRIVATE_KEY or PASSWD always are")
         ->allow_extra_args(false);
 }
 

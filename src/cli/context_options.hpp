@@ -8,13 +8,18 @@
 
 #include <nlohmann/json.hpp>
 
+#include <deployphase/context/secrets.hpp>
+
 namespace deployphase::cli {
 
 struct ContextOptions {
     std::vector<std::string> files;
     std::vector<std::string> assignments;
+    std::vector<std::string> secrets;  // --secret KEY
 
     nlohmann::json load() const;
+    // The secrets of `context`: the --secret keys and the name patterns, values learned.
+    context::Secrets secrets_of(const nlohmann::json& context) const;
 };
 
 void add_context_options(CLI::App& command, ContextOptions& options);

@@ -4,8 +4,12 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include <fmt/format.h>
+#include <optional>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <deployphase/context/secrets.hpp>
 #include <deployphase/support/diagnostic.hpp>
 
 namespace deployphase::cli {
@@ -28,6 +32,33 @@ void setup_logging(const std::string& level, const std::string& file) {
     logger->set_level(spdlog::level::from_str(level));
     logger->flush_on(spdlog::level::trace);  // a crash must not eat the last lines
     spdlog::set_default_logger(std::move(logger));
+}
+
+std::string loggable_command_line(const std::vector<std::string>& arguments) {
+    auto value_of = [&](std::size_t i, std::string_view flag) -> std::optional<std::string> {
+        const std::string& arg = arguments[i];
+        if (arg == flag && i + 1 < arguments.size()) return arguments[i + 1];
+        if (arg.starts_with(std::string(flag) + "=")) return arg.substr(flag.size() + 1);
+        return std::nullopt;
+    };
+    std::vector<std::string> named;
+    for (std::size_t i = 0; i < arguments.size(); ++i) {
+        if (auto key = value_of(i, "--secret")) named.push_back(*key);
+    }
+    context::Secrets secrets(named);
+    std::vector<std::string> shown = arguments;
+    for (std::size_t i = 0; i < arguments.size(); ++i) {
+        bool separate = arguments[i] == "--set" || arguments[i] == "-s";
+        std::optional<std::string> assignment =
+            separate ? value_of(i, arguments[i]) : value_of(i, "--set");
+        if (!assignment) continue;
+        std::size_t equals = assignment->find('=');
+        if (equals == std::string::npos || !secrets.is_secret(assignment->substr(0, equals)))
+            continue;
+        std::string masked = assignment->substr(0, equals + 1) + std::string(context::masked_value);
+        shown[separate ? i + 1 : i] = separate ? masked : "--set=" + masked;
+    }
+    return fmt::format("{}", fmt::join(shown, " "));
 }
 
 }  // namespace deployphase::cli

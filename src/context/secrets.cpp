@@ -46,6 +46,11 @@ std::string text_of(const json& value) {
     return {};
 }
 
+// A missing or empty secret is shown as it is: "***" would claim a value that is not there.
+bool nothing_to_hide(const json& value) {
+    return value.is_null() || (value.is_string() && value.get_ref<const std::string&>().empty());
+}
+
 bool is_masked(const json& value) {
     return value.is_string() && value == masked_value;
 }
@@ -100,13 +105,30 @@ void Secrets::learn(const json& context) {
 }
 
 json Secrets::mask(const json& context) const {
-    json copy = context.is_string() ? json(mask_text(context.get<std::string>())) : context;
-    walk(copy, "", [&](const std::string& path, json& value) {
-        if (is_secret(path)) {
-            if (!value.is_null()) value = std::string(masked_value);
+    return mask_at("", context);
+}
+
+json Secrets::mask_at(std::string_view path, const json& value) const {
+    if (!path.empty() && is_secret(path))
+        return nothing_to_hide(value) ? value : json(std::string(masked_value));
+    json copy = value.is_string() ? json(mask_text(value.get<std::string>())) : value;
+    walk(copy, std::string(path), [&](const std::string& at, json& inner) {
+        if (is_secret(at)) {
+            if (!nothing_to_hide(inner)) inner = std::string(masked_value);
             return false;
         }
-        if (value.is_string()) value = mask_text(value.get<std::string>());
+        if (inner.is_string()) inner = mask_text(inner.get<std::string>());
+        return true;
+    });
+    return copy;
+}
+
+json Secrets::mask_strings(const json& value) const {
+    if (m_texts.empty()) return value;
+    if (value.is_string()) return mask_text(value.get<std::string>());
+    json copy = value;
+    walk(copy, "", [&](const std::string&, json& inner) {
+        if (inner.is_string()) inner = mask_text(inner.get<std::string>());
         return true;
     });
     return copy;

@@ -20,13 +20,15 @@ std::vector<std::string> changed_keys(const json& before, const json& after) {
 
 ContextDrift context_drift(const phase::Phase& phase, const predicate::PhaseLogic& logic,
                            const json& before, const json& after,
-                           const std::vector<std::size_t>& pending) {
+                           const std::vector<std::size_t>& pending,
+                           const context::Secrets& secrets) {
     ContextDrift drift;
-    drift.changed_keys = changed_keys(before, after);
+    // Keys whose shown values differ: a secret given again is no change to report or record.
+    drift.changed_keys = changed_keys(secrets.mask(before), secrets.mask(after));
     if (drift.changed_keys.empty()) return drift;
     for (std::size_t index : pending) {
-        StepPlan was = plan_step(phase, logic, before, index - 1);
-        StepPlan now = plan_step(phase, logic, after, index - 1);
+        StepPlan was = plan_step(phase, logic, before, index - 1, secrets);
+        StepPlan now = plan_step(phase, logic, after, index - 1, secrets);
         if (was.will_run != now.will_run) drift.guard_changes.push_back({was, now});
     }
     return drift;

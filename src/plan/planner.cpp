@@ -10,6 +10,14 @@ namespace {
 using nlohmann::json;
 using predicate::Trace;
 
+// What a plan may show of the values its evaluation read: secrets masked before any reason
+// quotes them (a reason cuts long values, and a cut secret no longer matches itself).
+void mask_reads(Trace& trace, const context::Secrets& secrets) {
+    for (predicate::TraceEntry& read : trace) {
+        if (read.reads_context) read.value = secrets.mask_at(read.key, read.value);
+    }
+}
+
 std::string fact_reason(const predicate::TraceEntry& read) {
     if (read.missing) return fmt::format("fact {} is missing", read.key);
     return fmt::format("fact {} is {}", read.key, short_value(read.value));
@@ -28,7 +36,8 @@ StepPlan describe_step(const phase::Phase& phase, const predicate::PhaseLogic& l
 }
 
 StepPlan evaluate_step(const predicate::Evaluator& evaluator, const phase::Phase& phase,
-                       const predicate::PhaseLogic& logic, std::size_t i) {
+                       const predicate::PhaseLogic& logic, std::size_t i,
+                       const context::Secrets& secrets) {
     StepPlan result = describe_step(phase, logic, i);
     const auto& guard = logic.guards[i];
     if (!guard) {
@@ -36,10 +45,12 @@ StepPlan evaluate_step(const predicate::Evaluator& evaluator, const phase::Phase
         result.reason = "no guard";
     } else if (guard->is_expression()) {
         result.will_run = evaluator.evaluate(*guard->expression, result.trace);
+        mask_reads(result.trace, secrets);
         result.reason = fmt::format("guard is {}", result.will_run ? "true" : "false");
     } else {
         result.will_run =
             evaluator.read_fact(guard->fact_key, guard->condition, guard->where, result.trace);
+        mask_reads(result.trace, secrets);
         result.reason = fact_reason(result.trace.back());
     }
     return result;
@@ -47,13 +58,19 @@ StepPlan evaluate_step(const predicate::Evaluator& evaluator, const phase::Phase
 
 class Planner {
   public:
-    Planner(const phase::Phase& phase, const predicate::PhaseLogic& logic, const json& context)
-        : m_phase(phase), m_logic(logic), m_context(context), m_evaluator(logic.program, context) {}
+    Planner(const phase::Phase& phase, const predicate::PhaseLogic& logic, const json& context,
+            const context::Secrets& secrets)
+        : m_phase(phase),
+          m_logic(logic),
+          m_context(context),
+          m_secrets(secrets),
+          m_evaluator(logic.program, context) {}
 
     Plan plan() {
         Plan plan;
         plan.phase = m_phase.name;
         decide(plan);
+        mask_reads(plan.trace, m_secrets);
         for (const predicate::Function& function : m_logic.program.functions) {
             Trace ignored;  // listing every predicate does not count as needing its facts
             plan.predicates.push_back({function.name, m_evaluator.call(function, ignored)});
@@ -88,7 +105,8 @@ class Planner {
     }
 
     StepPlan plan_step(const Plan& plan, std::size_t i) {
-        if (plan.decision == Decision::run) return evaluate_step(m_evaluator, m_phase, m_logic, i);
+        if (plan.decision == Decision::run)
+            return evaluate_step(m_evaluator, m_phase, m_logic, i, m_secrets);
         StepPlan result = describe_step(m_phase, m_logic, i);
         result.reason =
             plan.decision == Decision::skip ? "the phase is skipped" : "the phase is blocked";
@@ -105,7 +123,8 @@ class Planner {
             if (inserted) {
                 // Fact and guard keys have no dots, so one lookup serves all three kinds.
                 const json* value = predicate::lookup_path(m_context, key);
-                out.push_back({key, value ? *value : json(), value == nullptr, false, where});
+                out.push_back({key, value ? m_secrets.mask_at(key, *value) : json(),
+                               value == nullptr, false, where});
             }
             return out[it->second];
         };
@@ -130,6 +149,7 @@ class Planner {
     const phase::Phase& m_phase;
     const predicate::PhaseLogic& m_logic;
     const json& m_context;
+    const context::Secrets& m_secrets;
     predicate::Evaluator m_evaluator;
 };
 
@@ -166,12 +186,14 @@ std::vector<const FactStatus*> Plan::missing_used_facts() const {
 }
 
 StepPlan plan_step(const phase::Phase& phase, const predicate::PhaseLogic& logic,
-                   const json& context, std::size_t position) {
-    return evaluate_step(predicate::Evaluator(logic.program, context), phase, logic, position);
+                   const json& context, std::size_t position, const context::Secrets& secrets) {
+    return evaluate_step(predicate::Evaluator(logic.program, context), phase, logic, position,
+                         secrets);
 }
 
-Plan make_plan(const phase::Phase& phase, const predicate::PhaseLogic& logic, const json& context) {
-    return Planner(phase, logic, context).plan();
+Plan make_plan(const phase::Phase& phase, const predicate::PhaseLogic& logic, const json& context,
+               const context::Secrets& secrets) {
+    return Planner(phase, logic, context, secrets).plan();
 }
 
 }  // namespace deployphase::plan

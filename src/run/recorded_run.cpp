@@ -43,4 +43,10 @@ void require_same_phase(const phase::LoadedPhase& phase, const state::RunState& 
     }
 }
 
+std::vector<std::string> secret_names(const state::RunState& run, const RunOptions& options) {
+    std::vector<std::string> names = run.secret_keys;
+    names.insert(names.end(), options.secret_keys.begin(), options.secret_keys.end());
+    return names;
+}
+
 }  // namespace deployphase::run

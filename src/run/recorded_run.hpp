@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include <deployphase/phase/loader.hpp>
+#include <deployphase/run/runner.hpp>
 #include <deployphase/state/journal.hpp>
 #include <deployphase/state/lock.hpp>
 #include <deployphase/state/run_state.hpp>
@@ -26,5 +27,8 @@ RecordedRun open_recorded_run(const std::filesystem::path& state_dir, std::strin
 // always when its steps are no longer the same list: recorded indexes would name other steps.
 void require_same_phase(const phase::LoadedPhase& phase, const state::RunState& run,
                         bool allow_changed);
+
+// The keys a run treats as secret by name: those it started with and those given now.
+std::vector<std::string> secret_names(const state::RunState& run, const RunOptions& options);
 
 }  // namespace deployphase::run

@@ -120,7 +120,11 @@ RunState rollback_run(const phase::LoadedPhase& phase, const RunOptions& options
     // A dead runner's step may still be running in the background: it must not race its own
     // rollback.
     if (!run.state.finished) stop_leftover_processes(run.state.run_id);
-    ScriptRunner scripts(phase, options, run.state.run_id, interrupt);
+    // Nothing here gives the secrets' values again: rollback scripts see "***" for them
+    // (docs/reliability.md).
+    context::Secrets secrets(secret_names(run.state, options));
+    run.journal.mask_with(&secrets);
+    ScriptRunner scripts(phase, options, run.state.run_id, interrupt, secrets);
     if (run.state.rollback_begun) {
         run.journal.append({{"type", "run_resumed"}});
         return drive_rollback(run.journal, scripts, phase.phase);

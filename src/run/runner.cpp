@@ -9,8 +9,10 @@
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <deployphase/context/context.hpp>
+#include <deployphase/context/secrets.hpp>
 #include <deployphase/plan/plan.hpp>
 #include <deployphase/run/leftovers.hpp>
 #include <deployphase/run/step_environment.hpp>
@@ -39,17 +41,6 @@ std::string new_run_id() {
         random() & 0xFFFFFF);
 }
 
-// What a step wrote to its output file; none when it wrote nothing.
-std::string read_output(const fs::path& path) {
-    std::string text;
-    auto failure = read_file(path, text);
-    if (failure && failure->error != ENOENT) {
-        throw state::StateError(fmt::format("{}: error: cannot read the step's output: {}",
-                                            path.string(), std::strerror(failure->error)));
-    }
-    return text;
-}
-
 bool done(StepStatus status) {
     return status == StepStatus::succeeded || status == StepStatus::satisfied ||
            status == StepStatus::skipped || status == StepStatus::rolled_back;
@@ -61,19 +52,28 @@ bool cut_off(StepStatus status) {
 }
 
 // Goes through the steps that are not done, in order, recording every transition before the
-// next thing happens.
+// next thing happens. The journal holds the context with its secrets masked; the driver keeps
+// the real one (as given, plus the outputs it records) to evaluate guards and hand to scripts.
 class Driver {
   public:
     Driver(const phase::LoadedPhase& phase, const RunOptions& options, state::Journal& journal,
-           ScriptRunner& scripts)
-        : m_phase(phase), m_options(options), m_journal(journal), m_scripts(scripts) {}
+           ScriptRunner& scripts, context::Secrets& secrets, json context)
+        : m_phase(phase),
+          m_options(options),
+          m_journal(journal),
+          m_scripts(scripts),
+          m_secrets(secrets),
+          m_context(std::move(context)) {}
+
+    // resume --context/--set: the context from here on.
+    void replace_context(json context) { m_context = std::move(context); }
 
     RunState drive() {
         RunState state = state::fold(m_journal.records());
         for (const state::StepState& step : state.steps) {
             if (done(step.status)) continue;
             if (m_scripts.interrupted()) return finish("interrupted");
-            switch (run_step(step.index - 1, state)) {
+            switch (run_step(step.index - 1)) {
                 case Outcome::next:
                     continue;
                 case Outcome::failed:
@@ -95,16 +95,19 @@ class Driver {
         return finish("failed");
     }
 
-    // Records the output a step left in its output file, merging it into `context`.
-    void record_output(const phase::Step& step, json& context) {
-        StepOutput out =
-            parse_step_output(read_output(m_scripts.output_file(step, ScriptKind::step)));
-        if (out.values.empty() && out.problems.empty()) return;
-        record({{"type", "output_recorded"},
-                {"index", step.index},
-                {"values", out.values},
-                {"problems", out.problems}});
-        context::deep_merge(context, out.values);
+    // Records the output a step left in its output file, merging it into the context. Secret
+    // values are learned first, so that the record and everything shown later mask them.
+    void record_output(const phase::Step& step) {
+        StepOutput out = parse_step_output(m_scripts.read_output(step));
+        if (!out.values.empty() || !out.problems.empty()) {
+            m_secrets.learn(out.values);
+            record({{"type", "output_recorded"},
+                    {"index", step.index},
+                    {"values", out.values},
+                    {"problems", out.problems}});
+            context::deep_merge(m_context, out.values);
+        }
+        m_scripts.remove_output(step);
     }
 
   private:
@@ -117,13 +120,15 @@ class Driver {
     }
     Outcome step_finished(const phase::Step& step, std::string_view status, Outcome outcome) {
         record({{"type", "step_finished"}, {"index", step.index}, {"status", status}});
+        // An interrupted step's output may still be marked done on resume.
+        if (outcome == Outcome::failed) m_scripts.remove_output(step);
         return outcome;
     }
 
-    Outcome run_step(std::size_t position, RunState& state) {
+    Outcome run_step(std::size_t position) {
         const phase::Step& step = m_phase.phase.steps[position];
         plan::StepPlan intent =
-            plan::plan_step(m_phase.phase, m_phase.logic, state.context, position);
+            plan::plan_step(m_phase.phase, m_phase.logic, m_context, position, m_secrets);
         if (!intent.will_run) {
             record({{"type", "step_skipped"}, {"index", step.index}, {"reason", intent.reason}});
             return Outcome::next;
@@ -132,7 +137,7 @@ class Driver {
         if (!step.run) return confirm_manual_step(step);
 
         if (step.check) {
-            ProcessResult check = m_scripts.run(step, ScriptKind::check, 1, state.context);
+            ProcessResult check = m_scripts.run(step, ScriptKind::check, 1, m_context);
             record({{"type", "check_finished"},
                     {"index", step.index},
                     {"exit_code", check.exit_code},
@@ -152,7 +157,7 @@ class Driver {
                     return step_finished(step, "interrupted", Outcome::interrupted);
             }
             record({{"type", "attempt_started"}, {"index", step.index}, {"attempt", attempt}});
-            ProcessResult result = m_scripts.run(step, ScriptKind::step, attempt, state.context);
+            ProcessResult result = m_scripts.run(step, ScriptKind::step, attempt, m_context);
             record({{"type", "attempt_finished"},
                     {"index", step.index},
                     {"exit_code", result.exit_code},
@@ -161,7 +166,7 @@ class Driver {
             if (result.ending == ProcessResult::Ending::interrupted)
                 return step_finished(step, "interrupted", Outcome::interrupted);
             if (result.ending == ProcessResult::Ending::exited && result.exit_code == 0) {
-                record_output(step, state.context);
+                record_output(step);
                 return step_finished(step, "succeeded", Outcome::next);
             }
         }
@@ -182,24 +187,30 @@ class Driver {
     const RunOptions& m_options;
     state::Journal& m_journal;
     ScriptRunner& m_scripts;
+    context::Secrets& m_secrets;
+    json m_context;
 };
 
 // resume --interrupted=done|fail: the operator's word on steps that were cut off. False when
 // the run must stop here (a step marked failed).
 bool settle_cut_off_steps(const RunState& state, const RunOptions& options, state::Journal& journal,
-                          Driver& driver, const phase::LoadedPhase& phase) {
+                          Driver& driver, const ScriptRunner& scripts,
+                          const phase::LoadedPhase& phase) {
     if (options.interrupted == RunOptions::Interrupted::rerun) return true;
     bool as_done = options.interrupted == RunOptions::Interrupted::done;
-    json context = state.context;
     for (const state::StepState& step : state.steps) {
         if (!cut_off(step.status)) continue;
-        if (as_done) driver.record_output(phase.phase.steps[step.index - 1], context);
+        const phase::Step& cut = phase.phase.steps[step.index - 1];
+        if (as_done) driver.record_output(cut);
         journal.append({{"type", "step_finished"},
                         {"index", step.index},
                         {"status", as_done ? "succeeded" : "failed"},
                         {"reason", as_done ? "marked done on resume (--interrupted=done)"
                                            : "marked failed on resume (--interrupted=fail)"}});
-        if (!as_done) return false;
+        if (!as_done) {
+            scripts.remove_output(cut);
+            return false;
+        }
     }
     return true;
 }
@@ -225,26 +236,49 @@ void archive_journal(const fs::path& journal, const fs::path& archived) {
     }
 }
 
-// The context a resume --context/--set asks for. Throws InputError for a bad assignment.
-json updated_context(const RunState& state, const RunOptions::ContextUpdate& update) {
+// The context a resume --context/--set asks for, with the secrets it gives learned and put
+// back where the journal has "***" (a recorded secret output must not hide the value given
+// again). Throws InputError for a bad assignment.
+json updated_context(const RunState& state, const RunOptions::ContextUpdate& update,
+                     context::Secrets& secrets) {
     json context = update.base.value_or(state.context);
+    secrets.learn(context);
     context::deep_merge(context, state.outputs);
     for (const std::string& assignment : update.assignments)
         context::apply_assignment(context, assignment);
-    return context;
+    secrets.learn(context);
+    return secrets.reveal(context);
 }
 
-// resume --context/--set: records the new context and tells the caller what it changes.
-void update_context(const RunState& state, const RunOptions& options, state::Journal& journal,
-                    const phase::LoadedPhase& phase) {
-    if (!options.context_update) return;
-    json context = updated_context(state, *options.context_update);
-    plan::ContextDrift drift = plan::context_drift(phase.phase, phase.logic, state.context, context,
-                                                   state.unfinished_steps());
+// The journal keeps secrets masked: a resumed run must be given them again.
+void require_secrets(const json& context, const context::Secrets& secrets,
+                     const state::Journal& journal, const RunState& state) {
+    std::vector<std::string> missing = secrets.missing(context);
+    if (missing.empty()) return;
+    throw state::StateError(fmt::format(
+        "{}: error: run {} recorded the secret{} {} as \"***\"; give {} again with --context "
+        "FILE or --set KEY=VALUE to resume",
+        journal.path().string(), state.run_id, missing.size() == 1 ? "" : "s",
+        fmt::join(missing, ", "), missing.size() == 1 ? "it" : "them"));
+}
+
+// resume --context/--set: records the new context, tells the caller what it changes, and
+// returns it (real values, not masked).
+std::optional<json> update_context(const RunState& state, const RunOptions& options,
+                                   state::Journal& journal, const phase::LoadedPhase& phase,
+                                   context::Secrets& secrets) {
+    if (!options.context_update) return std::nullopt;
+    json context = updated_context(state, *options.context_update, secrets);
+    plan::ContextDrift drift =
+        plan::context_drift(phase.phase, phase.logic, secrets.reveal(state.context), context,
+                            state.unfinished_steps(), secrets);
     if (options.report_drift) options.report_drift(drift);
-    if (drift.changed_keys.empty()) return;
-    journal.append(
-        {{"type", "context_changed"}, {"context", context}, {"changed_keys", drift.changed_keys}});
+    if (!drift.changed_keys.empty()) {
+        journal.append({{"type", "context_changed"},
+                        {"context", context},
+                        {"changed_keys", drift.changed_keys}});
+    }
+    return context;
 }
 
 // The plan the run began with, as recorded: the decision and each step's intent then.
@@ -271,8 +305,11 @@ std::optional<RunState> read_run(const fs::path& state_dir) {
 }
 
 bool already_succeeded(const RunState& run, const phase::LoadedPhase& phase, const json& context) {
+    // The run's context was recorded masked; so is this one before they are compared.
+    context::Secrets secrets(run.secret_keys);
+    secrets.learn(context);
     return run.finished && run.status == state::RunStatus::succeeded &&
-           run.phase_sha256 == phase.sha256 && run.started_context == context;
+           run.phase_sha256 == phase.sha256 && run.started_context == secrets.mask(context);
 }
 
 state::StepState confirm_step(const fs::path& state_dir, const std::string& ref) {
@@ -324,17 +361,21 @@ RunState start_run(const phase::LoadedPhase& phase, const json& context, const R
     }
     state::Journal journal = state::Journal::open(path, true);
     journal.set_observer(options.on_event);
+    context::Secrets secrets(options.secret_keys);
+    secrets.learn(context);
+    journal.mask_with(&secrets);
     std::string run_id = new_run_id();
     json steps = json::array();
     for (const phase::Step& step : phase.phase.steps)
         steps.push_back({{"id", step.id}});
-    plan::Plan decision = plan::make_plan(phase.phase, phase.logic, context);
+    plan::Plan decision = plan::make_plan(phase.phase, phase.logic, context, secrets);
     journal.append({{"type", "run_started"},
                     {"run_id", run_id},
                     {"phase", phase.phase.name},
                     {"phase_file", fs::absolute(phase.phase.source_path).string()},
                     {"phase_sha256", phase.sha256},
                     {"context", context},
+                    {"secret_keys", options.secret_keys},
                     {"steps", steps},
                     {"plan", plan_summary(decision)}});
 
@@ -350,8 +391,8 @@ RunState start_run(const phase::LoadedPhase& phase, const json& context, const R
                         {"reason", decision.reason}});
         return state::fold(journal.records());
     }
-    ScriptRunner scripts(phase, options, run_id, interrupt);
-    return Driver(phase, options, journal, scripts).drive();
+    ScriptRunner scripts(phase, options, run_id, interrupt, secrets);
+    return Driver(phase, options, journal, scripts, secrets, context).drive();
 }
 
 RunState resume_run(const phase::LoadedPhase& phase, const RunOptions& options,
@@ -371,16 +412,28 @@ RunState resume_run(const phase::LoadedPhase& phase, const RunOptions& options,
                         run.journal.path().string(), state.run_id));
     }
     require_same_phase(phase, state, options.allow_changed);
-    // A bad --set must stop the resume before anything is recorded.
-    if (options.context_update) updated_context(state, *options.context_update);
+    context::Secrets secrets(secret_names(state, options));
+    run.journal.mask_with(&secrets);
+    // A bad --set, or a secret not given again, must stop the resume before anything is
+    // recorded.
+    require_secrets(options.context_update
+                        ? updated_context(state, *options.context_update, secrets)
+                        : state.context,
+                    secrets, run.journal, state);
     // Whatever a step of a dead runner left running must not meet the rerun of that step.
     std::size_t stopped = stop_leftover_processes(state.run_id);
     run.journal.append({{"type", "run_resumed"}, {"stopped_leftover_processes", stopped}});
 
-    ScriptRunner scripts(phase, options, state.run_id, interrupt);
-    Driver driver(phase, options, run.journal, scripts);
-    if (!settle_cut_off_steps(state, options, run.journal, driver, phase)) return driver.fail();
-    update_context(state::fold(run.journal.records()), options, run.journal, phase);
+    ScriptRunner scripts(phase, options, state.run_id, interrupt, secrets);
+    // Without --context, what the journal masked is all there is: secrets come back from what
+    // was given again, a plain value that quoted a secret keeps its "***".
+    Driver driver(phase, options, run.journal, scripts, secrets, secrets.reveal(state.context));
+    if (!settle_cut_off_steps(state, options, run.journal, driver, scripts, phase))
+        return driver.fail();
+    if (auto context = update_context(state::fold(run.journal.records()), options, run.journal,
+                                      phase, secrets)) {
+        driver.replace_context(std::move(*context));
+    }
     return driver.drive();
 }
 

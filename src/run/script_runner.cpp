@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <thread>
 
 #include <fmt/format.h>
@@ -13,11 +14,19 @@
 #include <deployphase/support/atomic_file.hpp>
 #include <deployphase/support/storage_error.hpp>
 
+#include "support/file_io.hpp"
+
 namespace deployphase::run {
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+
+void remove_file(const fs::path& path) {
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+        throw_storage_error(path, "cannot remove the output file", errno);
+    }
+}
 
 const phase::Script& script_of(const phase::Step& step, ScriptKind kind) {
     switch (kind) {
@@ -53,11 +62,13 @@ std::string_view script_kind_name(ScriptKind kind) {
 }
 
 ScriptRunner::ScriptRunner(const phase::LoadedPhase& phase, const RunOptions& options,
-                           std::string run_id, const InterruptFlag& interrupt)
+                           std::string run_id, const InterruptFlag& interrupt,
+                           const context::Secrets& secrets)
     : m_phase(phase),
       m_options(options),
       m_run_id(std::move(run_id)),
       m_interrupt(interrupt),
+      m_secrets(secrets),
       m_workdir(options.workdir.empty() ? fs::absolute(phase.phase.source_path).parent_path()
                                         : options.workdir) {
     for (const char* dir : {"logs", "outputs"}) {
@@ -77,14 +88,13 @@ fs::path ScriptRunner::output_file(const phase::Step& step, ScriptKind kind) con
 
 ProcessResult ScriptRunner::run(const phase::Step& step, ScriptKind kind, unsigned attempt,
                                 const json& context) {
-    write_context(context);
+    json real = m_secrets.reveal(context);
+    write_context(m_secrets.mask(real));
     const phase::Script& script = script_of(step, kind);
     fs::path output = output_file(step, kind);
     // Created empty and private before the script appends to it: under a umask of 000 the
     // script's own `>>` would make it world-readable.
-    if (::unlink(output.c_str()) != 0 && errno != ENOENT) {
-        throw_storage_error(output, "cannot remove the last output file", errno);
-    }
+    remove_file(output);
     int output_fd =
         ::open(output.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (output_fd < 0 || ::fchmod(output_fd, 0600) != 0) {
@@ -99,7 +109,7 @@ ProcessResult ScriptRunner::run(const phase::Step& step, ScriptKind kind, unsign
     spec.environment = step_environment(m_options.environment,
                                         {m_run_id, m_phase.phase.name, step.index, step.id, attempt,
                                          std::string(script_kind_name(kind))},
-                                        context, fs::absolute(m_options.state_dir / "context.json"),
+                                        real, fs::absolute(m_options.state_dir / "context.json"),
                                         fs::absolute(output));
     spec.workdir = m_workdir;
     spec.log_file = step_log_file(m_options.state_dir, step.index, step.id, script_kind_name(kind));
@@ -107,7 +117,26 @@ ProcessResult ScriptRunner::run(const phase::Step& step, ScriptKind kind, unsign
     spec.timeout = script.timeout;
     spec.kill_after = m_options.kill_after;
     spec.on_wait = m_options.on_wait;
-    return run_process(spec, m_interrupt);
+    spec.secrets = &m_secrets;
+    ProcessResult result = run_process(spec, m_interrupt);
+    // Only a step script's output is ever read.
+    if (kind != ScriptKind::step) remove_file(output);
+    return result;
+}
+
+std::string ScriptRunner::read_output(const phase::Step& step) const {
+    fs::path path = output_file(step, ScriptKind::step);
+    std::string text;
+    auto failure = read_file(path, text);
+    if (failure && failure->error != ENOENT) {
+        throw state::StateError(fmt::format("{}: error: cannot read the step's output: {}",
+                                            path.string(), std::strerror(failure->error)));
+    }
+    return text;
+}
+
+void ScriptRunner::remove_output(const phase::Step& step) const {
+    remove_file(output_file(step, ScriptKind::step));
 }
 
 // Rewritten only when it changed: most steps leave the context as it was.

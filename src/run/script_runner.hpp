@@ -1,7 +1,8 @@
 #pragma once
 // Runs one of a step's scripts the way every script of a run runs: in its own process group,
 // in the run's working directory, with the step environment, the merged context as a file and
-// a log under DIR/logs. The forward run and the rollback share it.
+// a log under DIR/logs. The forward run and the rollback share it. Secrets reach the script
+// only through its environment; the context file, the log and the echo have them masked.
 
 #include <filesystem>
 #include <string>
@@ -9,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <deployphase/context/secrets.hpp>
 #include <deployphase/phase/loader.hpp>
 #include <deployphase/run/runner.hpp>
 #include <deployphase/run/subprocess.hpp>
@@ -22,26 +24,35 @@ std::string_view script_kind_name(ScriptKind kind);  // "step", "check", "rollba
 class ScriptRunner {
   public:
     ScriptRunner(const phase::LoadedPhase& phase, const RunOptions& options, std::string run_id,
-                 const InterruptFlag& interrupt);
+                 const InterruptFlag& interrupt, const context::Secrets& secrets);
 
-    // Runs the step's script of this kind (which must exist) to its end.
+    // Runs the step's script of this kind (which must exist) to its end. `context` may hold
+    // masked secrets; the script's environment gets the real values the secrets know.
     ProcessResult run(const phase::Step& step, ScriptKind kind, unsigned attempt,
                       const nlohmann::json& context);
 
-    // Where the script may write KEY=VALUE lines ($DEPLOYPHASE_OUTPUT); removed before each
-    // run of the script.
-    std::filesystem::path output_file(const phase::Step& step, ScriptKind kind) const;
+    // What the step script wrote to $DEPLOYPHASE_OUTPUT in its last run ("" when nothing).
+    // The file stays until remove_output(): a step cut off before its output was recorded
+    // may still be marked done with it.
+    std::string read_output(const phase::Step& step) const;
+    // Removes the step script's output file once it is recorded or of no more use: it may
+    // hold secrets.
+    void remove_output(const phase::Step& step) const;
 
     const InterruptFlag& interrupt() const { return m_interrupt; }
     bool interrupted() const { return m_interrupt.load() != 0; }
 
   private:
+    // Where the script may write KEY=VALUE lines ($DEPLOYPHASE_OUTPUT); created empty before
+    // each run of the script.
+    std::filesystem::path output_file(const phase::Step& step, ScriptKind kind) const;
     void write_context(const nlohmann::json& context);
 
     const phase::LoadedPhase& m_phase;
     const RunOptions& m_options;
     std::string m_run_id;
     const InterruptFlag& m_interrupt;
+    const context::Secrets& m_secrets;
     std::filesystem::path m_workdir;
     nlohmann::json m_context_written;
     bool m_context_file_exists = false;

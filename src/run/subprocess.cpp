@@ -122,6 +122,23 @@ ProcessResult run_process(const ProcessSpec& spec, const InterruptFlag& interrup
         ::kill(-child, SIGKILL);
         if (!exited) ::waitpid(child, &status, 0);
     };
+    std::optional<context::StreamMasker> masker;
+    if (spec.secrets && !spec.secrets->texts().empty()) masker.emplace(*spec.secrets);
+    // A step whose output cannot be kept must not go on unrecorded: it is stopped and the run
+    // with it, as if the runner had died there.
+    auto keep = [&](std::string_view output) {
+        if (auto failure = write_all(log.get(), output)) {
+            abandon();
+            throw_storage_error(spec.log_file, "cannot write the step log", failure->error);
+        }
+        if (spec.echo_fd >= 0) {
+            if (auto failure = write_all(spec.echo_fd, output)) {
+                abandon();
+                throw std::system_error(failure->error, std::generic_category(),
+                                        "cannot echo the step's output");
+            }
+        }
+    };
     auto reap = [&] {
         if (!exited && ::waitpid(child, &status, WNOHANG) == child) {
             exited = true;
@@ -177,25 +194,14 @@ ProcessResult run_process(const ProcessSpec& spec, const InterruptFlag& interrup
             ssize_t n = ::read(read_end.get(), buffer, sizeof buffer);
             if (n > 0) {
                 std::string_view output(buffer, static_cast<std::size_t>(n));
-                // A step whose output cannot be kept must not go on unrecorded: it is stopped
-                // and the run with it, as if the runner had died there.
-                if (auto failure = write_all(log.get(), output)) {
-                    abandon();
-                    throw_storage_error(spec.log_file, "cannot write the step log", failure->error);
-                }
-                if (spec.echo_fd >= 0) {
-                    if (auto failure = write_all(spec.echo_fd, output)) {
-                        abandon();
-                        throw std::system_error(failure->error, std::generic_category(),
-                                                "cannot echo the step's output");
-                    }
-                }
+                keep(masker ? masker->feed(output) : std::string(output));
             } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
                 pipe_open = false;
             }
         }
     }
     ::kill(-child, SIGKILL);  // nothing of the step outlives it
+    if (masker) keep(masker->finish());
     result.duration = std::chrono::duration_cast<milliseconds>(Clock::now() - started);
     if (!terminated_at) {
         if (WIFEXITED(status)) {

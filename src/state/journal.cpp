@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include <deployphase/state/event_masking.hpp>
 #include <deployphase/support/crash_point.hpp>
 #include <deployphase/support/crc32.hpp>
 #include <deployphase/support/storage_error.hpp>
@@ -156,7 +157,9 @@ Journal::Journal(Journal&& other) noexcept
       m_failed(other.m_failed),
       m_records(std::move(other.m_records)),
       m_offsets(std::move(other.m_offsets)),
-      m_torn(std::move(other.m_torn)) {
+      m_torn(std::move(other.m_torn)),
+      m_observer(std::move(other.m_observer)),
+      m_secrets(other.m_secrets) {
     other.m_fd = -1;
 }
 
@@ -169,6 +172,8 @@ Journal& Journal::operator=(Journal&& other) noexcept {
         m_records = std::move(other.m_records);
         m_offsets = std::move(other.m_offsets);
         m_torn = std::move(other.m_torn);
+        m_observer = std::move(other.m_observer);
+        m_secrets = other.m_secrets;
         other.m_fd = -1;
     }
     return *this;
@@ -280,6 +285,7 @@ void Journal::append(nlohmann::json event) {
     }
     if (m_fd < 0)
         throw StateError(fmt::format("{}: error: journal opened read-only", m_path.string()));
+    if (m_secrets) event = mask_event(event, *m_secrets);
     event["seq"] = m_records.size() + 1;
     std::string payload = event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     std::string frame = frame_record(payload);

@@ -79,6 +79,12 @@ class Folder {
             m_state.context = record.value("context", json::object());
             m_state.started_context = m_state.context;
             if (!m_state.context.is_object()) bad(record, "the run's context is not an object");
+            json secret_keys = record.value("secret_keys", json::array());
+            if (!secret_keys.is_array()) bad(record, "secret_keys is not an array");
+            for (const json& key : secret_keys) {
+                if (!key.is_string()) bad(record, "a secret key that is not a string");
+                m_state.secret_keys.push_back(key.get<std::string>());
+            }
             for (const json& s : record.value("steps", json::array())) {
                 if (!s.is_object() || !s.contains("id") || !s["id"].is_string())
                     bad(record, "a step without an id");

@@ -13,6 +13,7 @@ cat >"$WORK/hostile.md" <<'MD'
 ```sh step=emit
 printf '%s\n' "$DEPLOYPHASE_CTX_SUBST" "$DEPLOYPHASE_CTX_TICKS" "$DEPLOYPHASE_CTX_SEMI" \
     "$DEPLOYPHASE_CTX_LINES" "$DEPLOYPHASE_CTX_QUOTES" > seen-context
+stat -c %a "$DEPLOYPHASE_OUTPUT" > output-mode
 echo 'evil_output=$(touch pwned-output)' >> "$DEPLOYPHASE_OUTPUT"
 echo 'ticks_output=`touch pwned-output-ticks`; touch pwned-output-semi' >> "$DEPLOYPHASE_OUTPUT"
 printf 'nul_output=a\000b\n' >> "$DEPLOYPHASE_OUTPUT"
@@ -53,7 +54,9 @@ for mask in 000 077 022; do
     bad=$(printf '%s\n' "$modes" | awk '($1 == "d" && $2 != "700") || ($1 == "f" && $2 != "600")')
     expect_eq "modes not private under umask $mask" "$bad" ""
     expect_match "history kept under umask $mask" "$modes" 'f 600 ./history/'
-    expect_match "outputs under umask $mask" "$modes" 'f 600 ./outputs/1.env'
+    expect_eq "the output file as the step found it, umask $mask" "$(cat "$WORK/output-mode")" 600
+    expect_eq "output files removed once recorded, umask $mask" \
+        "$(find "$WORK/mask-$mask/outputs" -type f)" ""
 done
 
 case_ "an existing state directory others can read is made private by a run, not by status"

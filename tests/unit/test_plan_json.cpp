@@ -24,9 +24,9 @@ const char* tiny =
 
 TEST_CASE("plan json: every field", "[plan][json]") {
     phase::LoadedPhase loaded = phase::load_phase(SourceFile::from_text("tiny.md", tiny));
-    plan::Plan plan =
-        plan::make_plan(loaded.phase, loaded.logic,
-                        json::parse(R"j({"approved": true, "ready": 0, "x": {"y": "z"}})j"));
+    plan::Plan plan = plan::make_plan(
+        loaded.phase, loaded.logic,
+        json::parse(R"j({"approved": true, "ready": 0, "x": {"y": "z"}})j"), context::Secrets{});
     json actual = json::parse(plan::plan_to_json(plan).dump());
     json expected = json::parse(R"j({
       "format_version": 1,
@@ -77,7 +77,7 @@ TEST_CASE("plan json: every field", "[plan][json]") {
 TEST_CASE("plan json: the fingerprint of a saved plan", "[plan][json]") {
     phase::LoadedPhase loaded = phase::load_phase(SourceFile::from_text("tiny.md", tiny));
     json context = json::parse(R"j({"b": [1, 2], "a": {"k": "v"}})j");
-    plan::Plan plan = plan::make_plan(loaded.phase, loaded.logic, context);
+    plan::Plan plan = plan::make_plan(loaded.phase, loaded.logic, context, context::Secrets{});
     auto print = plan::fingerprint("tiny.md", loaded.sha256, context);
     json saved = json::parse(plan::plan_to_json(plan, print).dump());
     CHECK(

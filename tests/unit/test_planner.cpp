@@ -7,6 +7,7 @@
 
 #include <deployphase/phase/loader.hpp>
 #include <deployphase/plan/plan.hpp>
+#include <deployphase/plan/plan_json.hpp>
 
 using namespace deployphase;
 using nlohmann::json;
@@ -120,7 +121,8 @@ TEST_CASE("planner: the seed phase's decision and guards over 31 contexts", "[pl
         phase::LoadedPhase loaded = phase::load_phase(path);
         for (const Row& row : rows) {
             INFO(path << ": " << row.what << ": " << row.context);
-            plan::Plan plan = plan::make_plan(loaded.phase, loaded.logic, json::parse(row.context));
+            plan::Plan plan = plan::make_plan(loaded.phase, loaded.logic, json::parse(row.context),
+                                              context::Secrets{});
             CHECK(plan::decision_name(plan.decision) == row.decision);
             CHECK(will_run(plan) == row.will_run);
         }
@@ -131,7 +133,8 @@ TEST_CASE("planner: reasons name the decision, each guard's fact and its value",
     phase::LoadedPhase loaded =
         phase::load_phase(std::string(DEPLOYPHASE_PHASES_DIR) + "/deployment-operations.md");
     auto reasons = [&](const char* context) {
-        plan::Plan plan = plan::make_plan(loaded.phase, loaded.logic, json::parse(context));
+        plan::Plan plan =
+            plan::make_plan(loaded.phase, loaded.logic, json::parse(context), context::Secrets{});
         std::string out =
             std::string(plan::decision_name(plan.decision)) + ": " + plan.reason + "\n";
         for (const auto& step : plan.steps)
@@ -160,7 +163,8 @@ TEST_CASE("planner: facts read, missing, and never reached", "[plan]") {
     phase::LoadedPhase loaded =
         phase::load_phase(std::string(DEPLOYPHASE_PHASES_DIR) + "/deployment-operations.md");
     plan::Plan plan = plan::make_plan(loaded.phase, loaded.logic,
-                                      json::parse("{" READY R"j(, "monitoring_required": true})j"));
+                                      json::parse("{" READY R"j(, "monitoring_required": true})j"),
+                                      context::Secrets{});
     std::string out;
     for (const auto& fact : plan.facts) {
         out += fact.name + (fact.used ? " read" : " unread") +
@@ -193,7 +197,8 @@ TEST_CASE("planner: facts read, missing, and never reached", "[plan]") {
 TEST_CASE("planner: a phase without validation logic always runs", "[plan]") {
     phase::LoadedPhase loaded = phase::load_phase(SourceFile::from_text(
         "p.md", "# Phase: P\n## Steps Sequence\n1. **a**\n2. **b** [if go]\n"));
-    plan::Plan plan = plan::make_plan(loaded.phase, loaded.logic, json::object());
+    plan::Plan plan =
+        plan::make_plan(loaded.phase, loaded.logic, json::object(), context::Secrets{});
     CHECK(plan.decision == plan::Decision::run);
     CHECK(plan.reason == "no shouldSkipPhase() is defined, no canExecutePhase() is defined");
     CHECK(will_run(plan) == "10");
@@ -208,4 +213,32 @@ TEST_CASE("planner: long values are shortened, never inside a character", "[plan
     std::string text = "\"" + std::string(55, 'a') + "\xC3\xA9" + std::string(40, 'b') + "\"";
     std::string shortened = plan::short_value(json::parse(text));
     CHECK(shortened == "\"" + std::string(55, 'a') + "...");
+}
+
+TEST_CASE("planner: secrets are evaluated as they are and shown masked", "[plan][secrets]") {
+    phase::LoadedPhase loaded = phase::load_phase(SourceFile::from_text(
+        "p.md",
+        "# Phase: P\n## Steps Sequence\n1. **a** [if deploy_token]\n"
+        "2. **b** [if hasContext('db.pass') && hasContext('note')]\n3. **c** [if empty_token]\n"));
+    const std::string secret(80, 'k');  // longer than a reason quotes before cutting it
+    json context = {{"deploy_token", secret},
+                    {"db", {{"pass", "pw-123"}}},
+                    {"note", "token " + secret},
+                    {"empty_token", ""}};
+    context::Secrets secrets({"db.pass"});
+    secrets.learn(context);
+    plan::Plan plan = plan::make_plan(loaded.phase, loaded.logic, context, secrets);
+    // Decided on the real values: the empty secret is falsy.
+    CHECK(will_run(plan) == "110");
+    CHECK(plan.steps[0].reason == "fact deploy_token is \"***\"");
+    CHECK(plan.steps[2].reason == "fact empty_token is \"\"");
+    std::string shown = plan::plan_to_json(plan).dump();
+    CHECK(shown.find("kkkkkkkkkk") == std::string::npos);
+    CHECK(shown.find("pw-123") == std::string::npos);
+    CHECK(shown.find("\"token ***\"") != std::string::npos);
+    // Without the secrets, the same plan shows the values: the check above can fail.
+    std::string plain =
+        plan::plan_to_json(plan::make_plan(loaded.phase, loaded.logic, context, context::Secrets{}))
+            .dump();
+    CHECK(plain.find("pw-123") != std::string::npos);
 }

@@ -82,3 +82,23 @@ TEST_CASE("secrets: a stream without secrets passes everything at once", "[secre
     CHECK(stream.feed("partial line") == "partial line");
     CHECK(stream.finish().empty());
 }
+
+TEST_CASE("secrets: mask_at masks a value by the path it was found at", "[secrets]") {
+    Secrets secrets({"db.pass"});
+    secrets.learn({{"db", {{"pass", "deep-pw-42"}}}, {"note", "x"}});
+    CHECK(secrets.mask_at("db.pass", "deep-pw-42") == "***");
+    CHECK(secrets.mask_at("db", {{"pass", "deep-pw-42"}, {"host", "h"}}) ==
+          json{{"pass", "***"}, {"host", "h"}});
+    CHECK(secrets.mask_at("note", "uses deep-pw-42") == "uses ***");
+    CHECK(secrets.mask_at("db.pass", nullptr).is_null());   // missing stays missing
+    CHECK(secrets.mask_at("pass", "deep-pw-42") == "***");  // known value, other path
+}
+
+TEST_CASE("secrets: mask_strings masks values in any JSON without looking at keys", "[secrets]") {
+    Secrets secrets;
+    CHECK(secrets.mask_strings({{"api_token", "not learned"}}) ==
+          json{{"api_token", "not learned"}});
+    secrets.learn({{"api_token", "tok-123456"}});
+    CHECK(secrets.mask_strings({{"reason", "exit tok-123456"}, {"n", 1}, {"l", {"tok-123456"}}}) ==
+          json{{"reason", "exit ***"}, {"n", 1}, {"l", {"***"}}});
+}

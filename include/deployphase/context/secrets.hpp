@@ -1,7 +1,7 @@
 #pragma once
 // Which context keys hold secrets, and masking of their values wherever text or JSON leaves
-// the process. The runner does not use it yet (docs/reliability.md, "Secrets"); this is the
-// tested core that the wiring will build on.
+// the process: the journal, the state directory, logs, the terminal, reports and plans.
+// docs/reliability.md ("Secrets") states what it promises and where it stops.
 
 #include <cstddef>
 #include <map>
@@ -30,9 +30,16 @@ class Secrets {
     // already masked are not remembered.
     void learn(const nlohmann::json& context);
 
-    // A copy of `context` with each secret key's value replaced by "***", and every known
-    // secret value inside any other string replaced too.
+    // A copy of `context` with each secret key's value replaced by "***" (null and "" stay as
+    // they are), and every known secret value inside any other string replaced too.
     nlohmann::json mask(const nlohmann::json& context) const;
+
+    // mask() for the value found at `path` of a context (a fact a plan shows, say).
+    nlohmann::json mask_at(std::string_view path, const nlohmann::json& value) const;
+
+    // A copy of `value` with every known secret value inside any string replaced; keys are not
+    // looked at (for JSON that is not a context, such as an event's reason).
+    nlohmann::json mask_strings(const nlohmann::json& value) const;
 
     // `text` with every known secret value replaced by "***". Values shorter than 3 bytes are
     // too common to hunt for in free text; they are masked only where their key is known.

@@ -28,9 +28,11 @@ struct ContextDrift {
 std::vector<std::string> changed_keys(const nlohmann::json& before, const nlohmann::json& after);
 
 // Evaluates the guard of every step in `pending` (1-based indexes) against both contexts and
-// keeps those whose run/skip decision differs.
+// keeps those whose run/skip decision differs. Changed keys are those whose values differ once
+// `secrets` masks them: a secret given again is not a change.
 ContextDrift context_drift(const phase::Phase& phase, const predicate::PhaseLogic& logic,
                            const nlohmann::json& before, const nlohmann::json& after,
-                           const std::vector<std::size_t>& pending);
+                           const std::vector<std::size_t>& pending,
+                           const context::Secrets& secrets);
 
 }  // namespace deployphase::plan

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <deployphase/context/secrets.hpp>
 #include <deployphase/phase/model.hpp>
 #include <deployphase/predicate/evaluator.hpp>
 #include <deployphase/predicate/phase_logic.hpp>
@@ -58,12 +59,14 @@ std::string short_value(const nlohmann::json& value);
 
 // One step's intent against a context: its guard evaluated, with the reason. The planner uses
 // it for every step; the runner calls it just before each step, against the context as it
-// stands then. `position` counts from 0.
+// stands then. `position` counts from 0. Evaluation sees the real values; what the result
+// shows of them (traces, facts, reasons) has the secrets masked.
 StepPlan plan_step(const phase::Phase& phase, const predicate::PhaseLogic& logic,
-                   const nlohmann::json& context, std::size_t position);
+                   const nlohmann::json& context, std::size_t position,
+                   const context::Secrets& secrets);
 
 Plan make_plan(const phase::Phase& phase, const predicate::PhaseLogic& logic,
-               const nlohmann::json& context);
+               const nlohmann::json& context, const context::Secrets& secrets);
 
 // Every context key a phase can read, with where each is read. Context-free: a call F()
 // is listed under derived_fact_key(F), and the context may also name it F exactly.

@@ -46,6 +46,9 @@ struct RunOptions {
     // then stops awaiting confirmation.
     std::function<bool(const phase::Step&)> confirm;
     std::vector<std::string> environment;  // inherited by steps
+    // --secret: context keys (dotted paths) whose values are masked wherever they are shown or
+    // recorded, besides the keys the name patterns catch (context/secrets.hpp).
+    std::vector<std::string> secret_keys;
     // Sees every event once it is durable (progress lines, --events, CI annotations).
     std::function<void(const nlohmann::json&)> on_event;
     // Called repeatedly (at least every 100 ms) while a script runs: a live timer's tick.
@@ -70,6 +73,8 @@ std::optional<state::RunState> read_run(const std::filesystem::path& state_dir);
 // `run --resume` of a run that already succeeded with this very phase file and context: a
 // retried CI job whose first attempt finished (perhaps killed just after) must not deploy
 // again. Anything else (another phase or context, a run that ended otherwise) starts anew.
+// Secret values are compared masked, as they were recorded: a rotated secret alone does not
+// make a new run.
 bool already_succeeded(const state::RunState& run, const phase::LoadedPhase& phase,
                        const nlohmann::json& context);
 

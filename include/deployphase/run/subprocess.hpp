@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <deployphase/context/secrets.hpp>
+
 namespace deployphase::run {
 
 struct ProcessSpec {
@@ -19,6 +21,8 @@ struct ProcessSpec {
     std::filesystem::path workdir;
     std::filesystem::path log_file;  // appended to; created 0600
     int echo_fd = -1;                // also copy the output to this descriptor (-1: no)
+    // When set, the output is masked (StreamMasker) before it reaches the log or echo_fd.
+    const context::Secrets* secrets = nullptr;
     std::optional<std::chrono::milliseconds> timeout;
     std::chrono::milliseconds kill_after{10'000};  // from SIGTERM to SIGKILL of the group
     std::function<void()> on_wait;  // called at every wake while it runs (at least each 100 ms)

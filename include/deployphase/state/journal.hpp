@@ -13,6 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <deployphase/context/secrets.hpp>
+
 namespace deployphase::state {
 
 inline constexpr int journal_format_version = 1;
@@ -54,6 +56,11 @@ class Journal {
     // a failed fsync must not be retried.
     void append(nlohmann::json event);
 
+    // From now on every event is masked (state/event_masking.hpp) before it is written, kept
+    // or shown to the observer: the journal holds no secret value that `secrets` knows or
+    // names. `secrets` must outlive the journal's use; it may learn more values meanwhile.
+    void mask_with(const context::Secrets* secrets) { m_secrets = secrets; }
+
     // Called with each event (its seq set) once it is on disk: progress, reports, event
     // streams. Never state: nothing may depend on an observer having seen an event.
     void set_observer(std::function<void(const nlohmann::json&)> observer) {
@@ -70,6 +77,7 @@ class Journal {
     std::vector<std::size_t> m_offsets;  // of each record, for error messages
     std::optional<TornTail> m_torn;
     std::function<void(const nlohmann::json&)> m_observer;
+    const context::Secrets* m_secrets = nullptr;
 };
 
 // What a journal's bytes hold, read without touching any file (Journal::open acts on it; the

@@ -62,6 +62,7 @@ struct RunState {
     nlohmann::json context = nlohmann::json::object();          // as started, plus recorded outputs
     nlohmann::json started_context = nlohmann::json::object();  // as given to run_started
     nlohmann::json outputs = nlohmann::json::object();          // every recorded output, merged
+    std::vector<std::string> secret_keys;  // named secret with --secret when the run started
     std::vector<StepState> steps;
     // Set once a rollback began: the steps whose rollback scripts run, in that order.
     bool rollback_begun = false;
