@@ -163,6 +163,12 @@ class MarkdownPhaseReader {
 
     void read_steps(cmark_node* list) {
         bool ordered = cmark_node_get_list_type(list) == CMARK_ORDERED_LIST;
+        // A Step is large: growing the vector by doubling would hold one and a half copies of
+        // a long phase at its peak.
+        std::size_t items = 0;
+        for (cmark_node* item = cmark_node_first_child(list); item; item = cmark_node_next(item))
+            ++items;
+        m_phase.steps.reserve(m_phase.steps.size() + items);
         for (cmark_node* item = cmark_node_first_child(list); item; item = cmark_node_next(item)) {
             ++m_item_count;
             std::size_t index = m_item_count;

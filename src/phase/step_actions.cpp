@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <sstream>
+#include <unordered_map>
 
 #include "support/text.hpp"
 
@@ -40,7 +41,11 @@ InfoString parse_info(cmark_node* block) {
 class ActionReader {
   public:
     ActionReader(const SourceFile& source, Phase& phase, DiagnosticSink& sink)
-        : m_source(source), m_phase(phase), m_sink(sink) {}
+        : m_source(source), m_phase(phase), m_sink(sink) {
+        // Looked up once per block: a scan of every step per block is quadratic.
+        for (std::size_t i = 0; i < m_phase.steps.size(); ++i)
+            m_by_id[m_phase.steps[i].id].push_back(i);
+    }
 
     void read(cmark_node* block) {
         InfoString info = parse_info(block);
@@ -185,9 +190,11 @@ class ActionReader {
             }
             return &m_phase.steps[index - 1];
         }
+        auto found = m_by_id.find(ref);
         std::vector<Step*> matches;
-        for (Step& step : m_phase.steps) {
-            if (step.id == ref) matches.push_back(&step);
+        if (found != m_by_id.end()) {
+            for (std::size_t i : found->second)
+                matches.push_back(&m_phase.steps[i]);
         }
         if (matches.empty()) {
             error(role, fmt::format("{}={}: no step \"{}\" in this phase", role.key, ref, ref));
@@ -206,6 +213,7 @@ class ActionReader {
     const SourceFile& m_source;
     Phase& m_phase;
     DiagnosticSink& m_sink;
+    std::unordered_map<std::string, std::vector<std::size_t>> m_by_id;  // step id -> positions
     std::size_t m_line = 0;
     std::size_t m_column = 0;
 };
