@@ -95,36 +95,57 @@ class Driver {
         return finish("failed");
     }
 
-    // Records the output a step left in its output file, merging it into the context. Secret
-    // values are learned first, so that the record and everything shown later mask them.
+    // Records the output a step left in its output file and merges it into the context.
     void record_output(const phase::Step& step) {
-        StepOutput out = parse_step_output(m_scripts.read_output(step));
-        if (!out.values.empty() || !out.problems.empty()) {
-            m_secrets.learn(out.values);
-            record({{"type", "output_recorded"},
-                    {"index", step.index},
-                    {"values", out.values},
-                    {"problems", out.problems}});
-            context::deep_merge(m_context, out.values);
-        }
-        m_scripts.remove_output(step);
+        std::vector<json> events;
+        json values = take_output(step, events);
+        record_all(std::move(events));
+        merge_output(step, values);
     }
 
   private:
     enum class Outcome { next, failed, interrupted, awaiting_confirmation };
 
     void record(json event) { m_journal.append(std::move(event)); }
+    void record_all(std::vector<json> events) {
+        if (!events.empty()) m_journal.append_all(std::move(events));
+    }
     RunState finish(std::string_view status) {
         record({{"type", "run_finished"}, {"status", status}});
         return state::fold(m_journal.records());
     }
-    Outcome step_finished(const phase::Step& step, std::string_view status, Outcome outcome) {
-        record({{"type", "step_finished"}, {"index", step.index}, {"status", status}});
+
+    // Adds the output_recorded event for what the step wrote to `events` (none when it wrote
+    // nothing) and returns the values. Secret values are learned first, so that the record
+    // and everything shown later mask them.
+    json take_output(const phase::Step& step, std::vector<json>& events) {
+        StepOutput out = parse_step_output(m_scripts.read_output(step));
+        if (out.values.empty() && out.problems.empty()) return json::object();
+        m_secrets.learn(out.values);
+        events.push_back({{"type", "output_recorded"},
+                          {"index", step.index},
+                          {"values", out.values},
+                          {"problems", out.problems}});
+        return std::move(out.values);
+    }
+    // Once the output is recorded: the context takes it, and its file (unmasked) goes.
+    void merge_output(const phase::Step& step, const json& values) {
+        context::deep_merge(m_context, values);
+        m_scripts.remove_output(step);
+    }
+
+    // Records `events`, then the step's end, with one fsync.
+    Outcome step_finished(const phase::Step& step, std::vector<json> events,
+                          std::string_view status, Outcome outcome) {
+        events.push_back({{"type", "step_finished"}, {"index", step.index}, {"status", status}});
+        record_all(std::move(events));
         // An interrupted step's output may still be marked done on resume.
         if (outcome == Outcome::failed) m_scripts.remove_output(step);
         return outcome;
     }
 
+    // Every record is durable before the action it announces, and events with no action
+    // between them share one write and one fsync: a step costs two, like any durable runner.
     Outcome run_step(std::size_t position) {
         const phase::Step& step = m_phase.phase.steps[position];
         plan::StepPlan intent =
@@ -133,44 +154,58 @@ class Driver {
             record({{"type", "step_skipped"}, {"index", step.index}, {"reason", intent.reason}});
             return Outcome::next;
         }
-        record({{"type", "step_started"}, {"index", step.index}, {"reason", intent.reason}});
-        if (!step.run) return confirm_manual_step(step);
+        std::vector<json> ahead;  // recorded together with the next event, before any action
+        ahead.push_back(
+            {{"type", "step_started"}, {"index", step.index}, {"reason", intent.reason}});
+        if (!step.run) {
+            record_all(std::move(ahead));
+            return confirm_manual_step(step);
+        }
 
         if (step.check) {
+            record_all(std::exchange(ahead, {}));
             ProcessResult check = m_scripts.run(step, ScriptKind::check, 1, m_context);
-            record({{"type", "check_finished"},
-                    {"index", step.index},
-                    {"exit_code", check.exit_code},
-                    {"reason", describe_ending(check, *step.check)}});
+            json checked = {{"type", "check_finished"},
+                            {"index", step.index},
+                            {"exit_code", check.exit_code},
+                            {"reason", describe_ending(check, *step.check)}};
             if (check.ending == ProcessResult::Ending::interrupted)
-                return step_finished(step, "interrupted", Outcome::interrupted);
+                return step_finished(step, {checked}, "interrupted", Outcome::interrupted);
             if (check.ending == ProcessResult::Ending::exited && check.exit_code == 0) {
-                record({{"type", "step_satisfied"}, {"index", step.index}});
+                record_all({checked, {{"type", "step_satisfied"}, {"index", step.index}}});
                 return Outcome::next;
             }
+            ahead.push_back(std::move(checked));
         }
         unsigned attempts = step.retries + 1;
         for (unsigned attempt = 1; attempt <= attempts; ++attempt) {
             if (attempt > 1) {
                 interruptible_sleep(step.retry_delay, m_scripts.interrupt());
                 if (m_scripts.interrupted())
-                    return step_finished(step, "interrupted", Outcome::interrupted);
+                    return step_finished(step, {}, "interrupted", Outcome::interrupted);
             }
-            record({{"type", "attempt_started"}, {"index", step.index}, {"attempt", attempt}});
+            ahead.push_back(
+                {{"type", "attempt_started"}, {"index", step.index}, {"attempt", attempt}});
+            record_all(std::exchange(ahead, {}));
             ProcessResult result = m_scripts.run(step, ScriptKind::step, attempt, m_context);
-            record({{"type", "attempt_finished"},
-                    {"index", step.index},
-                    {"exit_code", result.exit_code},
-                    {"duration_ms", result.duration.count()},
-                    {"reason", describe_ending(result, *step.run)}});
+            std::vector<json> ended = {{{"type", "attempt_finished"},
+                                        {"index", step.index},
+                                        {"exit_code", result.exit_code},
+                                        {"duration_ms", result.duration.count()},
+                                        {"reason", describe_ending(result, *step.run)}}};
             if (result.ending == ProcessResult::Ending::interrupted)
-                return step_finished(step, "interrupted", Outcome::interrupted);
+                return step_finished(step, std::move(ended), "interrupted", Outcome::interrupted);
             if (result.ending == ProcessResult::Ending::exited && result.exit_code == 0) {
-                record_output(step);
-                return step_finished(step, "succeeded", Outcome::next);
+                json values = take_output(step, ended);
+                Outcome outcome = step_finished(step, std::move(ended), "succeeded", Outcome::next);
+                merge_output(step, values);
+                return outcome;
             }
+            if (attempt == attempts)
+                return step_finished(step, std::move(ended), "failed", Outcome::failed);
+            record_all(std::move(ended));  // durable before the retry's delay
         }
-        return step_finished(step, "failed", Outcome::failed);
+        return Outcome::failed;  // not reached: the last attempt returns above
     }
 
     Outcome confirm_manual_step(const phase::Step& step) {

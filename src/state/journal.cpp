@@ -277,6 +277,12 @@ JournalScan scan_journal(std::string_view content, const fs::path& path) {
 }
 
 void Journal::append(nlohmann::json event) {
+    std::vector<nlohmann::json> events;
+    events.push_back(std::move(event));
+    append_all(std::move(events));
+}
+
+void Journal::append_all(std::vector<nlohmann::json> events) {
     if (m_failed) {
         throw StorageError(
             fmt::format("{}: error: an earlier write failed; nothing more is "
@@ -285,10 +291,15 @@ void Journal::append(nlohmann::json event) {
     }
     if (m_fd < 0)
         throw StateError(fmt::format("{}: error: journal opened read-only", m_path.string()));
-    if (m_secrets) event = mask_event(event, *m_secrets);
-    event["seq"] = m_records.size() + 1;
-    std::string payload = event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    std::string frame = frame_record(payload);
+    std::string frames;
+    std::vector<std::size_t> starts;  // of each frame within `frames`
+    for (nlohmann::json& event : events) {
+        if (m_secrets) event = mask_event(event, *m_secrets);
+        event["seq"] = m_records.size() + starts.size() + 1;
+        starts.push_back(frames.size());
+        frames +=
+            frame_record(event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    }
     struct stat before {};
     if (::fstat(m_fd, &before) != 0) {
         m_failed = true;
@@ -296,22 +307,24 @@ void Journal::append(nlohmann::json event) {
     }
     try {
         crash_point();
-        crash_point([&] { (void)!::write(m_fd, frame.data(), frame.size() / 2); });
-        write_or_fail(m_fd, frame, m_path, "cannot append to the journal");
+        crash_point([&] { (void)!::write(m_fd, frames.data(), frames.size() / 2); });
+        write_or_fail(m_fd, frames, m_path, "cannot append to the journal");
         crash_point();
         if (::fsync(m_fd) != 0) fail(m_path, "fsync of the journal", errno);
     } catch (...) {
         m_failed = true;
-        // Whether the record reached the disk is unknown, so it must not count as written:
-        // cut it off again (best effort; if this fails too, the next open drops it as a torn
-        // tail unless it was complete). The run stops either way.
+        // Whether the records reached the disk is unknown, so they must not count as written:
+        // cut them off again (best effort; if this fails too, the next open drops a torn tail
+        // unless the records were complete). The run stops either way.
         (void)!::ftruncate(m_fd, before.st_size);
         throw;
     }
     crash_point();
-    m_records.push_back(std::move(event));
-    m_offsets.push_back(static_cast<std::size_t>(before.st_size));
-    if (m_observer) m_observer(m_records.back());
+    for (std::size_t i = 0; i < events.size(); ++i) {
+        m_records.push_back(std::move(events[i]));
+        m_offsets.push_back(static_cast<std::size_t>(before.st_size) + starts[i]);
+        if (m_observer) m_observer(m_records.back());
+    }
 }
 
 }  // namespace deployphase::state

@@ -55,6 +55,10 @@ class Journal {
     // throws StateError and refuses every later append: what reached the disk is unknown, and
     // a failed fsync must not be retried.
     void append(nlohmann::json event);
+    // Appends several events with one write and one fsync: for events with nothing done in
+    // between (a step started and its first attempt started), where a durable point each
+    // would cost an fsync and protect nothing. A crash may keep a prefix of them.
+    void append_all(std::vector<nlohmann::json> events);
 
     // From now on every event is masked (state/event_masking.hpp) before it is written, kept
     // or shown to the observer: the journal holds no secret value that `secrets` knows or
