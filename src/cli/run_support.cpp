@@ -144,7 +144,8 @@ int run_with_reports(const phase::LoadedPhase& phase, run::RunOptions options,
     if (!flags.events_file.empty()) events.emplace(flags.events_file);
     spdlog::info("state directory {}", options.state_dir.string());
     options.on_event = [&](const nlohmann::json& event) {
-        spdlog::debug("recorded {}", event.dump());
+        // Formatted only when it is logged: a dump per event is a cost every run would pay.
+        if (spdlog::should_log(spdlog::level::debug)) spdlog::debug("recorded {}", event.dump());
         progress(event);
         if (events) (*events)(event);
     };

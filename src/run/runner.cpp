@@ -100,7 +100,7 @@ class Driver {
         std::vector<json> events;
         json values = take_output(step, events);
         record_all(std::move(events));
-        merge_output(step, values);
+        merge_output(values);
     }
 
   private:
@@ -119,7 +119,7 @@ class Driver {
     // nothing) and returns the values. Secret values are learned first, so that the record
     // and everything shown later mask them.
     json take_output(const phase::Step& step, std::vector<json>& events) {
-        StepOutput out = parse_step_output(m_scripts.read_output(step));
+        StepOutput out = parse_step_output(m_scripts.read_output());
         if (out.values.empty() && out.problems.empty()) return json::object();
         m_secrets.learn(out.values);
         events.push_back({{"type", "output_recorded"},
@@ -129,9 +129,9 @@ class Driver {
         return std::move(out.values);
     }
     // Once the output is recorded: the context takes it, and its file (unmasked) goes.
-    void merge_output(const phase::Step& step, const json& values) {
+    void merge_output(const json& values) {
         context::deep_merge(m_context, values);
-        m_scripts.remove_output(step);
+        m_scripts.clear_output();
     }
 
     // Records `events`, then the step's end, with one fsync.
@@ -140,7 +140,7 @@ class Driver {
         events.push_back({{"type", "step_finished"}, {"index", step.index}, {"status", status}});
         record_all(std::move(events));
         // An interrupted step's output may still be marked done on resume.
-        if (outcome == Outcome::failed) m_scripts.remove_output(step);
+        if (outcome == Outcome::failed) m_scripts.clear_output();
         return outcome;
     }
 
@@ -198,7 +198,7 @@ class Driver {
             if (result.ending == ProcessResult::Ending::exited && result.exit_code == 0) {
                 json values = take_output(step, ended);
                 Outcome outcome = step_finished(step, std::move(ended), "succeeded", Outcome::next);
-                merge_output(step, values);
+                merge_output(values);
                 return outcome;
             }
             if (attempt == attempts)
@@ -243,7 +243,7 @@ bool settle_cut_off_steps(const RunState& state, const RunOptions& options, stat
                         {"reason", as_done ? "marked done on resume (--interrupted=done)"
                                            : "marked failed on resume (--interrupted=fail)"}});
         if (!as_done) {
-            scripts.remove_output(cut);
+            scripts.clear_output();
             return false;
         }
     }

@@ -14,18 +14,24 @@
 #include <deployphase/support/atomic_file.hpp>
 #include <deployphase/support/storage_error.hpp>
 
-#include "support/file_io.hpp"
-
 namespace deployphase::run {
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-void remove_file(const fs::path& path) {
-    if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
-        throw_storage_error(path, "cannot remove the output file", errno);
+// Truncates the file at `path`, creating it (0600) when `create` is set; a file that is not
+// there is empty enough otherwise.
+void empty_file(const fs::path& path, bool create) {
+    int flags = O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOFOLLOW | (create ? O_CREAT : 0);
+    int fd = ::open(path.c_str(), flags, 0600);
+    if (fd < 0 && !create && errno == ENOENT) return;
+    if (fd < 0 || ::fchmod(fd, 0600) != 0) {
+        int error = errno;
+        if (fd >= 0) ::close(fd);
+        throw_storage_error(path, "cannot empty the output file", error);
     }
+    ::close(fd);
 }
 
 const phase::Script& script_of(const phase::Step& step, ScriptKind kind) {
@@ -70,20 +76,40 @@ ScriptRunner::ScriptRunner(const phase::LoadedPhase& phase, const RunOptions& op
       m_interrupt(interrupt),
       m_secrets(secrets),
       m_workdir(options.workdir.empty() ? fs::absolute(phase.phase.source_path).parent_path()
-                                        : options.workdir) {
+                                        : options.workdir),
+      m_state_dir(fs::absolute(options.state_dir)) {
     for (const char* dir : {"logs", "outputs"}) {
         fs::path path = options.state_dir / dir;
         if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) {
             throw_storage_error(path, "cannot create the directory", errno);
         }
     }
+    // Kept open for the whole run: every step empties it and reads it, and a path lookup and
+    // open per step cost more than the rest of that together.
+    fs::path output = output_file(ScriptKind::step);
+    m_step_output = ::open(output.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (m_step_output < 0 || ::fchmod(m_step_output, 0600) != 0) {
+        int error = errno;
+        if (m_step_output >= 0) ::close(m_step_output);
+        throw_storage_error(output, "cannot open the output file", error);
+    }
 }
 
-fs::path ScriptRunner::output_file(const phase::Step& step, ScriptKind kind) const {
-    return m_options.state_dir / "outputs" /
-           (kind == ScriptKind::step
-                ? fmt::format("{}.env", step.index)
-                : fmt::format("{}.{}.env", step.index, script_kind_name(kind)));
+ScriptRunner::~ScriptRunner() {
+    ::close(m_step_output);
+}
+
+// Empties the step output file unless it is empty already.
+void ScriptRunner::empty_step_output() const {
+    struct stat status {};
+    if (::fstat(m_step_output, &status) == 0 && status.st_size == 0) return;
+    if (::ftruncate(m_step_output, 0) != 0) {
+        throw_storage_error(output_file(ScriptKind::step), "cannot empty the output file", errno);
+    }
+}
+
+fs::path ScriptRunner::output_file(ScriptKind kind) const {
+    return m_state_dir / "outputs" / fmt::format("{}.env", script_kind_name(kind));
 }
 
 ProcessResult ScriptRunner::run(const phase::Step& step, ScriptKind kind, unsigned attempt,
@@ -91,26 +117,23 @@ ProcessResult ScriptRunner::run(const phase::Step& step, ScriptKind kind, unsign
     json real = m_secrets.reveal(context);
     write_context(m_secrets.mask(real));
     const phase::Script& script = script_of(step, kind);
-    fs::path output = output_file(step, kind);
-    // Created empty and private before the script appends to it: under a umask of 000 the
-    // script's own `>>` would make it world-readable.
-    remove_file(output);
-    int output_fd =
-        ::open(output.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (output_fd < 0 || ::fchmod(output_fd, 0600) != 0) {
-        int error = errno;
-        if (output_fd >= 0) ::close(output_fd);
-        throw_storage_error(output, "cannot create the output file", error);
+    fs::path output = output_file(kind);
+    // Empty and private before the script appends to it: under a umask of 000 the script's
+    // own `>>` would make it world-readable. One file per kind, emptied rather than removed:
+    // a new file per step makes ext4 search past every recently deleted inode, a cost that
+    // grows with the run.
+    if (kind == ScriptKind::step) {
+        empty_step_output();
+    } else {
+        empty_file(output, true);
     }
-    ::close(output_fd);
 
     ProcessSpec spec;
     spec.argv = {script.shell, "-c", script.source};
     spec.environment = step_environment(m_options.environment,
                                         {m_run_id, m_phase.phase.name, step.index, step.id, attempt,
                                          std::string(script_kind_name(kind))},
-                                        real, fs::absolute(m_options.state_dir / "context.json"),
-                                        fs::absolute(output));
+                                        real, m_state_dir / "context.json", output);
     spec.workdir = m_workdir;
     spec.log_file = step_log_file(m_options.state_dir, step.index, step.id, script_kind_name(kind));
     spec.echo_fd = m_options.echo_fd;
@@ -120,23 +143,29 @@ ProcessResult ScriptRunner::run(const phase::Step& step, ScriptKind kind, unsign
     spec.secrets = &m_secrets;
     ProcessResult result = run_process(spec, m_interrupt);
     // Only a step script's output is ever read.
-    if (kind != ScriptKind::step) remove_file(output);
+    if (kind != ScriptKind::step) empty_file(output, false);
     return result;
 }
 
-std::string ScriptRunner::read_output(const phase::Step& step) const {
-    fs::path path = output_file(step, ScriptKind::step);
+std::string ScriptRunner::read_output() const {
     std::string text;
-    auto failure = read_file(path, text);
-    if (failure && failure->error != ENOENT) {
-        throw state::StateError(fmt::format("{}: error: cannot read the step's output: {}",
-                                            path.string(), std::strerror(failure->error)));
+    char buffer[65536];
+    for (;;) {
+        ssize_t n = ::pread(m_step_output, buffer, sizeof buffer, static_cast<off_t>(text.size()));
+        if (n > 0) {
+            text.append(buffer, static_cast<std::size_t>(n));
+        } else if (n == 0) {
+            return text;
+        } else if (errno != EINTR) {
+            throw state::StateError(fmt::format("{}: error: cannot read the step's output: {}",
+                                                output_file(ScriptKind::step).string(),
+                                                std::strerror(errno)));
+        }
     }
-    return text;
 }
 
-void ScriptRunner::remove_output(const phase::Step& step) const {
-    remove_file(output_file(step, ScriptKind::step));
+void ScriptRunner::clear_output() const {
+    empty_step_output();
 }
 
 // Rewritten only when it changed: most steps leave the context as it was.

@@ -25,28 +25,32 @@ class ScriptRunner {
   public:
     ScriptRunner(const phase::LoadedPhase& phase, const RunOptions& options, std::string run_id,
                  const InterruptFlag& interrupt, const context::Secrets& secrets);
+    ~ScriptRunner();
+    ScriptRunner(const ScriptRunner&) = delete;
+    ScriptRunner& operator=(const ScriptRunner&) = delete;
 
     // Runs the step's script of this kind (which must exist) to its end. `context` may hold
     // masked secrets; the script's environment gets the real values the secrets know.
     ProcessResult run(const phase::Step& step, ScriptKind kind, unsigned attempt,
                       const nlohmann::json& context);
 
-    // What the step script wrote to $DEPLOYPHASE_OUTPUT in its last run ("" when nothing).
-    // The file stays until remove_output(): a step cut off before its output was recorded
-    // may still be marked done with it.
-    std::string read_output(const phase::Step& step) const;
-    // Removes the step script's output file once it is recorded or of no more use: it may
-    // hold secrets.
-    void remove_output(const phase::Step& step) const;
+    // What the last step script wrote to $DEPLOYPHASE_OUTPUT ("" when nothing). It stays
+    // until clear_output() or the next step script: a step cut off before its output was
+    // recorded may still be marked done with it.
+    std::string read_output() const;
+    // Empties the step output file once it is recorded or of no more use: it may hold
+    // secrets.
+    void clear_output() const;
 
     const InterruptFlag& interrupt() const { return m_interrupt; }
     bool interrupted() const { return m_interrupt.load() != 0; }
 
   private:
-    // Where the script may write KEY=VALUE lines ($DEPLOYPHASE_OUTPUT); created empty before
-    // each run of the script.
-    std::filesystem::path output_file(const phase::Step& step, ScriptKind kind) const;
+    // Where a script of this kind may write KEY=VALUE lines ($DEPLOYPHASE_OUTPUT); emptied
+    // before each run of such a script.
+    std::filesystem::path output_file(ScriptKind kind) const;
     void write_context(const nlohmann::json& context);
+    void empty_step_output() const;
 
     const phase::LoadedPhase& m_phase;
     const RunOptions& m_options;
@@ -54,6 +58,8 @@ class ScriptRunner {
     const InterruptFlag& m_interrupt;
     const context::Secrets& m_secrets;
     std::filesystem::path m_workdir;
+    std::filesystem::path m_state_dir;  // absolute: scripts run elsewhere
+    int m_step_output = -1;             // outputs/step.env
     nlohmann::json m_context_written;
     bool m_context_file_exists = false;
 };

@@ -310,7 +310,7 @@ void Journal::append_all(std::vector<nlohmann::json> events) {
         crash_point([&] { (void)!::write(m_fd, frames.data(), frames.size() / 2); });
         write_or_fail(m_fd, frames, m_path, "cannot append to the journal");
         crash_point();
-        if (::fsync(m_fd) != 0) fail(m_path, "fsync of the journal", errno);
+        if (::fdatasync(m_fd) != 0) fail(m_path, "fdatasync of the journal", errno);
     } catch (...) {
         m_failed = true;
         // Whether the records reached the disk is unknown, so they must not count as written:

@@ -33,7 +33,7 @@ TEST_CASE("resume --interrupted=done takes the cut-off step as done, with its ou
     auto phase = ws.phase(three_steps);
     killed_during_two(ws, phase);
     std::filesystem::create_directories(ws.dir / ".deployphase" / "outputs");
-    std::ofstream(ws.dir / ".deployphase" / "outputs" / "2.env") << "release=v7\n";
+    std::ofstream(ws.dir / ".deployphase" / "outputs" / "step.env") << "release=v7\n";
     run::RunOptions options = ws.options();
     options.interrupted = run::RunOptions::Interrupted::done;
     state::RunState result = run::resume_run(phase, options, no_interrupt);

@@ -20,7 +20,7 @@ const std::string four_steps =
     "# Phase: Four\n## Steps Sequence\n1. **a**\n2. **b**\n3. **c**\n4. **d**\n"
     "## Step Actions\n" +
     step_script("a") + rollback_script("a") + step_script("b") + step_script("c") +
-    rollback_script("c", "test \"$DEPLOYPHASE_ACTION\" = rollback\n") +
+    rollback_script("c", "test \"$DEPLOYPHASE_ACTION\" = rollback\necho undoing c\n") +
     step_script("d", "test -e d-works\n") + rollback_script("d");
 
 std::string message_of(const std::function<void()>& body) {

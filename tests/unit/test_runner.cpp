@@ -24,8 +24,8 @@ namespace {
 const std::string three_steps =
     "# Phase: Three\n## Steps Sequence\n1. **one**\n2. **two**\n3. **three** [if more wanted]\n"
     "## Step Actions\n" +
-    step_script("one", "echo more_wanted=true >> \"$DEPLOYPHASE_OUTPUT\"\n") + step_script("two") +
-    step_script("three");
+    step_script("one", "echo more_wanted=true >> \"$DEPLOYPHASE_OUTPUT\"\necho one says hi\n") +
+    step_script("two") + step_script("three");
 
 }  // namespace
 
@@ -36,7 +36,10 @@ TEST_CASE("runner: every step runs once, in order, and an output opens a later g
     CHECK(statuses(result) == "succeeded: succeeded succeeded succeeded");
     CHECK(ws.ran() == "one\ntwo\nthree\n");
     CHECK(result.context == json({{"more_wanted", true}}));
-    CHECK(fs::exists(ws.dir / ".deployphase" / "logs" / "1-one.log"));
+    std::ifstream log(ws.dir / ".deployphase" / "logs" / "1-one.log");
+    CHECK(std::string(std::istreambuf_iterator<char>(log), {}) == "one says hi\n");
+    // A step that prints nothing leaves no log.
+    CHECK_FALSE(fs::exists(ws.dir / ".deployphase" / "logs" / "2-two.log"));
 }
 
 TEST_CASE("runner: state files are 0600 in a 0700 directory, whatever the umask", "[runner]") {
@@ -49,7 +52,7 @@ TEST_CASE("runner: state files are 0600 in a 0700 directory, whatever the umask"
         return fs::status(ws.dir / ".deployphase" / path).permissions() & fs::perms::all;
     };
     CHECK(mode("") == fs::perms::owner_all);
-    for (const char* file : {"journal", "context.json", "logs/1-one.log"}) {
+    for (const char* file : {"journal", "context.json", "logs/1-one.log", "outputs/step.env"}) {
         INFO(file);
         CHECK(mode(file) == (fs::perms::owner_read | fs::perms::owner_write));
     }

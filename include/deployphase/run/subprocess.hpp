@@ -19,7 +19,7 @@ struct ProcessSpec {
     std::vector<std::string> argv;  // e.g. {"sh", "-c", script}; argv[0] is looked up in PATH
     std::vector<std::string> environment;  // the complete environment, "KEY=VALUE"
     std::filesystem::path workdir;
-    std::filesystem::path log_file;  // appended to; created 0600
+    std::filesystem::path log_file;  // appended to; created 0600 at the first output
     int echo_fd = -1;                // also copy the output to this descriptor (-1: no)
     // When set, the output is masked (StreamMasker) before it reaches the log or echo_fd.
     const context::Secrets* secrets = nullptr;
