@@ -204,6 +204,11 @@ void Progress::operator()(const json& event) {
             }
         }
     }
+    if (type == "step_finished") {  // what a step's lines needed; a long run must not keep it
+        m_duration_ms.erase(index);
+        m_reason.erase(index);
+        m_attempt.erase(index);
+    }
     std::fflush(m_options.stream);
 }
 

@@ -13,8 +13,8 @@ RecordedRun open_recorded_run(const fs::path& state_dir, std::string_view purpos
         throw state::StateError(
             fmt::format("{}: error: no run to {}", state_dir.string(), purpose));
     }
-    state::Journal journal = state::Journal::open(path, true);
-    if (journal.records().empty()) {
+    state::Journal journal = state::Journal::open_run(path, true);
+    if (journal.size() == 0) {
         throw state::StateError(fmt::format("{}: error: no run to {}", path.string(), purpose));
     }
     state::RunState state = state::fold(journal);

@@ -50,7 +50,7 @@ RollbackPlan plan_rollback(const phase::Phase& phase, const RunState& run) {
 
 RunState begin_rollback(state::Journal& journal, ScriptRunner& scripts, const phase::Phase& phase,
                         std::string_view trigger) {
-    RunState state = state::fold(journal.records());
+    RunState state = journal.state();
     RollbackPlan plan = plan_rollback(phase, state);
     std::string reason = "requested";
     for (const state::StepState& step : state.steps) {
@@ -67,11 +67,11 @@ RunState begin_rollback(state::Journal& journal, ScriptRunner& scripts, const ph
 }
 
 RunState drive_rollback(state::Journal& journal, ScriptRunner& scripts, const phase::Phase& phase) {
-    RunState state = state::fold(journal.records());
+    RunState state = journal.state();
     for (std::size_t index : state.pending_rollbacks()) {
         if (scripts.interrupted()) {
             journal.append({{"type", "run_finished"}, {"status", "interrupted"}});
-            return state::fold(journal.records());
+            return journal.state();
         }
         const phase::Step& step = phase.steps[index - 1];
         journal.append({{"type", "rollback_script_started"}, {"index", index}});
@@ -88,7 +88,7 @@ RunState drive_rollback(state::Journal& journal, ScriptRunner& scripts, const ph
                         {"reason", reason}});
         if (outcome == "interrupted") {
             journal.append({{"type", "run_finished"}, {"status", "interrupted"}});
-            return state::fold(journal.records());
+            return journal.state();
         }
         if (outcome == "failed") {
             journal.append(
@@ -97,13 +97,13 @@ RunState drive_rollback(state::Journal& journal, ScriptRunner& scripts, const ph
                  {"reason", fmt::format("the rollback of step {} ({}) {}; `deployphase rollback` "
                                         "tries it again",
                                         index, step.id, reason)}});
-            return state::fold(journal.records());
+            return journal.state();
         }
     }
     journal.append({{"type", "run_finished"},
                     {"status", "rolled-back"},
                     {"reason", state.rollback_reason == "requested" ? "" : state.rollback_reason}});
-    return state::fold(journal.records());
+    return journal.state();
 }
 
 RunState rollback_run(const phase::LoadedPhase& phase, const RunOptions& options,

@@ -41,11 +41,6 @@ std::string new_run_id() {
         random() & 0xFFFFFF);
 }
 
-bool done(StepStatus status) {
-    return status == StepStatus::succeeded || status == StepStatus::satisfied ||
-           status == StepStatus::skipped || status == StepStatus::rolled_back;
-}
-
 // Cut off by an interrupt, or by the death of its runner.
 bool cut_off(StepStatus status) {
     return status == StepStatus::interrupted || status == StepStatus::running;
@@ -69,11 +64,9 @@ class Driver {
     void replace_context(json context) { m_context = std::move(context); }
 
     RunState drive() {
-        RunState state = state::fold(m_journal.records());
-        for (const state::StepState& step : state.steps) {
-            if (done(step.status)) continue;
+        for (std::size_t index : m_journal.state().unfinished_steps()) {
             if (m_scripts.interrupted()) return finish("interrupted");
-            switch (run_step(step.index - 1)) {
+            switch (run_step(index - 1)) {
                 case Outcome::next:
                     continue;
                 case Outcome::failed:
@@ -112,7 +105,7 @@ class Driver {
     }
     RunState finish(std::string_view status) {
         record({{"type", "run_finished"}, {"status", status}});
-        return state::fold(m_journal.records());
+        return m_journal.state();
     }
 
     // Adds the output_recorded event for what the step wrote to `events` (none when it wrote
@@ -334,9 +327,9 @@ std::optional<RunState> read_run(const fs::path& state_dir) {
     if (!fs::exists(fs::symlink_status(state_dir))) return std::nullopt;
     state::check_state_directory(state_dir, false);
     if (!fs::exists(fs::symlink_status(path))) return std::nullopt;
-    state::Journal journal = state::Journal::open(path, false);
-    if (journal.records().empty()) return std::nullopt;
-    return state::fold(journal);
+    state::Journal journal = state::Journal::open_run(path, false);
+    if (journal.size() == 0) return std::nullopt;
+    return journal.state();
 }
 
 bool already_succeeded(const RunState& run, const phase::LoadedPhase& phase, const json& context) {
@@ -370,7 +363,7 @@ state::StepState confirm_step(const fs::path& state_dir, const std::string& ref)
                         step.index, step.id, state::step_status_name(step.status)));
     }
     run.journal.append({{"type", "step_confirmed"}, {"index", step.index}});
-    return state::fold(run.journal.records()).steps[step.index - 1];
+    return run.journal.state().steps[step.index - 1];
 }
 
 RunState start_run(const phase::LoadedPhase& phase, const json& context, const RunOptions& options,
@@ -378,9 +371,9 @@ RunState start_run(const phase::LoadedPhase& phase, const json& context, const R
     state::StateLock lock = state::StateLock::acquire(options.state_dir);
     fs::path path = options.state_dir / "journal";
     if (fs::exists(path)) {
-        state::Journal previous = state::Journal::open(path, true);
-        if (!previous.records().empty()) {
-            RunState old = state::fold(previous);
+        state::Journal previous = state::Journal::open_run(path, true);
+        if (previous.size() != 0) {
+            const RunState& old = previous.state();
             if (old.unfinished() && !options.restart) {
                 throw UnfinishedRun(fmt::format(
                     "{}: error: run {} {}; {}, or abandon it with --restart", path.string(),
@@ -394,37 +387,50 @@ RunState start_run(const phase::LoadedPhase& phase, const json& context, const R
             throw_storage_error(path, "cannot remove the empty journal", errno);
         }
     }
-    state::Journal journal = state::Journal::open(path, true);
+    state::Journal journal = state::Journal::open_run(path, true);
     journal.set_observer(options.on_event);
     context::Secrets secrets(options.secret_keys);
     secrets.learn(context);
     journal.mask_with(&secrets);
     std::string run_id = new_run_id();
-    json steps = json::array();
-    for (const phase::Step& step : phase.phase.steps)
-        steps.push_back({{"id", step.id}});
-    plan::Plan decision = plan::make_plan(phase.phase, phase.logic, context, secrets);
-    journal.append({{"type", "run_started"},
-                    {"run_id", run_id},
-                    {"phase", phase.phase.name},
-                    {"phase_file", fs::absolute(phase.phase.source_path).string()},
-                    {"phase_sha256", phase.sha256},
-                    {"context", context},
-                    {"secret_keys", options.secret_keys},
-                    {"steps", steps},
-                    {"plan", plan_summary(decision)}});
-
-    if (decision.decision != plan::Decision::run) {
-        bool skip = decision.decision == plan::Decision::skip;
-        for (const phase::Step& step : phase.phase.steps) {
-            journal.append({{"type", "step_skipped"},
-                            {"index", step.index},
-                            {"reason", skip ? "the phase is skipped" : "the phase is blocked"}});
+    plan::Decision decision;
+    std::string reason;
+    {  // the plan of a long phase is large: it is recorded, then let go before the run
+        json summary;
+        {
+            plan::Plan plan = plan::make_plan(phase.phase, phase.logic, context, secrets);
+            decision = plan.decision;
+            reason = plan.reason;
+            summary = plan_summary(plan);
         }
-        journal.append({{"type", "run_finished"},
-                        {"status", skip ? "skipped" : "blocked"},
-                        {"reason", decision.reason}});
-        return state::fold(journal.records());
+        json steps = json::array();
+        for (const phase::Step& step : phase.phase.steps)
+            steps.push_back({{"id", step.id}});
+        journal.append({{"type", "run_started"},
+                        {"run_id", run_id},
+                        {"phase", phase.phase.name},
+                        {"phase_file", fs::absolute(phase.phase.source_path).string()},
+                        {"phase_sha256", phase.sha256},
+                        {"context", context},
+                        {"secret_keys", options.secret_keys},
+                        {"steps", std::move(steps)},
+                        {"plan", std::move(summary)}});
+    }
+
+    if (decision != plan::Decision::run) {
+        // Nothing happens between these records: one write and one fsync for all of them.
+        bool skip = decision == plan::Decision::skip;
+        std::vector<json> events;
+        for (const phase::Step& step : phase.phase.steps) {
+            events.push_back({{"type", "step_skipped"},
+                              {"index", step.index},
+                              {"reason", skip ? "the phase is skipped" : "the phase is blocked"}});
+        }
+        events.push_back({{"type", "run_finished"},
+                          {"status", skip ? "skipped" : "blocked"},
+                          {"reason", reason}});
+        journal.append_all(std::move(events));
+        return journal.state();
     }
     ScriptRunner scripts(phase, options, run_id, interrupt, secrets);
     return Driver(phase, options, journal, scripts, secrets, context).drive();
@@ -465,8 +471,7 @@ RunState resume_run(const phase::LoadedPhase& phase, const RunOptions& options,
     Driver driver(phase, options, run.journal, scripts, secrets, secrets.reveal(state.context));
     if (!settle_cut_off_steps(state, options, run.journal, driver, scripts, phase))
         return driver.fail();
-    if (auto context = update_context(state::fold(run.journal.records()), options, run.journal,
-                                      phase, secrets)) {
+    if (auto context = update_context(run.journal.state(), options, run.journal, phase, secrets)) {
         driver.replace_context(std::move(*context));
     }
     return driver.drive();

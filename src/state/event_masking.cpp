@@ -3,13 +3,24 @@
 namespace deployphase::state {
 
 nlohmann::json mask_event(const nlohmann::json& event, const context::Secrets& secrets) {
-    if (!event.is_object()) return secrets.mask_strings(event);
-    nlohmann::json masked = nlohmann::json::object();
-    for (const auto& [key, value] : event.items()) {
-        bool carries_context = key == "context" || key == "values";
-        masked[key] = carries_context ? secrets.mask(value) : secrets.mask_strings(value);
-    }
+    nlohmann::json masked = event;
+    mask_event_in_place(masked, secrets);
     return masked;
+}
+
+void mask_event_in_place(nlohmann::json& event, const context::Secrets& secrets) {
+    if (!event.is_object()) {
+        event = secrets.mask_strings(event);
+        return;
+    }
+    bool hunt_values = !secrets.texts().empty();
+    for (auto& [key, value] : event.items()) {
+        if (key == "context" || key == "values") {
+            value = secrets.mask(value);
+        } else if (hunt_values) {
+            value = secrets.mask_strings(value);
+        }
+    }
 }
 
 }  // namespace deployphase::state

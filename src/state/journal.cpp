@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <deployphase/state/event_masking.hpp>
+#include <deployphase/state/run_state.hpp>
 #include <deployphase/support/crash_point.hpp>
 #include <deployphase/support/crc32.hpp>
 #include <deployphase/support/storage_error.hpp>
@@ -156,6 +157,7 @@ Journal::Journal(Journal&& other) noexcept
       m_fd(other.m_fd),
       m_failed(other.m_failed),
       m_records(std::move(other.m_records)),
+      m_fold(std::move(other.m_fold)),
       m_offsets(std::move(other.m_offsets)),
       m_torn(std::move(other.m_torn)),
       m_observer(std::move(other.m_observer)),
@@ -170,6 +172,7 @@ Journal& Journal::operator=(Journal&& other) noexcept {
         m_fd = other.m_fd;
         m_failed = other.m_failed;
         m_records = std::move(other.m_records);
+        m_fold = std::move(other.m_fold);
         m_offsets = std::move(other.m_offsets);
         m_torn = std::move(other.m_torn);
         m_observer = std::move(other.m_observer);
@@ -179,13 +182,33 @@ Journal& Journal::operator=(Journal&& other) noexcept {
     return *this;
 }
 
+const std::vector<nlohmann::json>& Journal::records() const {
+    if (m_fold) throw std::logic_error("records() of a journal opened with open_run()");
+    return m_records;
+}
+
+const RunState& Journal::state() const {
+    if (!m_fold) throw std::logic_error("state() of a journal opened with open()");
+    if (size() == 0) refuse(m_path, "the journal records no run");
+    return m_fold->state();
+}
+
+Journal Journal::open_run(const fs::path& path, bool create) {
+    return open(path, create, std::make_unique<Fold>());
+}
+
 Journal::~Journal() {
     if (m_fd >= 0) ::close(m_fd);
 }
 
 Journal Journal::open(const fs::path& path, bool create) {
+    return open(path, create, nullptr);
+}
+
+Journal Journal::open(const fs::path& path, bool create, std::unique_ptr<Fold> fold) {
     Journal journal;
     journal.m_path = path;
+    journal.m_fold = std::move(fold);
     const std::string header = header_line();
 
     if (!fs::exists(path)) {
@@ -208,7 +231,18 @@ Journal Journal::open(const fs::path& path, bool create) {
     }
 
     std::string content = read_journal(path);
-    JournalScan scan = scan_journal(content, path);
+    Fold* folding = journal.m_fold.get();
+    JournalScan scan = scan_journal(content, path, [&](nlohmann::json&& record, std::size_t at) {
+        if (!folding) {
+            journal.m_records.push_back(std::move(record));
+            return;
+        }
+        try {
+            folding->apply(record);
+        } catch (const RecordError& e) {
+            refuse(path, fmt::format("record {} at byte {}: {}", e.seq(), at, e.message()));
+        }
+    });
     if (scan.header_torn) {
         // A crash while the header was being written: nothing was ever recorded.
         if (!create) return journal;
@@ -219,14 +253,14 @@ Journal Journal::open(const fs::path& path, bool create) {
         if (::fsync(fd) != 0) fail(path, "fsync of the journal", errno);
         return journal;
     }
-    journal.m_records = std::move(scan.records);
     journal.m_offsets = std::move(scan.offsets);
     if (scan.torn_at && create) journal.m_torn = cut_torn_tail(path, content, *scan.torn_at);
     if (create) journal.m_fd = open_for_append(path);
     return journal;
 }
 
-JournalScan scan_journal(std::string_view content, const fs::path& path) {
+JournalScan scan_journal(std::string_view content, const fs::path& path,
+                         const std::function<void(nlohmann::json&&, std::size_t)>& take) {
     JournalScan scan;
     const std::string header = header_line();
     if (content.size() < header.size() && std::string_view(header).starts_with(content)) {
@@ -263,14 +297,18 @@ JournalScan scan_journal(std::string_view content, const fs::path& path) {
             scan.torn_at = offset;
             break;
         }
-        std::size_t expected = scan.records.size() + 1;
+        std::size_t expected = scan.offsets.size() + 1;
         if (!record.contains("seq") || record["seq"] != expected) {
             refuse(path,
                    fmt::format("record at byte {} has sequence {}, expected {}", offset,
                                record.contains("seq") ? record["seq"].dump() : "none", expected));
         }
-        scan.records.push_back(std::move(record));
         scan.offsets.push_back(offset);
+        if (take) {
+            take(std::move(record), offset);
+        } else {
+            scan.records.push_back(std::move(record));
+        }
         offset = end;
     }
     return scan;
@@ -294,8 +332,8 @@ void Journal::append_all(std::vector<nlohmann::json> events) {
     std::string frames;
     std::vector<std::size_t> starts;  // of each frame within `frames`
     for (nlohmann::json& event : events) {
-        if (m_secrets) event = mask_event(event, *m_secrets);
-        event["seq"] = m_records.size() + starts.size() + 1;
+        if (m_secrets) mask_event_in_place(event, *m_secrets);
+        event["seq"] = m_offsets.size() + starts.size() + 1;
         starts.push_back(frames.size());
         frames +=
             frame_record(event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
@@ -321,9 +359,10 @@ void Journal::append_all(std::vector<nlohmann::json> events) {
     }
     crash_point();
     for (std::size_t i = 0; i < events.size(); ++i) {
-        m_records.push_back(std::move(events[i]));
         m_offsets.push_back(static_cast<std::size_t>(before.st_size) + starts[i]);
-        if (m_observer) m_observer(m_records.back());
+        if (m_fold) m_fold->apply(events[i]);
+        if (m_observer) m_observer(events[i]);
+        if (!m_fold) m_records.push_back(std::move(events[i]));
     }
 }
 

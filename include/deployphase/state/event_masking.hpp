@@ -12,4 +12,8 @@ namespace deployphase::state {
 // replaced in every other string (a reason that quotes a step's output, say).
 nlohmann::json mask_event(const nlohmann::json& event, const context::Secrets& secrets);
 
+// The same, changing `event` itself: a long run's first event is large, and a masked copy
+// beside it would double it.
+void mask_event_in_place(nlohmann::json& event, const context::Secrets& secrets);
+
 }  // namespace deployphase::state

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -26,6 +27,9 @@ class StateError : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+class Fold;
+struct RunState;
+
 // What opening a journal found and repaired.
 struct TornTail {
     std::size_t offset = 0;      // where the dropped bytes began
@@ -40,12 +44,22 @@ class Journal {
     // bytes are copied aside and cut off. Damage anywhere else, an unknown format version or a
     // gap in sequence numbers throws StateError with the byte offset.
     static Journal open(const std::filesystem::path& path, bool create);
+    // The same for a run's journal: its records are folded into the run's state as they are
+    // read and appended, and not kept, so memory does not grow with the run. A record that
+    // does not fit a run throws StateError naming the file, the record and its byte offset.
+    static Journal open_run(const std::filesystem::path& path, bool create);
 
     Journal(Journal&&) noexcept;
     Journal& operator=(Journal&&) noexcept;
     ~Journal();
 
-    const std::vector<nlohmann::json>& records() const { return m_records; }
+    // Every record; only for a journal opened with open().
+    const std::vector<nlohmann::json>& records() const;
+    // The run as of the last record; only for a journal opened with open_run(). Throws
+    // StateError when there is no record.
+    const RunState& state() const;
+    std::size_t size() const { return m_offsets.size(); }
+    bool folds() const { return m_fold != nullptr; }
     const std::optional<TornTail>& torn_tail() const { return m_torn; }
     const std::filesystem::path& path() const { return m_path; }
     // Where record `seq` (1-based) begins in the file.
@@ -73,12 +87,14 @@ class Journal {
 
   private:
     Journal() = default;
+    static Journal open(const std::filesystem::path& path, bool create, std::unique_ptr<Fold> fold);
 
     std::filesystem::path m_path;
     int m_fd = -1;
     bool m_failed = false;
-    std::vector<nlohmann::json> m_records;
-    std::vector<std::size_t> m_offsets;  // of each record, for error messages
+    std::vector<nlohmann::json> m_records;  // open()
+    std::unique_ptr<Fold> m_fold;           // open_run()
+    std::vector<std::size_t> m_offsets;     // of each record, for error messages
     std::optional<TornTail> m_torn;
     std::function<void(const nlohmann::json&)> m_observer;
     const context::Secrets* m_secrets = nullptr;
@@ -96,7 +112,11 @@ struct JournalScan {
 // Checks every frame, checksum, JSON object and sequence number. Throws StateError, naming
 // `path` and the byte offset, for anything but a torn tail: another format or version, a
 // damaged record with intact ones after it, a sequence out of order.
-JournalScan scan_journal(std::string_view content, const std::filesystem::path& path);
+// With `take`, each record is handed to it (with its offset) instead of kept in `records`:
+// a long journal is then never held in memory whole.
+JournalScan scan_journal(
+    std::string_view content, const std::filesystem::path& path,
+    const std::function<void(nlohmann::json&& record, std::size_t offset)>& take = {});
 
 // One framed record, as it is written: `R <length> <crc32 hex> <payload>\n`.
 std::string frame_record(const std::string& payload);

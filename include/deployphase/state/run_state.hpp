@@ -95,6 +95,23 @@ class RecordError : public StateError {
     std::string m_message;
 };
 
+// Folds records one at a time into the state they describe: what a run's journal keeps
+// instead of its records. apply() throws RecordError when a record does not fit a run (no
+// run_started first, an unknown step index or event type, a field of the wrong type).
+class Fold {
+  public:
+    void apply(const nlohmann::json& record);
+    const RunState& state() const { return m_state; }
+
+  private:
+    void apply_record(const nlohmann::json& record);
+    [[noreturn]] void bad(const nlohmann::json& record, std::string message) const;
+    StepState& step(const nlohmann::json& record);
+
+    std::size_t m_seq = 0;  // the record being folded, 1-based
+    RunState m_state;
+};
+
 // Folds the journal's records into the state they describe. Throws RecordError when a record
 // does not fit a run (no run_started first, an unknown step index or event type, a field of
 // the wrong type), StateError when there is no record.
