@@ -52,8 +52,10 @@ struct Workspace {
         for (const auto& step : phase.phase.steps)
             steps.push_back({{"id", step.id}});
         state::Journal journal = state::Journal::open(dir / ".deployphase" / "journal", true);
+        // Unique: a resume stops leftover processes by run id, and ctest runs tests at once;
+        // a shared id let one test's resume kill another test's step.
         journal.append({{"type", "run_started"},
-                        {"run_id", "r-dead"},
+                        {"run_id", "r-dead-" + dir.filename().string()},
                         {"phase", phase.phase.name},
                         {"phase_file", phase.phase.source_path},
                         {"phase_sha256", phase.sha256},
