@@ -17,7 +17,7 @@ RecordedRun open_recorded_run(const fs::path& state_dir, std::string_view purpos
     if (journal.size() == 0) {
         throw state::StateError(fmt::format("{}: error: no run to {}", path.string(), purpose));
     }
-    state::RunState state = state::fold(journal);
+    state::RunState state = journal.state();
     return {std::move(lock), std::move(journal), std::move(state)};
 }
 

@@ -229,7 +229,11 @@ ProcessResult run_process(const ProcessSpec& spec, const InterruptFlag& interrup
             ssize_t n = ::read(read_end.get(), buffer, sizeof buffer);
             if (n > 0) {
                 std::string_view output(buffer, static_cast<std::size_t>(n));
-                keep(masker ? masker->feed(output) : std::string(output));
+                if (masker) {
+                    keep(masker->feed(output));
+                } else {
+                    keep(output);
+                }
             } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
                 pipe_open = false;
             }

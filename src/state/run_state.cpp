@@ -207,18 +207,6 @@ RunState fold(const std::vector<json>& records) {
     return fold.state();
 }
 
-RunState fold(const Journal& journal) {
-    if (journal.folds()) return journal.state();
-    try {
-        return fold(journal.records());
-    } catch (const RecordError& e) {
-        throw StateError(fmt::format("{}: error: record {} at byte {}: {}", journal.path().string(),
-                                     e.seq(), journal.offset_of(e.seq()), e.message()));
-    } catch (const StateError& e) {
-        throw StateError(fmt::format("{}: error: {}", journal.path().string(), e.what()));
-    }
-}
-
 nlohmann::ordered_json status_json(const RunState& state) {
     nlohmann::ordered_json steps = nlohmann::ordered_json::array();
     for (const StepState& s : state.steps) {

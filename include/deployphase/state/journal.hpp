@@ -59,7 +59,6 @@ class Journal {
     // StateError when there is no record.
     const RunState& state() const;
     std::size_t size() const { return m_offsets.size(); }
-    bool folds() const { return m_fold != nullptr; }
     const std::optional<TornTail>& torn_tail() const { return m_torn; }
     const std::filesystem::path& path() const { return m_path; }
     // Where record `seq` (1-based) begins in the file.

@@ -117,9 +117,6 @@ class Fold {
 // the wrong type), StateError when there is no record.
 RunState fold(const std::vector<nlohmann::json>& records);
 
-// The same for a journal read from disk; errors name the file and the record's byte offset.
-RunState fold(const Journal& journal);
-
 // `status --output json`: run_id, phase, state, reason, and steps with index, id, status,
 // attempts, exit_code, duration_ms and reason.
 nlohmann::ordered_json status_json(const RunState& state);
