@@ -1,6 +1,7 @@
 #include <deployphase/phase/loader.hpp>
 
-#include <map>
+#include <string_view>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -23,7 +24,8 @@ bool is_json_path(std::string_view path) {
 }  // namespace
 
 void check_phase(const Phase& phase, const SourceFile& source, DiagnosticSink& sink) {
-    std::map<std::string, const Step*> first_by_id;
+    std::unordered_map<std::string_view, const Step*> first_by_id;
+    first_by_id.reserve(phase.steps.size());
     for (const Step& step : phase.steps) {
         auto [existing, inserted] = first_by_id.emplace(step.id, &step);
         if (inserted) continue;
@@ -41,7 +43,6 @@ LoadedPhase load_phase(SourceFile source) {
     LoadedPhase loaded;
     loaded.sha256 = sha256_hex(source.original_bytes());
     auto read = [&](const SourceFile& file, bool is_json, Phase phase) {
-        loaded.source = file;
         check_phase(phase, file, sink);
         loaded.logic = predicate::compile_phase_logic(phase, file, !is_json, sink);
         loaded.phase = std::move(phase);
@@ -49,8 +50,10 @@ LoadedPhase load_phase(SourceFile source) {
     if (is_json_path(source.path())) {
         JsonSource json = JsonSource::parse(std::move(source));
         read(json.file(), true, read_json_phase(json, sink));
+        loaded.source = json.file();
     } else {
         read(source, false, read_markdown_phase(source, sink));
+        loaded.source = std::move(source);  // a big phase's text is not copied
     }
     sink.throw_if_errors();
     loaded.warnings = sink.warnings();

@@ -4,7 +4,6 @@
 
 #include <map>
 #include <memory>
-#include <sstream>
 #include <unordered_map>
 
 #include "support/text.hpp"
@@ -23,19 +22,36 @@ struct InfoString {
     std::vector<Attribute> attributes;
 };
 
+// The info string's words, split on whitespace as `std::isspace` knows it.
+constexpr std::string_view whitespace = " \t\n\v\f\r";
+
 InfoString parse_info(cmark_node* block) {
     const char* info = cmark_node_get_fence_info(block);
-    std::istringstream words(info ? info : "");
+    std::string_view rest = info ? info : "";
     InfoString parsed;
-    words >> parsed.shell;
-    parsed.shell = ascii_lower(parsed.shell);
-    for (std::string word; words >> word;) {
+    bool first = true;
+    while (!rest.empty()) {
+        std::size_t start = rest.find_first_not_of(whitespace);
+        if (start == std::string_view::npos) break;
+        rest.remove_prefix(start);
+        std::string_view word = rest.substr(0, rest.find_first_of(whitespace));
+        rest.remove_prefix(word.size());
+        if (first) {
+            parsed.shell = ascii_lower(word);
+            first = false;
+            continue;
+        }
         std::size_t equals = word.find('=');
-        parsed.attributes.push_back({word.substr(0, equals),
-                                     equals == std::string::npos ? "" : word.substr(equals + 1),
-                                     word});
+        parsed.attributes.push_back(
+            {std::string(word.substr(0, equals)),
+             equals == std::string_view::npos ? "" : std::string(word.substr(equals + 1)),
+             std::string(word)});
     }
     return parsed;
+}
+
+bool names_an_action(const InfoString& info) {
+    return (info.shell == "sh" || info.shell == "bash") && !info.attributes.empty();
 }
 
 class ActionReader {
@@ -47,8 +63,7 @@ class ActionReader {
             m_by_id[m_phase.steps[i].id].push_back(i);
     }
 
-    void read(cmark_node* block) {
-        InfoString info = parse_info(block);
+    void read(cmark_node* block, const InfoString& info) {
         m_line = static_cast<std::size_t>(cmark_node_get_start_line(block));
         m_column = static_cast<std::size_t>(cmark_node_get_start_column(block));
 
@@ -221,9 +236,8 @@ class ActionReader {
 }  // namespace
 
 bool is_action_block(cmark_node* block) {
-    if (cmark_node_get_type(block) != CMARK_NODE_CODE_BLOCK) return false;
-    InfoString info = parse_info(block);
-    return (info.shell == "sh" || info.shell == "bash") && !info.attributes.empty();
+    return cmark_node_get_type(block) == CMARK_NODE_CODE_BLOCK &&
+           names_an_action(parse_info(block));
 }
 
 void read_step_actions(cmark_node* document, const SourceFile& source, Phase& phase,
@@ -233,7 +247,10 @@ void read_step_actions(cmark_node* document, const SourceFile& source, Phase& ph
                                                                  cmark_iter_free);
     for (cmark_event_type event; (event = cmark_iter_next(iter.get())) != CMARK_EVENT_DONE;) {
         cmark_node* node = cmark_iter_get_node(iter.get());
-        if (event == CMARK_EVENT_ENTER && is_action_block(node)) reader.read(node);
+        if (event != CMARK_EVENT_ENTER || cmark_node_get_type(node) != CMARK_NODE_CODE_BLOCK)
+            continue;
+        InfoString info = parse_info(node);
+        if (names_an_action(info)) reader.read(node, info);
     }
 }
 

@@ -350,6 +350,39 @@ TEST_CASE("reader: script blocks bind to steps by id or index, at any depth", "[
           "echo not a script of any step\n");
 }
 
+TEST_CASE("reader: a fence's info string splits on runs of spaces and tabs", "[reader][actions]") {
+    auto loaded = load_text(
+        "# Phase: P\n## Steps Sequence\n1. **a** - A\n2. **b** - B\n## Step Actions\n"
+        "```SH  \tstep=a\t\ttimeout=5s   retries=1\n"
+        "true\n"
+        "```\n"
+        "```bash\tstep=2 \n"
+        "true\n"
+        "```\n"
+        "``` sh\n"
+        "only an example\n"
+        "```\n");
+    const auto& steps = loaded.phase.steps;
+    REQUIRE(steps.size() == 2);
+    REQUIRE(steps[0].run);
+    CHECK(steps[0].run->shell == "sh");
+    CHECK(steps[0].run->timeout == std::chrono::milliseconds(5000));
+    CHECK(steps[0].retries == 1);
+    REQUIRE(steps[1].run);
+    CHECK(steps[1].run->shell == "bash");
+    CHECK_FALSE(steps[1].run->timeout);
+
+    // An unknown attribute is still pointed at where it is written, after a tab.
+    try {
+        load_text(
+            "# Phase: P\n## Steps Sequence\n1. **a** - A\n## Step Actions\n"
+            "```sh step=a\tcolour=red\ntrue\n```\n");
+        FAIL("an unknown attribute was accepted");
+    } catch (const InputError& e) {
+        CHECK_THAT(e.what(), Catch::Contains("p.md:5:14: error: unknown attribute \"colour\""));
+    }
+}
+
 TEST_CASE("reader: durations", "[reader][actions]") {
     using std::chrono::milliseconds;
     CHECK(phase::parse_duration("250ms") == milliseconds(250));
