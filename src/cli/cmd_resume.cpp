@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include <deployphase/phase/loader.hpp>
+#include <deployphase/run/recorded_run.hpp>
 #include <deployphase/run/runner.hpp>
 
 #include "cli/commands.hpp"
@@ -22,17 +23,14 @@ int resume_command(const ResumeCommand& command, const GlobalOptions& globals) {
         run::RunOptions options = run_options(command.flags);
         options.context_update = context_update(command.context.files, command.context.assignments);
         options.secret_keys = command.context.secrets;
-        std::optional<state::RunState> current = run::read_run(options.state_dir);
-        if (!current) {
-            throw state::StateError(
-                fmt::format("{}: error: no run to resume", options.state_dir.string()));
-        }
-        phase::LoadedPhase loaded = phase::load_phase(current->phase_file);
+        // Locked and read once: the phase to load is the one the run recorded.
+        run::RecordedRun recorded = run::open_recorded_run(options.state_dir, "resume");
+        phase::LoadedPhase loaded = phase::load_phase(recorded.state.phase_file);
         print_diagnostics(loaded.warnings);
         return run_with_reports(
             loaded, options, command.flags, globals.color,
             [&](const run::RunOptions& with_reports, const run::InterruptFlag& interrupt) {
-                return run::resume_run(loaded, with_reports, interrupt);
+                return run::resume_run(std::move(recorded), loaded, with_reports, interrupt);
             });
     });
 }

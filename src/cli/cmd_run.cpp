@@ -3,6 +3,7 @@
 #include <deployphase/phase/loader.hpp>
 #include <deployphase/plan/plan.hpp>
 #include <deployphase/plan/plan_json.hpp>
+#include <deployphase/run/recorded_run.hpp>
 #include <deployphase/run/runner.hpp>
 #include <deployphase/support/json_source.hpp>
 
@@ -59,9 +60,12 @@ int run_command(const RunCommand& command, const GlobalOptions& globals) {
         run::RunOptions options = run_options(command.flags);
         options.restart = command.restart;
         options.secret_keys = command.context.secrets;
-        std::optional<state::RunState> current = run::read_run(options.state_dir);
-        bool resume = command.resume && current && current->resumable();
-        bool done = command.resume && current && run::already_succeeded(*current, loaded, context);
+        // With --resume the run is locked and read once; a new run takes the lock itself.
+        std::optional<run::RecordedRun> recorded =
+            command.resume ? run::open_recorded_run_if_any(options.state_dir) : std::nullopt;
+        bool resume = recorded && recorded->state.resumable();
+        bool done = recorded && run::already_succeeded(recorded->state, loaded, context);
+        if (!resume && !done) recorded.reset();
         if (resume) {
             options.context_update =
                 context_update(command.context.files, command.context.assignments);
@@ -74,12 +78,13 @@ int run_command(const RunCommand& command, const GlobalOptions& globals) {
                         fmt::print(command.flags.output == "json" ? stderr : stdout,
                                    "Run {} already succeeded with this phase and context; "
                                    "nothing to do (`run` without --resume starts a new run).\n",
-                                   current->run_id);
+                                   recorded->state.run_id);
                     }
-                    return *current;
+                    return recorded->state;
                 }
-                return resume ? run::resume_run(loaded, with_reports, interrupt)
-                              : run::start_run(loaded, context, with_reports, interrupt);
+                return resume
+                           ? run::resume_run(std::move(*recorded), loaded, with_reports, interrupt)
+                           : run::start_run(loaded, context, with_reports, interrupt);
             });
     });
 }

@@ -1,4 +1,4 @@
-#include "run/recorded_run.hpp"
+#include <deployphase/run/recorded_run.hpp>
 
 #include <fmt/format.h>
 
@@ -6,19 +6,24 @@ namespace deployphase::run {
 
 namespace fs = std::filesystem;
 
-RecordedRun open_recorded_run(const fs::path& state_dir, std::string_view purpose) {
-    state::StateLock lock = state::StateLock::acquire(state_dir);
+std::optional<RecordedRun> open_recorded_run_if_any(const fs::path& state_dir) {
     fs::path path = state_dir / "journal";
-    if (!fs::exists(path)) {
+    if (!fs::exists(fs::symlink_status(path))) return std::nullopt;
+    state::StateLock lock = state::StateLock::acquire(state_dir);
+    if (!fs::exists(fs::symlink_status(path))) return std::nullopt;  // archived meanwhile
+    state::Journal journal = state::Journal::open_run(path, true);
+    if (journal.size() == 0) return std::nullopt;
+    state::RunState state = journal.state();
+    return RecordedRun{std::move(lock), std::move(journal), std::move(state)};
+}
+
+RecordedRun open_recorded_run(const fs::path& state_dir, std::string_view purpose) {
+    std::optional<RecordedRun> run = open_recorded_run_if_any(state_dir);
+    if (!run) {
         throw state::StateError(
             fmt::format("{}: error: no run to {}", state_dir.string(), purpose));
     }
-    state::Journal journal = state::Journal::open_run(path, true);
-    if (journal.size() == 0) {
-        throw state::StateError(fmt::format("{}: error: no run to {}", path.string(), purpose));
-    }
-    state::RunState state = journal.state();
-    return {std::move(lock), std::move(journal), std::move(state)};
+    return std::move(*run);
 }
 
 void require_same_phase(const phase::LoadedPhase& phase, const state::RunState& run,

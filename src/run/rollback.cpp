@@ -6,7 +6,7 @@
 
 #include <deployphase/run/leftovers.hpp>
 
-#include "run/recorded_run.hpp"
+#include <deployphase/run/recorded_run.hpp>
 #include "run/rolling_back.hpp"
 
 namespace deployphase::run {

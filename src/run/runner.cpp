@@ -20,7 +20,7 @@
 #include <deployphase/support/crash_point.hpp>
 #include <deployphase/support/storage_error.hpp>
 
-#include "run/recorded_run.hpp"
+#include <deployphase/run/recorded_run.hpp>
 #include "run/rolling_back.hpp"
 #include "run/script_runner.hpp"
 #include "support/file_io.hpp"
@@ -438,7 +438,11 @@ RunState start_run(const phase::LoadedPhase& phase, const json& context, const R
 
 RunState resume_run(const phase::LoadedPhase& phase, const RunOptions& options,
                     const InterruptFlag& interrupt) {
-    RecordedRun run = open_recorded_run(options.state_dir, "resume");
+    return resume_run(open_recorded_run(options.state_dir, "resume"), phase, options, interrupt);
+}
+
+RunState resume_run(RecordedRun run, const phase::LoadedPhase& phase, const RunOptions& options,
+                    const InterruptFlag& interrupt) {
     run.journal.set_observer(options.on_event);
     const RunState& state = run.state;
     if (!state.unfinished()) {

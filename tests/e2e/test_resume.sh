@@ -140,4 +140,15 @@ run run quick.md -c quick.json --plan badfp.json
 expect_status 2
 expect_match stderr "$ERR" '^badfp.json:2:34: error: fingerprint.phase_sha256 must be a SHA-256 in hex'
 
+case_ "resume with no run: exit 2 naming the directory, nothing created; run --resume starts one"
+run resume --state-dir none-here
+expect_status 2
+expect_eq stderr "$ERR" "none-here: error: no run to resume"
+[ ! -e "$WORK/none-here" ] || fail "resume created the state directory of a run that is not there"
+rm -f "$WORK/ran"
+touch "$WORK/release"
+run run phase.md --state-dir none-here --resume --set notify=true
+expect_status 0
+expect_eq ran "$(ran)" "one,two,three,"
+
 suite_done

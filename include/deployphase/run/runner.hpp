@@ -95,5 +95,10 @@ state::RunState start_run(const phase::LoadedPhase& phase, const nlohmann::json&
 // phase file changed, unless allow_changed, and a run whose rollback has begun.
 state::RunState resume_run(const phase::LoadedPhase& phase, const RunOptions& options,
                            const InterruptFlag& interrupt);
+// The same for a run already opened with open_recorded_run() (recorded_run.hpp), whose phase
+// file the caller has read from it: the journal is read once, under the lock.
+struct RecordedRun;
+state::RunState resume_run(RecordedRun run, const phase::LoadedPhase& phase,
+                           const RunOptions& options, const InterruptFlag& interrupt);
 
 }  // namespace deployphase::run

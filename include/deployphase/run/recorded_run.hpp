@@ -3,6 +3,7 @@
 // make sure the phase about to supply scripts is the one the run began with.
 
 #include <filesystem>
+#include <optional>
 #include <string_view>
 
 #include <deployphase/phase/loader.hpp>
@@ -22,6 +23,8 @@ struct RecordedRun {
 // Locks the state directory and reads its run. Throws LockHeld, or StateError when there is no
 // run ("no run to <purpose>") or its journal cannot be trusted.
 RecordedRun open_recorded_run(const std::filesystem::path& state_dir, std::string_view purpose);
+// The same, but nothing (and nothing created, nothing locked) when there is no run.
+std::optional<RecordedRun> open_recorded_run_if_any(const std::filesystem::path& state_dir);
 
 // Throws StateError when the phase file changed since the run began (unless allow_changed), and
 // always when its steps are no longer the same list: recorded indexes would name other steps.
