@@ -127,7 +127,8 @@ ProcessResult run_process(const ProcessSpec& spec, const InterruptFlag& interrup
     auto started = Clock::now();
     pid_t child = spawn(spec, write_end.get(), argv, env);
     if (child < 0) throw_errno("vfork");
-    ::setpgid(child, child);  // also here, so the group exists before we may signal it
+    // No setpgid(child, child) here: vfork suspends us until the child has exec'd, so its
+    // own setpgid(0, 0) has already made the group we may signal.
     write_end.reset();
 
     ProcessResult result;
@@ -184,7 +185,6 @@ ProcessResult run_process(const ProcessSpec& spec, const InterruptFlag& interrup
     };
 
     for (;;) {
-        reap();
         auto now = Clock::now();
         // What the step's group wrote before it died is read; a process that left the group
         // (setsid) and still holds the pipe must not keep the step alive, so reading stops a
@@ -238,8 +238,9 @@ ProcessResult run_process(const ProcessSpec& spec, const InterruptFlag& interrup
                 pipe_open = false;
             }
         }
+        reap();  // after the wait: a child just spawned has not exited yet
     }
-    ::kill(-child, SIGKILL);  // nothing of the step outlives it
+    // The loop ends only after reap() saw the exit and killed what was left of the group.
     if (masker) keep(masker->finish());
     result.duration = std::chrono::duration_cast<milliseconds>(Clock::now() - started);
     if (!terminated_at) {

@@ -156,6 +156,7 @@ Journal::Journal(Journal&& other) noexcept
     : m_path(std::move(other.m_path)),
       m_fd(other.m_fd),
       m_failed(other.m_failed),
+      m_size(other.m_size),
       m_records(std::move(other.m_records)),
       m_fold(std::move(other.m_fold)),
       m_offsets(std::move(other.m_offsets)),
@@ -171,6 +172,7 @@ Journal& Journal::operator=(Journal&& other) noexcept {
         m_path = std::move(other.m_path);
         m_fd = other.m_fd;
         m_failed = other.m_failed;
+        m_size = other.m_size;
         m_records = std::move(other.m_records);
         m_fold = std::move(other.m_fold);
         m_offsets = std::move(other.m_offsets);
@@ -338,11 +340,15 @@ void Journal::append_all(std::vector<nlohmann::json> events) {
         frames +=
             frame_record(event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     }
-    struct stat before {};
-    if (::fstat(m_fd, &before) != 0) {
-        m_failed = true;
-        fail(m_path, "cannot append to the journal", errno);
+    if (!m_size) {  // once: later appends know where they start
+        struct stat now {};
+        if (::fstat(m_fd, &now) != 0) {
+            m_failed = true;
+            fail(m_path, "cannot append to the journal", errno);
+        }
+        m_size = static_cast<std::size_t>(now.st_size);
     }
+    const std::size_t before = *m_size;
     try {
         crash_point();
         crash_point([&] { (void)!::write(m_fd, frames.data(), frames.size() / 2); });
@@ -354,12 +360,13 @@ void Journal::append_all(std::vector<nlohmann::json> events) {
         // Whether the records reached the disk is unknown, so they must not count as written:
         // cut them off again (best effort; if this fails too, the next open drops a torn tail
         // unless the records were complete). The run stops either way.
-        (void)!::ftruncate(m_fd, before.st_size);
+        (void)!::ftruncate(m_fd, static_cast<off_t>(before));
         throw;
     }
+    m_size = before + frames.size();
     crash_point();
     for (std::size_t i = 0; i < events.size(); ++i) {
-        m_offsets.push_back(static_cast<std::size_t>(before.st_size) + starts[i]);
+        m_offsets.push_back(before + starts[i]);
         if (m_fold) m_fold->apply(events[i]);
         if (m_observer) m_observer(events[i]);
         if (!m_fold) m_records.push_back(std::move(events[i]));

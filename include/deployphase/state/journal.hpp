@@ -91,6 +91,7 @@ class Journal {
     std::filesystem::path m_path;
     int m_fd = -1;
     bool m_failed = false;
+    std::optional<std::size_t> m_size;      // of the file, once an append has asked
     std::vector<nlohmann::json> m_records;  // open()
     std::unique_ptr<Fold> m_fold;           // open_run()
     std::vector<std::size_t> m_offsets;     // of each record, for error messages
