@@ -3,11 +3,13 @@
 #
 #   bash bench/run.sh [ROUNDS] [SIZES...]      (defaults: 5; 10 100 1000 10000)
 #
-# Needs a built deployphase (DEPLOYPHASE, default build/src/deployphase), cc, make and ninja.
+# Needs a built deployphase (DEPLOYPHASE, default build/src/deployphase), cc, c++, make, ninja
+# and the libcmark and nlohmann-json headers.
 # Generates no-op phases (each step a `sh step=` block running `true`), a Makefile and a
 # build.ninja of as many targets, and times with bench/timer.c: every command once per
 # round, in turn. Prints the table docs/performance.md shows, then each target of issue 7
-# against its measurement. Asserts nothing: timings belong here, not in the test suite.
+# against its measurement, then what parsing alone costs a resume (bench/parse_floor.cpp).
+# Asserts nothing: timings belong here, not in the test suite.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -23,6 +25,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/deployphase-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cc -O2 -o "$work/floor" "$root/bench/floor.c"
 cc -O2 -o "$work/timer" "$root/bench/timer.c"
+c++ -O2 -std=c++20 -o "$work/parse_floor" "$root/bench/parse_floor.cpp" -lcmark
 
 # phase N [GATED_STEP]: a no-op phase; the gated step runs `test -e gate` instead of `true`.
 phase() {
@@ -155,3 +158,9 @@ END {
         rss["run/" last] / 1024, rss["plan/" last] / 1024
     printf "  resume of %d to its first step:   %.1f ms (<= 50)\n", last, median["resume-first-step/" last]
 }' "$work/results.tsv"
+
+# resume's floor with the libraries it is built on: parsing the largest half-run's journal
+# and its phase, in-process, before deployphase does anything of its own.
+printf '\nresume floor at %s steps (nlohmann::json and cmark alone, medians of %s):\n  ' \
+    "${sizes[-1]}" "$rounds"
+"$work/parse_floor" "$work/${sizes[-1]}/half/journal" "$work/${sizes[-1]}/gated.md" "$rounds"
