@@ -9,9 +9,14 @@ namespace {
 
 using nlohmann::json;
 
+// Names the assignment by its key only: the value may be a secret, and no error here is
+// about the value.
 [[noreturn]] void assignment_error(std::string_view assignment, std::string message) {
-    throw InputError(
-        Diagnostic::error({fmt::format("--set {}", assignment), 0, 0}, std::move(message)));
+    std::size_t equals = assignment.find('=');
+    std::string shown = equals == std::string_view::npos
+                            ? std::string(assignment)
+                            : fmt::format("{}=...", assignment.substr(0, equals));
+    throw InputError(Diagnostic::error({"--set " + shown, 0, 0}, std::move(message)));
 }
 
 }  // namespace

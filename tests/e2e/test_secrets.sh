@@ -162,6 +162,16 @@ expect_match "the command line is logged, masked" "$(cat "$WORK/debug.log")" \
 expect_match "recorded events are logged" "$(cat "$WORK/debug.log")" 'recorded .*run_started'
 leaks "the debug log" "$WORK/debug.log"
 
+case_ "a malformed --set names its key, never its value"
+run plan secrets.md --set 'DEPLOY_TOKEN.=tok-abcdef'
+expect_status 2
+expect_eq stderr "$ERR" "--set DEPLOY_TOKEN.=...: error: 'DEPLOY_TOKEN.' is not a usable key; use a name or a dotted path such as change.approved"
+run plan secrets.md -c ctx.json --set 'note.x=hunter2-pw'
+expect_status 2
+expect_match stderr "$ERR" "^--set note.x=...: error: 'note' is a string"
+printf '%s\n%s\n' "$OUT" "$ERR" >"$WORK/set-errors.txt"
+leaks "the --set errors" "$WORK/set-errors.txt"
+
 case_ "a secret shorter than three bytes is masked by key, not hunted in free text"
 cat >"$WORK/short.md" <<'MD'
 # Phase: Short
