@@ -25,22 +25,29 @@ struct InfoString {
 // The info string's words, split on whitespace as `std::isspace` knows it.
 constexpr std::string_view whitespace = " \t\n\v\f\r";
 
-InfoString parse_info(cmark_node* block) {
+// The next word of `rest`, consumed from it; empty when none is left.
+std::string_view next_word(std::string_view& rest) {
+    std::size_t start = rest.find_first_not_of(whitespace);
+    if (start == std::string_view::npos) {
+        rest = {};
+        return {};
+    }
+    rest.remove_prefix(start);
+    std::string_view word = rest.substr(0, rest.find_first_of(whitespace));
+    rest.remove_prefix(word.size());
+    return word;
+}
+
+std::string_view fence_info(cmark_node* block) {
     const char* info = cmark_node_get_fence_info(block);
-    std::string_view rest = info ? info : "";
+    return info ? info : "";
+}
+
+InfoString parse_info(cmark_node* block) {
+    std::string_view rest = fence_info(block);
     InfoString parsed;
-    bool first = true;
-    while (!rest.empty()) {
-        std::size_t start = rest.find_first_not_of(whitespace);
-        if (start == std::string_view::npos) break;
-        rest.remove_prefix(start);
-        std::string_view word = rest.substr(0, rest.find_first_of(whitespace));
-        rest.remove_prefix(word.size());
-        if (first) {
-            parsed.shell = ascii_lower(word);
-            first = false;
-            continue;
-        }
+    parsed.shell = ascii_lower(next_word(rest));
+    for (std::string_view word = next_word(rest); !word.empty(); word = next_word(rest)) {
         std::size_t equals = word.find('=');
         parsed.attributes.push_back(
             {std::string(word.substr(0, equals)),
@@ -50,8 +57,13 @@ InfoString parse_info(cmark_node* block) {
     return parsed;
 }
 
+bool is_shell(std::string_view word) {
+    std::string lower = ascii_lower(word);
+    return lower == "sh" || lower == "bash";
+}
+
 bool names_an_action(const InfoString& info) {
-    return (info.shell == "sh" || info.shell == "bash") && !info.attributes.empty();
+    return is_shell(info.shell) && !info.attributes.empty();
 }
 
 class ActionReader {
@@ -236,8 +248,10 @@ class ActionReader {
 }  // namespace
 
 bool is_action_block(cmark_node* block) {
-    return cmark_node_get_type(block) == CMARK_NODE_CODE_BLOCK &&
-           names_an_action(parse_info(block));
+    // Asked of every code block while the document is read: looks at the words, builds nothing.
+    if (cmark_node_get_type(block) != CMARK_NODE_CODE_BLOCK) return false;
+    std::string_view rest = fence_info(block);
+    return is_shell(next_word(rest)) && !next_word(rest).empty();
 }
 
 void read_step_actions(cmark_node* document, const SourceFile& source, Phase& phase,
