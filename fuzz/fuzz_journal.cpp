@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include <deployphase/state/journal.hpp>
+#include <deployphase/state/journal_file.hpp>
 #include <deployphase/state/run_state.hpp>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

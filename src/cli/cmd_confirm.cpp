@@ -11,12 +11,12 @@ namespace {
 
 struct ConfirmCommand {
     std::string step;
-    std::string state_dir = ".deployphase";
+    StateFlags state;
 };
 
 int confirm_command(const ConfirmCommand& command) {
     return guarded([&] {
-        state::StepState step = run::confirm_step(command.state_dir, command.step);
+        state::StepState step = run::confirm_step(*open_store(command.state), command.step);
         fmt::print("Confirmed step {} ({}); `deployphase resume` continues the run.\n", step.index,
                    step.id);
         return exit_code::ok;
@@ -30,7 +30,7 @@ void add_confirm_command(CLI::App& app, Action& action, const GlobalOptions&) {
     CLI::App* sub = app.add_subcommand(
         "confirm", "Confirm a manual step the run is waiting on (then run `resume`)");
     sub->add_option("STEP", command->step, "Step id, or its 1-based index")->required();
-    add_state_dir_flag(*sub, command->state_dir);
+    add_state_flags(*sub, command->state);
     sub->callback([&action, command] { action = [command] { return confirm_command(*command); }; });
 }
 

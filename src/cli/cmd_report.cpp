@@ -13,13 +13,13 @@ namespace deployphase::cli {
 namespace {
 
 struct ReportCommand {
-    std::string state_dir = ".deployphase";
+    StateFlags state;
     std::string format = "md";
 };
 
 int report_command(const ReportCommand& command) {
     return guarded([&] {
-        state::RunState run = last_run(command.state_dir);
+        state::RunState run = last_run(*open_store(command.state));
         phase::LoadedPhase loaded = phase::load_phase(run.phase_file);
         print_diagnostics(loaded.warnings);
         if (command.format == "json") {
@@ -38,7 +38,7 @@ void add_report_command(CLI::App& app, Action& action, const GlobalOptions&) {
     CLI::App* sub = app.add_subcommand(
         "report",
         "The post-deployment report of the last run: steps, outputs, and the success criteria");
-    add_state_dir_flag(*sub, command->state_dir);
+    add_state_flags(*sub, command->state);
     sub->add_option("--format", command->format, "Markdown or JSON")
         ->check(CLI::IsMember({"md", "json"}))
         ->capture_default_str();

@@ -24,7 +24,7 @@ int resume_command(const ResumeCommand& command, const GlobalOptions& globals) {
         options.context_update = context_update(command.context.files, command.context.assignments);
         options.secret_keys = command.context.secrets;
         // Locked and read once: the phase to load is the one the run recorded.
-        run::RecordedRun recorded = run::open_recorded_run(options.state_dir, "resume");
+        run::RecordedRun recorded = run::open_recorded_run(*run::store_of(options), "resume");
         phase::LoadedPhase loaded = phase::load_phase(recorded.state.phase_file);
         print_diagnostics(loaded.warnings);
         return run_with_reports(

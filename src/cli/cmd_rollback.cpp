@@ -3,7 +3,7 @@
 #include <deployphase/phase/loader.hpp>
 #include <deployphase/run/rollback.hpp>
 #include <deployphase/run/runner.hpp>
-#include <deployphase/state/lock.hpp>
+#include <deployphase/state/store.hpp>
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
@@ -49,7 +49,7 @@ std::string render_rollback_plan(const state::RunState& run, const phase::Phase&
 int rollback_command(const RollbackCommand& command, const GlobalOptions& globals) {
     return guarded([&] {
         run::RunOptions options = run_options(command.flags);
-        std::optional<state::RunState> current = run::read_run(options.state_dir);
+        std::optional<state::RunState> current = run::read_run(*run::store_of(options));
         if (!current) {
             throw state::StateError(
                 fmt::format("{}: error: no run to roll back", options.state_dir.string()));
@@ -64,9 +64,8 @@ int rollback_command(const RollbackCommand& command, const GlobalOptions& global
         run::RollbackPlan plan = run::plan_rollback(loaded.phase, *current);
         if (command.dry_run || (plan.order.empty() && !current->rollback_begun)) {
             // "Nothing to undo" is only true of a run no live runner is adding steps to.
-            std::optional<state::StateLock> probe;
-            if (!command.dry_run && !current->finished)
-                probe.emplace(state::StateLock::acquire(options.state_dir));
+            std::unique_ptr<state::StoreLock> probe;
+            if (!command.dry_run && !current->finished) probe = run::store_of(options)->lock();
             fmt::print("{}", render_rollback_plan(*current, loaded.phase, plan));
             return exit_code::ok;
         }

@@ -62,7 +62,7 @@ int run_command(const RunCommand& command, const GlobalOptions& globals) {
         options.secret_keys = command.context.secrets;
         // With --resume the run is locked and read once; a new run takes the lock itself.
         std::optional<run::RecordedRun> recorded =
-            command.resume ? run::open_recorded_run_if_any(options.state_dir) : std::nullopt;
+            command.resume ? run::open_recorded_run_if_any(*run::store_of(options)) : std::nullopt;
         bool resume = recorded && recorded->state.resumable();
         bool done = recorded && run::already_succeeded(recorded->state, loaded, context);
         if (!resume && !done) recorded.reset();

@@ -10,13 +10,13 @@ namespace deployphase::cli {
 namespace {
 
 struct StatusCommand {
-    std::string state_dir = ".deployphase";
+    StateFlags state;
     std::string output = "text";
 };
 
 int status_command(const StatusCommand& command) {
     return guarded([&] {
-        state::RunState state = last_run(command.state_dir);
+        state::RunState state = last_run(*open_store(command.state));
         if (command.output == "json") {
             nlohmann::ordered_json out = state::status_json(state);
             out["finished"] = state.finished;
@@ -33,7 +33,7 @@ int status_command(const StatusCommand& command) {
 void add_status_command(CLI::App& app, Action& action, const GlobalOptions&) {
     auto command = std::make_shared<StatusCommand>();
     CLI::App* sub = app.add_subcommand("status", "Show the state of the last run");
-    add_state_dir_flag(*sub, command->state_dir);
+    add_state_flags(*sub, command->state);
     sub->add_option("-o,--output", command->output, "Output format")
         ->check(CLI::IsMember({"text", "json"}))
         ->capture_default_str();

@@ -13,7 +13,7 @@
 
 #include <deployphase/context/context.hpp>
 #include <deployphase/report/report.hpp>
-#include <deployphase/state/lock.hpp>
+#include <deployphase/state/store.hpp>
 #include <deployphase/support/atomic_file.hpp>
 
 #include "cli/exit_codes.hpp"
@@ -46,13 +46,19 @@ std::function<bool(const phase::Step&)> terminal_prompt() {
 
 }  // namespace
 
-void add_state_dir_flag(CLI::App& command, std::string& state_dir) {
-    command.add_option("--state-dir", state_dir, "Where the run's journal, logs and lock live")
+void add_state_flags(CLI::App& command, StateFlags& flags) {
+    command.add_option("--state-dir", flags.dir, "Where the run's journal, logs and lock live")
         ->capture_default_str();
 }
 
+std::shared_ptr<state::StateStore> open_store(const StateFlags& flags) {
+    state::StoreOptions options;
+    options.state_dir = flags.dir;
+    return state::make_store(options);
+}
+
 void add_script_flags(CLI::App& command, RunFlags& flags) {
-    add_state_dir_flag(command, flags.state_dir);
+    add_state_flags(command, flags.state);
     command.add_option("--workdir", flags.workdir,
                        "Directory steps run in (default: the phase file's directory)");
     command
@@ -84,7 +90,8 @@ CLI::Option* add_interrupted_flag(CLI::App& command, RunFlags& flags) {
 
 run::RunOptions run_options(const RunFlags& flags) {
     run::RunOptions options;
-    options.state_dir = flags.state_dir;
+    options.state_dir = flags.state.dir;
+    options.store = open_store(flags.state);
     options.workdir = flags.workdir;
     auto grace = phase::parse_duration(flags.kill_after);
     if (!grace) {
@@ -238,13 +245,13 @@ int exit_code_for(const state::RunState& state, int interrupt_signal) {
     return exit_code::step_failed;
 }
 
-state::RunState last_run(const std::string& state_dir) {
-    std::optional<state::RunState> current = run::read_run(state_dir);
-    if (!current) throw state::StateError(fmt::format("{}: error: no run here", state_dir));
+state::RunState last_run(state::StateStore& store) {
+    std::optional<state::RunState> current = run::read_run(store);
+    if (!current) throw state::StateError(fmt::format("{}: error: no run here", store.name()));
     state::RunState& state = *current;
     if (!state.finished) {
         try {
-            state::StateLock probe = state::StateLock::acquire(state_dir);
+            std::unique_ptr<state::StoreLock> probe = store.lock();
             state.status = state::RunStatus::interrupted;
             for (auto& step : state.steps) {
                 if (step.status == state::StepStatus::running) {

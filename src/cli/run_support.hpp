@@ -15,8 +15,13 @@
 
 namespace deployphase::cli {
 
+// Where a command finds runs.
+struct StateFlags {
+    std::string dir = ".deployphase";
+};
+
 struct RunFlags {
-    std::string state_dir = ".deployphase";
+    StateFlags state;
     std::string workdir;
     std::string kill_after = "10s";
     bool yes = false;
@@ -31,7 +36,8 @@ struct RunFlags {
     bool verbose = false;
 };
 
-void add_state_dir_flag(CLI::App& command, std::string& state_dir);
+void add_state_flags(CLI::App& command, StateFlags& flags);
+std::shared_ptr<state::StateStore> open_store(const StateFlags& flags);
 // --state-dir, --workdir, --kill-after, --allow-changed: what every command that runs scripts
 // takes.
 void add_script_flags(CLI::App& command, RunFlags& flags);
@@ -72,10 +78,10 @@ const run::InterruptFlag& install_interrupt_handlers();
 // 128 + signal when interrupted (130 for SIGINT, 143 for SIGTERM).
 int exit_code_for(const state::RunState& state, int interrupt_signal);
 
-// The last run in the state directory, as `status` and `report` show it: an unfinished run
+// The last run in the store, as `status` and `report` show it: an unfinished run
 // whose lock nobody holds has lost its runner, so it and its running step read `interrupted`.
 // Throws StateError when there is no run.
-state::RunState last_run(const std::string& state_dir);
+state::RunState last_run(state::StateStore& store);
 
 // One line per step: "  2/8  deploy  succeeded  1 attempt  1.2s".
 std::string render_run_state(const state::RunState& state);

@@ -4,25 +4,20 @@
 
 namespace deployphase::run {
 
-namespace fs = std::filesystem;
-
-std::optional<RecordedRun> open_recorded_run_if_any(const fs::path& state_dir) {
-    fs::path path = state_dir / "journal";
-    if (!fs::exists(fs::symlink_status(path))) return std::nullopt;
-    state::StateLock lock = state::StateLock::acquire(state_dir);
-    if (!fs::exists(fs::symlink_status(path))) return std::nullopt;  // archived meanwhile
-    state::Journal journal = state::Journal::open_run(path, true);
-    if (journal.size() == 0) return std::nullopt;
-    state::RunState state = journal.state();
-    return RecordedRun{std::move(lock), std::move(journal), std::move(state)};
+std::optional<RecordedRun> open_recorded_run_if_any(state::StateStore& store) {
+    if (!store.has_current()) return std::nullopt;
+    std::unique_ptr<state::StoreLock> lock = store.lock();
+    // Archived meanwhile, or empty: a crash before the first record.
+    std::optional<state::Journal> journal = state::Journal::open_run(store, true);
+    if (!journal || journal->size() == 0) return std::nullopt;
+    state::RunState state = journal->state();
+    return RecordedRun{std::move(lock), std::move(*journal), std::move(state)};
 }
 
-RecordedRun open_recorded_run(const fs::path& state_dir, std::string_view purpose) {
-    std::optional<RecordedRun> run = open_recorded_run_if_any(state_dir);
-    if (!run) {
-        throw state::StateError(
-            fmt::format("{}: error: no run to {}", state_dir.string(), purpose));
-    }
+RecordedRun open_recorded_run(state::StateStore& store, std::string_view purpose) {
+    std::optional<RecordedRun> run = open_recorded_run_if_any(store);
+    if (!run)
+        throw state::StateError(fmt::format("{}: error: no run to {}", store.name(), purpose));
     return std::move(*run);
 }
 

@@ -108,7 +108,7 @@ RunState drive_rollback(state::Journal& journal, ScriptRunner& scripts, const ph
 
 RunState rollback_run(const phase::LoadedPhase& phase, const RunOptions& options,
                       const InterruptFlag& interrupt) {
-    RecordedRun run = open_recorded_run(options.state_dir, "roll back");
+    RecordedRun run = open_recorded_run(*store_of(options), "roll back");
     run.journal.set_observer(options.on_event);
     if (run.state.finished && run.state.status == state::RunStatus::rolled_back) return run.state;
     // Nothing to undo (a skipped phase, steps without rollback scripts): the run stays as it

@@ -16,7 +16,7 @@
 #include <deployphase/plan/plan.hpp>
 #include <deployphase/run/leftovers.hpp>
 #include <deployphase/run/step_environment.hpp>
-#include <deployphase/state/lock.hpp>
+#include <deployphase/state/directory_store.hpp>
 #include <deployphase/support/crash_point.hpp>
 #include <deployphase/support/storage_error.hpp>
 
@@ -243,27 +243,6 @@ bool settle_cut_off_steps(const RunState& state, const RunOptions& options, stat
     return true;
 }
 
-// Moves a finished run's journal into history/, durably, before a new run starts.
-void archive_journal(const fs::path& journal, const fs::path& archived) {
-    fs::path history = archived.parent_path();
-    if (::mkdir(history.c_str(), 0700) != 0 && errno != EEXIST) {
-        throw_storage_error(history, "cannot create the history directory", errno);
-    }
-    crash_point();
-    if (::rename(journal.c_str(), archived.c_str()) != 0) {
-        throw_storage_error(journal,
-                            fmt::format("cannot move the journal to {}", archived.string()), errno);
-    }
-    crash_point();
-    for (const fs::path& file : {archived, journal}) {
-        if (auto failure = sync_parent_directory(file)) {
-            throw_storage_error(file.parent_path(),
-                                fmt::format("{} of the directory", failure->operation),
-                                failure->error);
-        }
-    }
-}
-
 // The context a resume --context/--set asks for, with the secrets it gives learned and put
 // back where the journal has "***" (a recorded secret output must not hide the value given
 // again). Throws InputError for a bad assignment.
@@ -286,8 +265,8 @@ void require_secrets(const json& context, const context::Secrets& secrets,
     throw state::StateError(fmt::format(
         "{}: error: run {} recorded the secret{} {} as \"***\"; give {} again with --context "
         "FILE or --set KEY=VALUE to resume",
-        journal.path().string(), state.run_id, missing.size() == 1 ? "" : "s",
-        fmt::join(missing, ", "), missing.size() == 1 ? "it" : "them"));
+        journal.name(), state.run_id, missing.size() == 1 ? "" : "s", fmt::join(missing, ", "),
+        missing.size() == 1 ? "it" : "them"));
 }
 
 // resume --context/--set: records the new context, tells the caller what it changes, and
@@ -322,14 +301,15 @@ json plan_summary(const plan::Plan& plan) {
 
 }  // namespace
 
-std::optional<RunState> read_run(const fs::path& state_dir) {
-    fs::path path = state_dir / "journal";
-    if (!fs::exists(fs::symlink_status(state_dir))) return std::nullopt;
-    state::check_state_directory(state_dir, false);
-    if (!fs::exists(fs::symlink_status(path))) return std::nullopt;
-    state::Journal journal = state::Journal::open_run(path, false);
-    if (journal.size() == 0) return std::nullopt;
-    return journal.state();
+std::shared_ptr<state::StateStore> store_of(const RunOptions& options) {
+    if (options.store) return options.store;
+    return std::make_shared<state::DirectoryStore>(options.state_dir);
+}
+
+std::optional<RunState> read_run(state::StateStore& store) {
+    std::optional<state::Journal> journal = state::Journal::open_run(store, false);
+    if (!journal || journal->size() == 0) return std::nullopt;
+    return journal->state();
 }
 
 bool already_succeeded(const RunState& run, const phase::LoadedPhase& phase, const json& context) {
@@ -340,26 +320,26 @@ bool already_succeeded(const RunState& run, const phase::LoadedPhase& phase, con
            run.phase_sha256 == phase.sha256 && run.started_context == secrets.mask(context);
 }
 
-state::StepState confirm_step(const fs::path& state_dir, const std::string& ref) {
-    RecordedRun run = open_recorded_run(state_dir, "confirm");
-    const fs::path& path = run.journal.path();
+state::StepState confirm_step(state::StateStore& store, const std::string& ref) {
+    RecordedRun run = open_recorded_run(store, "confirm");
+    const std::string& path = run.journal.name();
     std::vector<const state::StepState*> matches;
     for (const state::StepState& step : run.state.steps) {
         if (step.id == ref || std::to_string(step.index) == ref) matches.push_back(&step);
     }
     if (matches.empty()) {
-        throw state::StateError(fmt::format("{}: error: run {} has no step \"{}\"", path.string(),
-                                            run.state.run_id, ref));
+        throw state::StateError(
+            fmt::format("{}: error: run {} has no step \"{}\"", path, run.state.run_id, ref));
     }
     if (matches.size() > 1) {
         throw state::StateError(
-            fmt::format("{}: error: \"{}\" names steps {} and {}; give the index", path.string(),
-                        ref, matches[0]->index, matches[1]->index));
+            fmt::format("{}: error: \"{}\" names steps {} and {}; give the index", path, ref,
+                        matches[0]->index, matches[1]->index));
     }
     const state::StepState& step = *matches.front();
     if (step.status != StepStatus::awaiting_confirmation) {
         throw state::StateError(
-            fmt::format("{}: error: step {} ({}) is {}, not awaiting confirmation", path.string(),
+            fmt::format("{}: error: step {} ({}) is {}, not awaiting confirmation", path,
                         step.index, step.id, state::step_status_name(step.status)));
     }
     run.journal.append({{"type", "step_confirmed"}, {"index", step.index}});
@@ -368,26 +348,25 @@ state::StepState confirm_step(const fs::path& state_dir, const std::string& ref)
 
 RunState start_run(const phase::LoadedPhase& phase, const json& context, const RunOptions& options,
                    const InterruptFlag& interrupt) {
-    state::StateLock lock = state::StateLock::acquire(options.state_dir);
-    fs::path path = options.state_dir / "journal";
-    if (fs::exists(path)) {
-        state::Journal previous = state::Journal::open_run(path, true);
-        if (previous.size() != 0) {
-            const RunState& old = previous.state();
-            if (old.unfinished() && !options.restart) {
-                throw UnfinishedRun(fmt::format(
-                    "{}: error: run {} {}; {}, or abandon it with --restart", path.string(),
-                    old.run_id,
-                    old.rollback_begun ? "is part-way through its rollback" : "has not finished",
-                    old.rollback_begun ? "finish the rollback with `deployphase rollback`"
-                                       : "continue it with --resume"));
-            }
-            archive_journal(path, options.state_dir / "history" / (old.run_id + ".journal"));
-        } else if (::unlink(path.c_str()) != 0) {
-            throw_storage_error(path, "cannot remove the empty journal", errno);
+    std::shared_ptr<state::StateStore> store = store_of(options);
+    std::unique_ptr<state::StoreLock> lock = store->lock();
+    // An empty current run (a crash before its first record) is used again.
+    std::optional<state::Journal> previous = state::Journal::open_run(*store, true);
+    if (previous && previous->size() != 0) {
+        const RunState& old = previous->state();
+        if (old.unfinished() && !options.restart) {
+            throw UnfinishedRun(fmt::format(
+                "{}: error: run {} {}; {}, or abandon it with --restart", previous->name(),
+                old.run_id,
+                old.rollback_begun ? "is part-way through its rollback" : "has not finished",
+                old.rollback_begun ? "finish the rollback with `deployphase rollback`"
+                                   : "continue it with --resume"));
         }
+        std::string old_run = old.run_id;
+        previous.reset();
+        store->archive_current(old_run);
     }
-    state::Journal journal = state::Journal::open_run(path, true);
+    state::Journal journal = previous ? std::move(*previous) : state::Journal::create_run(*store);
     journal.set_observer(options.on_event);
     context::Secrets secrets(options.secret_keys);
     secrets.learn(context);
@@ -438,7 +417,7 @@ RunState start_run(const phase::LoadedPhase& phase, const json& context, const R
 
 RunState resume_run(const phase::LoadedPhase& phase, const RunOptions& options,
                     const InterruptFlag& interrupt) {
-    return resume_run(open_recorded_run(options.state_dir, "resume"), phase, options, interrupt);
+    return resume_run(open_recorded_run(*store_of(options), "resume"), phase, options, interrupt);
 }
 
 RunState resume_run(RecordedRun run, const phase::LoadedPhase& phase, const RunOptions& options,
@@ -446,15 +425,15 @@ RunState resume_run(RecordedRun run, const phase::LoadedPhase& phase, const RunO
     run.journal.set_observer(options.on_event);
     const RunState& state = run.state;
     if (!state.unfinished()) {
-        throw state::StateError(fmt::format(
-            "{}: error: run {} already ended ({}); nothing to resume", run.journal.path().string(),
-            state.run_id, state::run_status_name(state.status)));
+        throw state::StateError(
+            fmt::format("{}: error: run {} already ended ({}); nothing to resume",
+                        run.journal.name(), state.run_id, state::run_status_name(state.status)));
     }
     if (state.rollback_begun) {
         throw state::StateError(
             fmt::format("{}: error: run {} is part-way through its rollback; finish it with "
                         "`deployphase rollback`",
-                        run.journal.path().string(), state.run_id));
+                        run.journal.name(), state.run_id));
     }
     require_same_phase(phase, state, options.allow_changed);
     context::Secrets secrets(secret_names(state, options));

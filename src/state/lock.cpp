@@ -50,14 +50,6 @@ std::string now_utc() {
 
 }  // namespace
 
-LockHeld::LockHeld(const fs::path& lock_file, LockHolder holder)
-    : std::runtime_error(fmt::format(
-          "{}: error: another run holds the lock (pid {}{}{}); it is released when that "
-          "process ends",
-          lock_file.string(), holder.pid, holder.host.empty() ? "" : " on " + holder.host,
-          holder.since.empty() ? "" : ", since " + holder.since)),
-      m_holder(std::move(holder)) {}
-
 void check_state_directory(const fs::path& state_dir, bool make_private) {
     struct stat info {};
     if (::lstat(state_dir.c_str(), &info) != 0)
@@ -101,7 +93,7 @@ StateLock StateLock::acquire(const fs::path& state_dir) {
         if (error == EWOULDBLOCK) {
             LockHolder holder = read_holder(fd);
             ::close(fd);
-            throw LockHeld(path, std::move(holder));
+            throw LockHeld(path.string(), std::move(holder), "that process ends");
         }
         ::close(fd);
         fail(path, "cannot lock", error);

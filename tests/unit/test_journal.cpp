@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include <deployphase/state/journal.hpp>
+#include <deployphase/state/journal_file.hpp>
 #include <deployphase/support/crc32.hpp>
 #include <deployphase/support/storage_error.hpp>
 

@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include <deployphase/run/runner.hpp>
+#include <deployphase/state/directory_store.hpp>
 #include <deployphase/state/lock.hpp>
 
 #include "runner_workspace.hpp"
@@ -223,9 +224,10 @@ TEST_CASE("runner: confirm records a waiting manual step, resume continues past 
         "# Phase: M\n## Steps Sequence\n1. **sign-off**\n2. **b**\n3. **b**\n"
         "## Step Actions\n" +
         step_script("2") + step_script("3"));
+    state::DirectoryStore store(ws.dir / ".deployphase");
     auto refusal = [&](const std::string& ref) {
         try {
-            run::confirm_step(ws.dir / ".deployphase", ref);
+            run::confirm_step(store, ref);
         } catch (const state::StateError& e) {
             std::string message = e.what();
             return message.substr(message.find("error: ") + 7);
@@ -239,7 +241,7 @@ TEST_CASE("runner: confirm records a waiting manual step, resume continues past 
     CHECK(refusal("b") == "\"b\" names steps 2 and 3; give the index");
     CHECK(refusal("2") == "step 2 (b) is pending, not awaiting confirmation");
 
-    CHECK(run::confirm_step(ws.dir / ".deployphase", "1").status == state::StepStatus::succeeded);
+    CHECK(run::confirm_step(store, "1").status == state::StepStatus::succeeded);
     CHECK(statuses(run::resume_run(phase, ws.options(), no_interrupt)) ==
           "succeeded: succeeded succeeded succeeded");
     CHECK(ws.ran() == "b\nb\n");

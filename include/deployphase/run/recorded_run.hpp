@@ -2,29 +2,29 @@
 // What resume, rollback and confirm do first: take the lock, open the journal, fold it, and
 // make sure the phase about to supply scripts is the one the run began with.
 
-#include <filesystem>
+#include <memory>
 #include <optional>
 #include <string_view>
 
 #include <deployphase/phase/loader.hpp>
 #include <deployphase/run/runner.hpp>
 #include <deployphase/state/journal.hpp>
-#include <deployphase/state/lock.hpp>
 #include <deployphase/state/run_state.hpp>
+#include <deployphase/state/store.hpp>
 
 namespace deployphase::run {
 
 struct RecordedRun {
-    state::StateLock lock;
+    std::unique_ptr<state::StoreLock> lock;
     state::Journal journal;
     state::RunState state;
 };
 
-// Locks the state directory and reads its run. Throws LockHeld, or StateError when there is no
+// Locks the store and reads its current run. Throws LockHeld, or StateError when there is no
 // run ("no run to <purpose>") or its journal cannot be trusted.
-RecordedRun open_recorded_run(const std::filesystem::path& state_dir, std::string_view purpose);
+RecordedRun open_recorded_run(state::StateStore& store, std::string_view purpose);
 // The same, but nothing (and nothing created, nothing locked) when there is no run.
-std::optional<RecordedRun> open_recorded_run_if_any(const std::filesystem::path& state_dir);
+std::optional<RecordedRun> open_recorded_run_if_any(state::StateStore& store);
 
 // Throws StateError when the phase file changed since the run began (unless allow_changed), and
 // always when its steps are no longer the same list: recorded indexes would name other steps.

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,11 +19,15 @@
 #include <deployphase/run/subprocess.hpp>
 #include <deployphase/state/journal.hpp>
 #include <deployphase/state/run_state.hpp>
+#include <deployphase/state/store.hpp>
 
 namespace deployphase::run {
 
 struct RunOptions {
+    // Local files of the run: step logs, outputs, the context handed to scripts.
     std::filesystem::path state_dir = ".deployphase";
+    // Where runs are recorded and locked; null: the journal in state_dir (store_of()).
+    std::shared_ptr<state::StateStore> store;
     std::filesystem::path workdir;  // empty: the phase file's directory
     std::chrono::milliseconds kill_after{10'000};
     int echo_fd = -1;                  // also copy step output to this descriptor (-1: no)
@@ -66,9 +71,12 @@ class UnfinishedRun : public state::StateError {
     explicit UnfinishedRun(const std::string& message) : state::StateError(message) {}
 };
 
-// The run recorded in the state directory, read without changing anything (a torn tail is
-// ignored, not cut); nothing when there is no journal.
-std::optional<state::RunState> read_run(const std::filesystem::path& state_dir);
+// The store a command with `options` records its run in.
+std::shared_ptr<state::StateStore> store_of(const RunOptions& options);
+
+// The current run in `store`, read without locking or changing anything (a torn tail is
+// ignored, not cut); nothing when there is none.
+std::optional<state::RunState> read_run(state::StateStore& store);
 
 // `run --resume` of a run that already succeeded with this very phase file and context: a
 // retried CI job whose first attempt finished (perhaps killed just after) must not deploy
@@ -81,11 +89,11 @@ bool already_succeeded(const state::RunState& run, const phase::LoadedPhase& pha
 // Records the operator's confirmation of a manual step that the run is waiting on; `resume`
 // then continues past it. `step` is an id or a 1-based index. Throws StateError when there is
 // no such run or step, the id names several steps, or the step is not awaiting confirmation.
-state::StepState confirm_step(const std::filesystem::path& state_dir, const std::string& step);
+state::StepState confirm_step(state::StateStore& store, const std::string& step);
 
 // Starts a new run. Refuses (UnfinishedRun) when the state directory holds an unfinished run;
-// a finished one is moved to DIR/history/RUN_ID.journal first. Throws state::LockHeld when
-// another process holds the directory.
+// a finished one is moved into the store's history first. Throws state::LockHeld when another
+// runner holds the store.
 state::RunState start_run(const phase::LoadedPhase& phase, const nlohmann::json& context,
                           const RunOptions& options, const InterruptFlag& interrupt);
 

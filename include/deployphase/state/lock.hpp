@@ -7,24 +7,9 @@
 #include <string>
 
 #include <deployphase/state/journal.hpp>
+#include <deployphase/state/store.hpp>
 
 namespace deployphase::state {
-
-struct LockHolder {
-    pid_t pid = 0;
-    std::string host;
-    std::string since;  // UTC, ISO 8601
-};
-
-// Another live process holds the lock.
-class LockHeld : public std::runtime_error {
-  public:
-    LockHeld(const std::filesystem::path& lock_file, LockHolder holder);
-    const LockHolder& holder() const { return m_holder; }
-
-  private:
-    LockHolder m_holder;
-};
 
 // Refuses (StateError) a state directory that is a symbolic link, not a directory, or owned
 // by another user: its files may hold secrets and decide what runs. With `make_private`

@@ -1,0 +1,107 @@
+#pragma once
+// Where runs are recorded and who may write them: the seam between the runner and its storage.
+// The state directory (state/directory_store.hpp) is the default; the PostgreSQL store
+// (state/postgres_store.hpp) lets runners on different machines share one history and one lock.
+// docs/state-format.md describes both.
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace deployphase::state {
+
+struct LockHolder {
+    long pid = 0;
+    std::string host;
+    std::string since;  // UTC, ISO 8601
+};
+
+// Another live runner holds the lock. The message names where (`where: error: ...`), the
+// holder, and what releases the lock.
+class LockHeld : public std::runtime_error {
+  public:
+    LockHeld(const std::string& where, LockHolder holder, std::string_view released_when);
+    const LockHolder& holder() const { return m_holder; }
+
+  private:
+    LockHolder m_holder;
+};
+
+// Held while a runner owns the store; released when destroyed, or by the operating system or
+// the server when the runner dies.
+class StoreLock {
+  public:
+    virtual ~StoreLock() = default;
+};
+
+// A run's records, in order, appended and never changed.
+class RecordLog {
+  public:
+    virtual ~RecordLog() = default;
+    // Names the log in messages (the journal file, or the server and key): "NAME: error: ...".
+    virtual const std::string& name() const = 0;
+    // Makes `payloads` (JSON objects numbered `first_seq`, `first_seq + 1`, ...) durable before
+    // returning. On any failure throws StateError or StorageError; what was kept is then
+    // unknown, and the caller must append nothing more.
+    virtual void append(const std::vector<std::string>& payloads, std::size_t first_seq) = 0;
+};
+
+// Hands each record read to the caller with where it was found ("byte 412", "row 7").
+using RecordSink = std::function<void(nlohmann::json&& record, std::string_view where)>;
+
+// What opening the current run found and repaired.
+struct TornTail {
+    std::size_t offset = 0;  // where the dropped bytes began
+    std::size_t length = 0;  // how many bytes were dropped
+    std::string copy;        // where they were kept
+};
+
+struct OpenedLog {
+    std::unique_ptr<RecordLog> log;  // null when opened for reading only
+    std::size_t records = 0;
+    std::optional<TornTail> torn;
+};
+
+class StateStore {
+  public:
+    virtual ~StateStore() = default;
+
+    // Names the store in messages: the state directory, or the server and key.
+    virtual std::string name() const = 0;
+    // Names the current run's records in messages: the journal file, or the server and key.
+    virtual std::string current_name() const = 0;
+    // Takes the store's lock without waiting. Throws LockHeld naming the holder, or
+    // StateError/StorageError when the store cannot be reached.
+    virtual std::unique_ptr<StoreLock> lock() = 0;
+    // Whether a current run (finished or not) is recorded; may be stale unless locked.
+    virtual bool has_current() = 0;
+    // Reads the current run's records in order into `take`, checking each (format, sequence);
+    // nothing when there is none. With `writable` (only under the lock) the log is returned
+    // open for appending, after any repair it needs (a torn tail is cut); without it nothing
+    // is changed.
+    virtual std::optional<OpenedLog> open_current(bool writable, const RecordSink& take) = 0;
+    // Starts an empty current run; there must be none (archive it first).
+    virtual OpenedLog create_current() = 0;
+    // Moves the current run, `run_id`, into the history, durably.
+    virtual void archive_current(const std::string& run_id) = 0;
+};
+
+// How the command line chose the store.
+struct StoreOptions {
+    std::string state_dir = ".deployphase";  // local files: logs, step outputs, the context
+    std::string url;                         // empty: the state directory holds the runs too
+    std::string key;                         // the slot within a shared store
+};
+
+// The store `options` name; a shared store connects on first use, not here. Throws InputError
+// for an unusable URL or key.
+std::shared_ptr<StateStore> make_store(const StoreOptions& options);
+
+}  // namespace deployphase::state

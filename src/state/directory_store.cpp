@@ -1,0 +1,75 @@
+#include <deployphase/state/directory_store.hpp>
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include <deployphase/state/journal_file.hpp>
+#include <deployphase/state/lock.hpp>
+#include <deployphase/support/crash_point.hpp>
+#include <deployphase/support/storage_error.hpp>
+
+#include "support/file_io.hpp"
+
+namespace deployphase::state {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct DirectoryLock final : StoreLock {
+    explicit DirectoryLock(StateLock held) : lock(std::move(held)) {}
+    StateLock lock;
+};
+
+}  // namespace
+
+std::unique_ptr<StoreLock> DirectoryStore::lock() {
+    return std::make_unique<DirectoryLock>(StateLock::acquire(m_dir));
+}
+
+bool DirectoryStore::has_current() {
+    return fs::exists(fs::symlink_status(journal()));
+}
+
+std::optional<OpenedLog> DirectoryStore::open_current(bool writable, const RecordSink& take) {
+    if (!writable) {  // a reader changes nothing, not even a state directory others may read
+        if (!fs::exists(fs::symlink_status(m_dir))) return std::nullopt;
+        check_state_directory(m_dir, false);
+    }
+    if (!has_current()) return std::nullopt;
+    return JournalFile::open(journal(), writable, take);
+}
+
+OpenedLog DirectoryStore::create_current() {
+    return JournalFile::open(journal(), true, [](nlohmann::json&&, std::string_view) {});
+}
+
+// Renamed into history/, then both directories fsynced: the next run must never find the old
+// journal back in place after a crash, nor lose it.
+void DirectoryStore::archive_current(const std::string& run_id) {
+    fs::path history = m_dir / "history";
+    fs::path archived = history / (run_id + ".journal");
+    fs::path current = journal();
+    if (::mkdir(history.c_str(), 0700) != 0 && errno != EEXIST) {
+        throw_storage_error(history, "cannot create the history directory", errno);
+    }
+    crash_point();
+    if (::rename(current.c_str(), archived.c_str()) != 0) {
+        throw_storage_error(current,
+                            fmt::format("cannot move the journal to {}", archived.string()), errno);
+    }
+    crash_point();
+    for (const fs::path& file : {archived, current}) {
+        if (auto failure = sync_parent_directory(file)) {
+            throw_storage_error(file.parent_path(),
+                                fmt::format("{} of the directory", failure->operation),
+                                failure->error);
+        }
+    }
+}
+
+}  // namespace deployphase::state
