@@ -3,7 +3,7 @@
 _deployphase() {
     local cur prev words cword
     _init_completion || return
-    local commands="validate show plan facts run resume confirm rollback status report"
+    local commands="validate show plan facts run resume confirm rollback status report unlock"
     local global="--help --version --color --log-level --log-file"
     local command="" i
     for ((i = 1; i < cword; i++)); do
@@ -28,17 +28,18 @@ _deployphase() {
         validate) flags="--help" ;;
         show | facts) flags="--output --help" ;;
         plan) flags="--context --set --output --strict --out --help" ;;
-        run) flags="--context --set --state-dir --workdir --kill-after --yes --allow-changed
+        run) flags="--context --set --state-dir --state-url --state-key --state-schema --workdir --kill-after --yes --allow-changed
                     --on-failure --plan --resume --interrupted --restart --dry-run --output
                     --events --junit --quiet --verbose --help" ;;
-        resume) flags="--context --set --state-dir --workdir --kill-after --yes --allow-changed
+        resume) flags="--context --set --state-dir --state-url --state-key --state-schema --workdir --kill-after --yes --allow-changed
                        --on-failure --interrupted --output --events --junit --quiet --verbose
                        --help" ;;
-        rollback) flags="--state-dir --workdir --kill-after --allow-changed --dry-run --output
+        rollback) flags="--state-dir --state-url --state-key --state-schema --workdir --kill-after --allow-changed --dry-run --output
                          --events --junit --quiet --verbose --help" ;;
-        confirm) flags="--state-dir --help" ;;
-        status) flags="--state-dir --output --help" ;;
-        report) flags="--state-dir --format --help" ;;
+        confirm) flags="--state-dir --state-url --state-key --state-schema --help" ;;
+        status) flags="--state-dir --state-url --state-key --state-schema --output --help" ;;
+        report) flags="--state-dir --state-url --state-key --state-schema --format --help" ;;
+        unlock) flags="--state-dir --state-url --state-key --state-schema --yes --help" ;;
     esac
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$flags" -- "$cur"))

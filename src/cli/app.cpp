@@ -63,6 +63,7 @@ int run(int argc, char** argv) {
     add_confirm_command(app, action, globals);
     add_rollback_command(app, action, globals);
     add_report_command(app, action, globals);
+    add_unlock_command(app, action, globals);
 
     try {
         app.parse(argc, argv);

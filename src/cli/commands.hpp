@@ -26,5 +26,6 @@ void add_status_command(CLI::App& app, Action& action, const GlobalOptions& glob
 void add_confirm_command(CLI::App& app, Action& action, const GlobalOptions& globals);
 void add_rollback_command(CLI::App& app, Action& action, const GlobalOptions& globals);
 void add_report_command(CLI::App& app, Action& action, const GlobalOptions& globals);
+void add_unlock_command(CLI::App& app, Action& action, const GlobalOptions& globals);
 
 }  // namespace deployphase::cli

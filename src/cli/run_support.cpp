@@ -49,11 +49,28 @@ std::function<bool(const phase::Step&)> terminal_prompt() {
 void add_state_flags(CLI::App& command, StateFlags& flags) {
     command.add_option("--state-dir", flags.dir, "Where the run's journal, logs and lock live")
         ->capture_default_str();
+    command
+        .add_option("--state-url", flags.url,
+                    "Record runs in PostgreSQL instead (a libpq URL or connection string; PG* "
+                    "variables fill in the rest); logs and outputs stay in --state-dir")
+        ->envname("DEPLOYPHASE_STATE_URL");
+    command
+        .add_option("--state-key", flags.key,
+                    "The deployment slot in the shared store, e.g. payments/prod: runners "
+                    "naming the same key share one run history and one lock")
+        ->envname("DEPLOYPHASE_STATE_KEY");
+    command
+        .add_option("--state-schema", flags.schema,
+                    "The PostgreSQL schema holding deployphase's tables (default: deployphase)")
+        ->envname("DEPLOYPHASE_STATE_SCHEMA");
 }
 
 std::shared_ptr<state::StateStore> open_store(const StateFlags& flags) {
     state::StoreOptions options;
     options.state_dir = flags.dir;
+    options.url = flags.url;
+    options.key = flags.key;
+    options.schema = flags.schema;
     return state::make_store(options);
 }
 

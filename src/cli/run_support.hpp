@@ -18,6 +18,9 @@ namespace deployphase::cli {
 // Where a command finds runs.
 struct StateFlags {
     std::string dir = ".deployphase";
+    std::string url;  // --state-url / DEPLOYPHASE_STATE_URL: a PostgreSQL store
+    std::string key;
+    std::string schema;
 };
 
 struct RunFlags {

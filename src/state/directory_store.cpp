@@ -72,4 +72,23 @@ void DirectoryStore::archive_current(const std::string& run_id) {
     }
 }
 
+std::optional<LockHolder> DirectoryStore::lock_holder() {
+    if (!fs::exists(fs::symlink_status(m_dir))) return std::nullopt;
+    try {
+        StateLock probe = StateLock::acquire(m_dir);
+        return std::nullopt;
+    } catch (const LockHeld& held) {
+        return held.holder();
+    }
+}
+
+bool DirectoryStore::break_lock() {
+    std::optional<LockHolder> holder = lock_holder();
+    if (!holder) return false;
+    throw StateError(fmt::format(
+        "{}: error: the lock is held by a live process (pid {}{}); the kernel releases it when "
+        "that process ends, and nothing else can: stop the process",
+        (m_dir / "lock").string(), holder->pid, holder->host.empty() ? "" : " on " + holder->host));
+}
+
 }  // namespace deployphase::state

@@ -12,8 +12,15 @@ CASES=0
 SHARED_SEED="${PROJECT_ROOT:-.}/../shared/seeds/deployment-operations.md"
 
 COMPLETE=0
+# directory (the default) or postgresql: where runs are recorded (tests/pg/store_lib.sh).
+STORE=${STORE:-directory}
 # Every suite ends with this, so a suite that stopped early (set -u, a crash) cannot pass.
 suite_done() { COMPLETE=1; }
+
+if [ "$STORE" = postgresql ]; then
+    # shellcheck source=../pg/store_lib.sh
+    source "$(dirname "${BASH_SOURCE[0]}")/../pg/store_lib.sh"
+fi
 
 finish() {
     local status=$?
@@ -23,6 +30,7 @@ finish() {
         printf 'FAIL [%s]: the suite stopped before its end (status %s)\n' "$CURRENT" "$status"
     fi
     if [ "$FAILURES" -eq 0 ]; then
+        [ "$STORE" = postgresql ] && drop_suite_schema
         rm -rf "$WORK"
         echo "$CASES passed, 0 failed"
         exit 0  # not the status of whatever check ran last
@@ -33,6 +41,14 @@ finish() {
     fi
 }
 trap finish EXIT
+
+# only_directory_store: the case looks at the journal file itself; with another store it is
+# reported as skipped (and returns 1, so the caller's `|| ...` can skip it).
+only_directory_store() {
+    [ "$STORE" = directory ] && return 0
+    printf 'skipped with the %s store [%s]: it reads the journal file\n' "$STORE" "$CURRENT"
+    return 1
+}
 
 # run ARGS...: runs deployphase in $WORK; sets STATUS, OUT (stdout) and ERR (stderr).
 run() {
@@ -71,4 +87,32 @@ expect_eq() {  # NAME ACTUAL EXPECTED
 
 expect_match() {  # NAME ACTUAL REGEX
     [[ "$2" =~ $3 ]] || fail "$1 does not match /$3/" "$2"
+}
+
+# recorded_events STATE_DIR: the current run's records, one JSON object a line, from whichever
+# store the suite runs with.
+recorded_events() {
+    if [ "$STORE" = postgresql ]; then
+        store_records "$1"
+    else
+        sed -n 's/^R [0-9]* [0-9a-f]* //p' "$1/journal" 2>/dev/null
+    fi
+}
+
+# all_recorded_events STATE_DIR: the records of every run, the history's too.
+all_recorded_events() {
+    if [ "$STORE" = postgresql ]; then
+        store_all_records "$1"
+    else
+        cat "$1/journal" "$1"/history/*.journal 2>/dev/null | sed -n 's/^R [0-9]* [0-9a-f]* //p'
+    fi
+}
+
+# archived_runs STATE_DIR: how many finished runs the store keeps in its history.
+archived_runs() {
+    if [ "$STORE" = postgresql ]; then
+        store_archived_runs "$1"
+    else
+        find "$1/history" -name '*.journal' 2>/dev/null | wc -l
+    fi
 }

@@ -81,7 +81,7 @@ expect_match status "$OUT" '"finished": true'
 
 case_ "--events: one JSON object per recorded event, in order"
 run run phase.md --state-dir events --events events.jsonl
-expect_eq "event lines" "$(wc -l <"$WORK/events.jsonl")" "$(grep -c '^R ' "$WORK/events/journal")"
+expect_eq "event lines" "$(wc -l <"$WORK/events.jsonl")" "$(recorded_events "$WORK/events" | wc -l)"
 expect_eq "first event" "$(head -1 "$WORK/events.jsonl" | grep -o '"type":"[a-z_]*"')" '"type":"run_started"'
 expect_eq "last event" "$(tail -1 "$WORK/events.jsonl")" '{"seq":13,"status":"failed","type":"run_finished"}'
 

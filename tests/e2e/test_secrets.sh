@@ -71,14 +71,16 @@ expect_match "plain values stay" "$OUT" 'db1'
 printf '%s\n%s\n' "$OUT" "$ERR" >"$WORK/terminal"
 leaks "the terminal" "$WORK/terminal"
 leaks "the state directory" "$WORK/s"
+recorded_events "$WORK/s" >"$WORK/records"
+leaks "the recorded events" "$WORK/records"
 leaks "--events" "$WORK/events.jsonl"
 leaks "--junit" "$WORK/junit.xml"
-expect_match "the journal records the key, masked" "$(cat "$WORK/s/journal")" \
+expect_match "the journal records the key, masked" "$(cat "$WORK/records")" \
     '"DB_PASSWORD":"\*\*\*"'
-expect_match "the output secret is recorded masked" "$(cat "$WORK/s/journal")" \
+expect_match "the output secret is recorded masked" "$(cat "$WORK/records")" \
     '"session_token":"\*\*\*"'
-expect_match "a plain output is recorded as it is" "$(cat "$WORK/s/journal")" 'visible-output'
-expect_match "--secret keys are recorded" "$(cat "$WORK/s/journal")" \
+expect_match "a plain output is recorded as it is" "$(cat "$WORK/records")" 'visible-output'
+expect_match "--secret keys are recorded" "$(cat "$WORK/records")" \
     '"secret_keys":\["custom","db.pass"\]'
 expect_eq "no output file is left with a secret in it" \
     "$(find "$WORK/s/outputs" -type f -size +0)" ""
@@ -124,8 +126,10 @@ leaks "the state directory after rollback" "$WORK/s"
 # A new run moves this one to history/; neither holds a secret.
 run run secrets.md -c ctx.json --secret custom --secret db.pass --state-dir s -q
 expect_status 0
-expect_eq "the old run is in history" "$(find "$WORK/s/history" -name '*.journal' | wc -l)" "1"
+expect_eq "the old run is in history" "$(archived_runs "$WORK/s")" "1"
 leaks "history" "$WORK/s"
+all_recorded_events "$WORK/s" >"$WORK/all-records"
+leaks "the store's history" "$WORK/all-records"
 
 case_ "plan, run --dry-run and a saved plan show no secret"
 for command in "plan" "plan -o json" "run --dry-run"; do
@@ -184,7 +188,7 @@ echo "pin=$DEPLOYPHASE_CTX_PIN_PASSWORD"
 MD
 run run short.md --set PIN_PASSWORD=42 --state-dir short -v
 expect_status 0
-expect_match "the journal masks it by key" "$(cat "$WORK/short/journal")" \
+expect_match "the journal masks it by key" "$(recorded_events "$WORK/short")" \
     '"PIN_PASSWORD":"\*\*\*"'
 expect_match "free text keeps it (documented limit)" "$OUT" 'pin=42'
 

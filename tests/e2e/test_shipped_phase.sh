@@ -24,9 +24,11 @@ expect_match status.json "$(cat "$target/monitoring/status.json")" '"release": "
 expect_match runbook "$(cat "$target/docs/runbook.md")" 'Live release: \*\*1.0.0\*\*'
 expect_match "rollback plan" "$(cat "$target/docs/rollback-plan.md")" 'passed; no previous release'
 expect_match "backup contents" "$(tar -tzf "$target/backups/backup-1.0.0.tar.gz")" 'releases/1.0.0/index.html'
-expect_match "backup contents" "$(tar -tzf "$target/backups/backup-1.0.0.tar.gz")" '(^|
-)journal($|
-)'
+state_member=journal
+[ "$STORE" = postgresql ] && state_member=state-in-shared-store
+expect_match "backup contents" "$(tar -tzf "$target/backups/backup-1.0.0.tar.gz")" "(^|
+)$state_member(\$|
+)"
 
 case_ "report: steps, outputs and the success criteria as a checklist"
 run report --state-dir prod

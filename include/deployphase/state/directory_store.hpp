@@ -21,6 +21,8 @@ class DirectoryStore final : public StateStore {
     std::optional<OpenedLog> open_current(bool writable, const RecordSink& take) override;
     OpenedLog create_current() override;
     void archive_current(const std::string& run_id) override;
+    std::optional<LockHolder> lock_holder() override;
+    bool break_lock() override;
 
   private:
     std::filesystem::path journal() const { return m_dir / "journal"; }

@@ -91,17 +91,25 @@ class StateStore {
     virtual OpenedLog create_current() = 0;
     // Moves the current run, `run_id`, into the history, durably.
     virtual void archive_current(const std::string& run_id) = 0;
+
+    // Who holds the lock now; nothing when it is free.
+    virtual std::optional<LockHolder> lock_holder() = 0;
+    // Takes the lock away from its holder, for a runner that is stuck: false when it was free.
+    // Throws StateError when the store cannot (a state directory's lock goes only with its
+    // process).
+    virtual bool break_lock() = 0;
 };
 
 // How the command line chose the store.
 struct StoreOptions {
     std::string state_dir = ".deployphase";  // local files: logs, step outputs, the context
     std::string url;                         // empty: the state directory holds the runs too
+    std::string schema;                      // of a PostgreSQL store; empty: "deployphase"
     std::string key;                         // the slot within a shared store
 };
 
 // The store `options` name; a shared store connects on first use, not here. Throws InputError
-// for an unusable URL or key.
+// for a missing or unusable key or schema.
 std::shared_ptr<StateStore> make_store(const StoreOptions& options);
 
 }  // namespace deployphase::state

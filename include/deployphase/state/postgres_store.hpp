@@ -1,0 +1,53 @@
+#pragma once
+// Runs recorded in PostgreSQL, so that runners on different machines share one history and one
+// lock per state key. docs/state-format.md describes the schema and the lock.
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include <deployphase/state/store.hpp>
+
+namespace deployphase::state {
+
+inline constexpr int postgres_schema_version = 1;
+
+class PostgresStore final : public StateStore {
+  public:
+    // Nothing is connected until first use. `state_dir` keeps the local files (logs, outputs)
+    // and is locked with the key, so two runs never share them.
+    PostgresStore(std::string url, std::string schema, std::string key,
+                  std::filesystem::path state_dir);
+    ~PostgresStore() override;
+
+    std::string name() const override;
+    std::string current_name() const override { return name(); }
+    std::unique_ptr<StoreLock> lock() override;
+    bool has_current() override;
+    std::optional<OpenedLog> open_current(bool writable, const RecordSink& take) override;
+    OpenedLog create_current() override;
+    void archive_current(const std::string& run_id) override;
+
+    std::optional<LockHolder> lock_holder() override;
+    // Ends the database session holding the key's lock (pg_terminate_backend): its runner
+    // cannot record anything more, so it starts no further step.
+    bool break_lock() override;
+
+    struct Session;
+
+  private:
+    Session& session(bool create_schema);
+    std::string suffix() const;  // what follows the server in name()
+
+    std::string m_url;
+    std::string m_schema;
+    std::string m_key;
+    std::filesystem::path m_state_dir;
+    std::shared_ptr<Session> m_session;
+};
+
+// Throws InputError unless `schema` is a plain lower-case SQL identifier and `key` is 1 to 200
+// printable characters.
+void check_postgres_names(const std::string& schema, const std::string& key);
+
+}  // namespace deployphase::state

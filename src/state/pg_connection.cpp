@@ -1,0 +1,94 @@
+#include "state/pg_connection.hpp"
+
+#include <fmt/format.h>
+
+#include <deployphase/support/storage_error.hpp>
+
+namespace deployphase::state {
+namespace {
+
+std::string server_of(PGconn* connection) {
+    const char* host = PQhost(connection);
+    const char* port = PQport(connection);
+    const char* user = PQuser(connection);
+    const char* database = PQdb(connection);
+    return fmt::format("postgresql://{}{}{}{}/{}", user && *user ? std::string(user) + "@" : "",
+                       host ? host : "", port && *port ? ":" : "", port ? port : "",
+                       database ? database : "");
+}
+
+// libpq's messages end with a newline and may span indented lines; ours are one line.
+std::string one_line(std::string_view message) {
+    std::string out;
+    for (char c : message) {
+        if (c == '\n') {
+            while (!out.empty() && out.back() == ' ')
+                out.pop_back();
+            if (!out.empty() && out.back() != ';') out += ";";
+            out += ' ';
+        } else if (c == ' ' || c == '\t') {
+            if (!out.empty() && out.back() != ' ') out += ' ';
+        } else {
+            out += c;
+        }
+    }
+    while (!out.empty() && (out.back() == ' ' || out.back() == ';'))
+        out.pop_back();
+    return out;
+}
+
+}  // namespace
+
+PgConnection::PgConnection(PGconn* connection, const std::string& suffix)
+    : m_connection(connection, &PQfinish), m_name(server_of(connection) + suffix) {}
+
+PgConnection PgConnection::connect(const std::string& url, const std::string& suffix) {
+    // Defaults first: the URL's own settings (expanded from dbname) override them. Keepalives
+    // make a silent network partition end the session, and with it the lock, within about
+    // 30 seconds on this side (docs/state-format.md).
+    const char* keywords[] = {"keepalives",
+                              "keepalives_idle",
+                              "keepalives_interval",
+                              "keepalives_count",
+                              "connect_timeout",
+                              "application_name",
+                              "dbname",
+                              nullptr};
+    const char* values[] = {"1", "10", "5", "3", "10", "deployphase", url.c_str(), nullptr};
+    PgConnection connection(PQconnectdbParams(keywords, values, 1), suffix);
+    if (!connection.m_connection) throw StorageError("postgresql: error: out of memory");
+    PGconn* raw = connection.m_connection.get();
+    if (PQstatus(raw) != CONNECTION_OK) {
+        throw StorageError(fmt::format("{}: error: cannot connect to the state store: {}",
+                                       connection.m_name, one_line(PQerrorMessage(raw))));
+    }
+    // "schema already exists, skipping" and the like are not for the operator.
+    PQsetNoticeProcessor(
+        raw, [](void*, const char*) {}, nullptr);
+    return connection;
+}
+
+PgResult PgConnection::exec(std::string_view sql,
+                            const std::vector<std::optional<std::string>>& parameters) {
+    std::vector<const char*> values;
+    values.reserve(parameters.size());
+    for (const auto& parameter : parameters)
+        values.push_back(parameter ? parameter->c_str() : nullptr);
+    PGconn* raw = m_connection.get();
+    PgResult result(PQexecParams(raw, std::string(sql).c_str(), static_cast<int>(values.size()),
+                                 nullptr, values.data(), nullptr, nullptr, 0));
+    ExecStatusType status = result.status();
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return result;
+    if (PQstatus(raw) != CONNECTION_OK) {
+        // Whether the statement took effect is unknown; the caller stops, and never reconnects:
+        // the lock went with the session.
+        throw StorageError(fmt::format(
+            "{}: error: lost the connection to the state store: {}; no further step starts, "
+            "and `deployphase run --resume` continues once the server is back",
+            m_name, one_line(PQerrorMessage(raw))));
+    }
+    const char* sqlstate = result.field(PG_DIAG_SQLSTATE);
+    throw PgError(sqlstate ? sqlstate : "", one_line(result.error_message()));
+}
+
+}  // namespace deployphase::state

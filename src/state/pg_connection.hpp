@@ -1,0 +1,74 @@
+#pragma once
+// One libpq connection, held for a whole command: the PostgreSQL store's lock lives in its
+// session, so it is never pooled, shared or silently reconnected.
+
+#include <libpq-fe.h>
+
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace deployphase::state {
+
+// A statement's rows, as text.
+class PgResult {
+  public:
+    explicit PgResult(PGresult* result) : m_result(result, &PQclear) {}
+    ExecStatusType status() const { return PQresultStatus(m_result.get()); }
+    const char* field(int code) const { return PQresultErrorField(m_result.get(), code); }
+    const char* error_message() const { return PQresultErrorMessage(m_result.get()); }
+    int rows() const { return PQntuples(m_result.get()); }
+    bool is_null(int row, int column) const {
+        return PQgetisnull(m_result.get(), row, column) != 0;
+    }
+    std::string_view text(int row, int column) const {
+        return {PQgetvalue(m_result.get(), row, column),
+                static_cast<std::size_t>(PQgetlength(m_result.get(), row, column))};
+    }
+
+  private:
+    std::unique_ptr<PGresult, decltype(&PQclear)> m_result;
+};
+
+class PgConnection {
+  public:
+    // Connects to `url` (a libpq URI or key=value string; the PG* variables fill in the rest),
+    // with TCP keepalives on unless `url` says otherwise. Messages name the server followed by
+    // `suffix`. Throws StorageError when it cannot connect.
+    static PgConnection connect(const std::string& url, const std::string& suffix);
+
+    PgConnection(PgConnection&&) noexcept = default;
+    PgConnection& operator=(PgConnection&&) noexcept = default;
+
+    // `postgresql://USER@HOST:PORT/DATABASE` and the suffix: never the password.
+    const std::string& name() const { return m_name; }
+
+    // Runs one statement with text parameters (std::nullopt is NULL). Throws PgError for an
+    // error the server reports, StorageError naming the server when the connection is lost.
+    PgResult exec(std::string_view sql,
+                  const std::vector<std::optional<std::string>>& parameters = {});
+
+  private:
+    PgConnection(PGconn* connection, const std::string& suffix);
+
+    std::unique_ptr<PGconn, decltype(&PQfinish)> m_connection;
+    std::string m_name;
+};
+
+// The server refused a statement; `sqlstate` is its five-character code (23505: a duplicate
+// key, 42P01: no such table, ...).
+class PgError : public std::runtime_error {
+  public:
+    PgError(std::string sqlstate, const std::string& message)
+        : std::runtime_error(message), m_sqlstate(std::move(sqlstate)) {}
+    const std::string& sqlstate() const { return m_sqlstate; }
+
+  private:
+    std::string m_sqlstate;
+};
+
+}  // namespace deployphase::state

@@ -1,0 +1,289 @@
+#include <deployphase/state/postgres_store.hpp>
+
+#include <unistd.h>
+
+#include <chrono>
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include <deployphase/state/journal.hpp>
+#include <deployphase/state/lock.hpp>
+#include <deployphase/support/diagnostic.hpp>
+#include <deployphase/support/storage_error.hpp>
+
+#include "state/pg_connection.hpp"
+#include "state/pg_schema.hpp"
+
+namespace deployphase::state {
+
+namespace fs = std::filesystem;
+using Params = std::vector<std::optional<std::string>>;
+
+struct PostgresStore::Session {
+    PgConnection connection;
+    bool schema_ready = false;
+};
+
+namespace {
+
+// SQLSTATE classes the store acts on.
+constexpr std::string_view unique_violation = "23505";
+
+std::string url_for_messages(const std::string& url) {
+    // Only what names the server; a password in the URL must never reach a log.
+    char* error = nullptr;
+    PQconninfoOption* options = PQconninfoParse(url.c_str(), &error);
+    if (!options) {
+        PQfreemem(error);
+        return "postgresql";
+    }
+    std::string host, port, user, database;
+    for (PQconninfoOption* option = options; option->keyword; ++option) {
+        if (!option->val) continue;
+        std::string_view keyword = option->keyword;
+        if (keyword == "host") host = option->val;
+        if (keyword == "port") port = option->val;
+        if (keyword == "user") user = option->val;
+        if (keyword == "dbname") database = option->val;
+    }
+    PQconninfoFree(options);
+    return fmt::format("postgresql://{}{}{}{}/{}", user.empty() ? "" : user + "@", host,
+                       port.empty() ? "" : ":", port, database);
+}
+
+std::string now_utc() {
+    return fmt::format(
+        "{:%Y-%m-%dT%H:%M:%SZ}",
+        fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
+}
+
+std::string hostname() {
+    char host[256] = {};
+    ::gethostname(host, sizeof host - 1);
+    return host;
+}
+
+// Both locks a runner holds: the local state directory's (its logs and outputs) and the key's
+// advisory lock in the server session.
+class PostgresLock final : public StoreLock {
+  public:
+    PostgresLock(StateLock local, std::shared_ptr<PostgresStore::Session> session,
+                 std::string lock_key)
+        : m_local(std::move(local)), m_session(std::move(session)), m_key(std::move(lock_key)) {}
+    ~PostgresLock() override;
+
+  private:
+    StateLock m_local;
+    std::shared_ptr<PostgresStore::Session> m_session;
+    std::string m_key;
+};
+
+class PostgresLog final : public RecordLog {
+  public:
+    PostgresLog(std::shared_ptr<PostgresStore::Session> session, const PgSchema& schema,
+                std::string key, long long run, std::string name)
+        : m_session(std::move(session)),
+          m_insert(schema.insert_records_sql()),
+          m_key(std::move(key)),
+          m_run(run),
+          m_name(std::move(name)) {}
+
+    const std::string& name() const override { return m_name; }
+
+    void append(const std::vector<std::string>& payloads, std::size_t first_seq) override {
+        // One statement, one transaction: all of these records, or none.
+        std::string sql = m_insert;
+        Params params{m_key, std::to_string(m_run)};
+        for (std::size_t i = 0; i < payloads.size(); ++i) {
+            sql += fmt::format("{}($1, $2, ${}, ${})", i == 0 ? "" : ", ", 3 + 2 * i, 4 + 2 * i);
+            params.push_back(std::to_string(first_seq + i));
+            params.push_back(payloads[i]);
+        }
+        try {
+            m_session->connection.exec(sql, params);
+        } catch (const PgError& e) {
+            if (e.sqlstate() == unique_violation) {
+                throw StateError(fmt::format(
+                    "{}: error: record {} of run {} is already stored: another runner wrote to "
+                    "this run; nothing more is recorded by this one",
+                    m_name, first_seq, m_run));
+            }
+            throw StorageError(fmt::format("{}: error: the state store refused record {}: {}",
+                                           m_name, first_seq, e.what()));
+        }
+    }
+
+  private:
+    std::shared_ptr<PostgresStore::Session> m_session;
+    std::string m_insert;
+    std::string m_key;
+    long long m_run;
+    std::string m_name;
+};
+
+PostgresLock::~PostgresLock() {
+    try {
+        m_session->connection.exec("select pg_advisory_unlock($1::bigint)", {m_key});
+    } catch (...) {
+        // The session is gone, and the lock with it.
+    }
+}
+
+}  // namespace
+
+void check_postgres_names(const std::string& schema, const std::string& key) {
+    bool plain = !schema.empty() && schema.size() <= 63 && !(schema[0] >= '0' && schema[0] <= '9');
+    for (char c : schema)
+        plain = plain && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
+    if (!plain) {
+        throw InputError(Diagnostic::error(
+            {"--state-schema", 0, 0},
+            fmt::format("\"{}\" is not a schema name deployphase uses; give lower-case letters, "
+                        "digits and _ (at most 63)",
+                        schema)));
+    }
+    bool printable = !key.empty() && key.size() <= 200;
+    for (unsigned char c : key)
+        printable = printable && c >= 0x20 && c != 0x7f;
+    if (!printable) {
+        throw InputError(Diagnostic::error(
+            {"--state-key", 0, 0},
+            key.empty() ? "a shared state store needs --state-key NAME (for example payments/prod)"
+                        : "the state key must be 1 to 200 printable characters"));
+    }
+}
+
+PostgresStore::PostgresStore(std::string url, std::string schema, std::string key,
+                             fs::path state_dir)
+    : m_url(std::move(url)),
+      m_schema(std::move(schema)),
+      m_key(std::move(key)),
+      m_state_dir(std::move(state_dir)) {
+    check_postgres_names(m_schema, m_key);
+}
+
+PostgresStore::~PostgresStore() = default;
+
+std::string PostgresStore::name() const {
+    if (m_session) return m_session->connection.name();
+    return url_for_messages(m_url) + suffix();
+}
+
+std::string PostgresStore::suffix() const {
+    return fmt::format("{}#{}", m_schema == default_postgres_schema ? "" : "?schema=" + m_schema,
+                       m_key);
+}
+
+PostgresStore::Session& PostgresStore::session(bool create_schema) {
+    if (!m_session) {
+        auto session = std::make_shared<Session>(Session{PgConnection::connect(m_url, suffix())});
+        // A commit must be on the server's disk before the runner acts on it, whatever the
+        // server's default; and a dead client must not hold a lock for two hours.
+        session->connection.exec("set synchronous_commit = on");
+        session->connection.exec("set tcp_keepalives_idle = 10");
+        session->connection.exec("set tcp_keepalives_interval = 5");
+        session->connection.exec("set tcp_keepalives_count = 3");
+        m_session = std::move(session);
+    }
+    if (create_schema && !m_session->schema_ready) {
+        PgSchema(m_schema).ensure(m_session->connection, name());
+        m_session->schema_ready = true;
+    }
+    return *m_session;
+}
+
+std::unique_ptr<StoreLock> PostgresStore::lock() {
+    StateLock local = StateLock::acquire(m_state_dir);
+    Session& s = session(true);
+    PgSchema schema(m_schema);
+    std::string key = schema.lock_key(s.connection, m_key);
+    PgResult taken = s.connection.exec("select pg_try_advisory_lock($1::bigint)", {key});
+    if (taken.text(0, 0) != "t") {
+        std::optional<LockHolder> holder = lock_holder();
+        throw LockHeld(name(), holder.value_or(LockHolder{}),
+                       "that runner's database session ends (it exits, or the server drops its "
+                       "connection); `deployphase unlock` ends a session that is stuck");
+    }
+    auto held = std::make_unique<PostgresLock>(std::move(local), m_session, key);
+    s.connection.exec(schema.record_holder_sql(),
+                      {m_key, std::to_string(::getpid()), hostname(), now_utc()});
+    return held;
+}
+
+std::optional<LockHolder> PostgresStore::lock_holder() {
+    Session& s = session(true);
+    PgSchema schema(m_schema);
+    PgResult row =
+        s.connection.exec(schema.holder_sql(), {m_key, schema.lock_key(s.connection, m_key)});
+    if (row.rows() == 0) return std::nullopt;
+    LockHolder holder;
+    holder.pid = row.is_null(0, 0) ? 0 : std::stol(std::string(row.text(0, 0)));
+    holder.host = row.text(0, 1);
+    holder.since = row.text(0, 2);
+    return holder;
+}
+
+bool PostgresStore::break_lock() {
+    Session& s = session(true);
+    PgSchema schema(m_schema);
+    PgResult ended =
+        s.connection.exec(schema.terminate_holder_sql(), {schema.lock_key(s.connection, m_key)});
+    return ended.rows() > 0 && ended.text(0, 0) == "t";
+}
+
+bool PostgresStore::has_current() {
+    Session& s = session(false);
+    PgSchema schema(m_schema);
+    if (!schema.exists(s.connection, name())) return false;
+    return s.connection.exec(schema.current_run_sql(), {m_key}).rows() > 0;
+}
+
+std::optional<OpenedLog> PostgresStore::open_current(bool writable, const RecordSink& take) {
+    Session& s = session(writable);
+    PgSchema schema(m_schema);
+    if (!writable && !schema.exists(s.connection, name())) return std::nullopt;
+    PgResult current = s.connection.exec(schema.current_run_sql(), {m_key});
+    if (current.rows() == 0) return std::nullopt;
+    long long run = std::stoll(std::string(current.text(0, 0)));
+    PgResult rows = s.connection.exec(schema.records_sql(), {m_key, std::to_string(run)});
+    OpenedLog opened;
+    for (int i = 0; i < rows.rows(); ++i) {
+        std::size_t expected = static_cast<std::size_t>(i) + 1;
+        std::string seq(rows.text(i, 0));
+        if (seq != std::to_string(expected)) {
+            throw StateError(
+                fmt::format("{}: error: run {} has record {} where {} was expected; "
+                            "refusing to guess",
+                            name(), run, seq, expected));
+        }
+        nlohmann::json record = nlohmann::json::parse(rows.text(i, 1), nullptr, false);
+        if (record.is_discarded() || !record.is_object() || !record.contains("seq") ||
+            record["seq"] != expected) {
+            throw StateError(fmt::format(
+                "{}: error: record {} of run {} is not the JSON object that was recorded", name(),
+                expected, run));
+        }
+        take(std::move(record), fmt::format("run {} row {}", run, expected));
+    }
+    opened.records = static_cast<std::size_t>(rows.rows());
+    if (writable) opened.log = std::make_unique<PostgresLog>(m_session, schema, m_key, run, name());
+    return opened;
+}
+
+OpenedLog PostgresStore::create_current() {
+    Session& s = session(true);
+    PgSchema schema(m_schema);
+    PgResult created = s.connection.exec(schema.create_run_sql(), {m_key});
+    long long run = std::stoll(std::string(created.text(0, 0)));
+    OpenedLog opened;
+    opened.log = std::make_unique<PostgresLog>(m_session, schema, m_key, run, name());
+    return opened;
+}
+
+void PostgresStore::archive_current(const std::string& run_id) {
+    Session& s = session(true);
+    s.connection.exec(PgSchema(m_schema).archive_run_sql(), {m_key, run_id});
+}
+
+}  // namespace deployphase::state

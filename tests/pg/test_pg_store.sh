@@ -1,0 +1,204 @@
+#!/usr/bin/env bash
+# The PostgreSQL store where it differs from a state directory: runners on different machines
+# (here: different working directories and $HOMEs) sharing one key, keys that do not wait on
+# each other, the server going away mid-run, unlock, and the schema's version.
+# Needs the throwaway server `bash scripts/dev test` starts.
+STORE=postgresql
+source "$(dirname "$0")/../e2e/lib.sh"
+DP=$REAL_DEPLOYPHASE  # these cases give their keys themselves
+
+count() { grep -cx -- "$2" "$1" 2>/dev/null || true; }
+
+# Every step appends to the ledger named by the context (through the environment, never the
+# script text); step two waits for the gate.
+cat >"$WORK/phase.md" <<'MD'
+# Phase: Shared
+## Steps Sequence
+1. **one** - first
+2. **two** - waits for the gate
+3. **three** - last
+## Step Actions
+```sh step=one
+echo one >> "$DEPLOYPHASE_CTX_LEDGER"
+```
+```sh step=two
+echo two-started >> "$DEPLOYPHASE_CTX_LEDGER"
+while [ ! -e "$DEPLOYPHASE_CTX_GATE" ]; do sleep 0.05; done
+echo two >> "$DEPLOYPHASE_CTX_LEDGER"
+```
+```sh step=three
+echo three >> "$DEPLOYPHASE_CTX_LEDGER"
+```
+MD
+
+# machine NAME: a working directory and a $HOME of its own, with a copy of the phase.
+machine() {
+    mkdir -p "$WORK/$1/home"
+    cp "$WORK/phase.md" "$WORK/$1/phase.md"
+}
+# on NAME ARGS...: deployphase on machine NAME; sets STATUS, OUT, ERR.
+on() {
+    local name=$1
+    shift
+    (cd "$WORK/$name" && HOME="$WORK/$name/home" "$DP" "$@") >"$WORK/.stdout" 2>"$WORK/.stderr"
+    STATUS=$?
+    OUT=$(cat "$WORK/.stdout")
+    ERR=$(cat "$WORK/.stderr")
+}
+context() {  # LEDGER GATE: the context both machines give
+    printf '{"ledger": "%s", "gate": "%s"}\n' "$1" "$2"
+}
+# start_holder NAME LEDGER ARGS...: `run phase.md ARGS...` in the background on machine NAME,
+# until its step two has started (and waits for the gate); sets HOLDER to its pid.
+start_holder() {
+    local name=$1 ledger=$2
+    shift 2
+    (cd "$WORK/$name" && HOME="$WORK/$name/home" exec "$DP" run phase.md "$@" \
+        >"$WORK/$name.out" 2>"$WORK/$name.err") &
+    HOLDER=$!
+    for _ in $(seq 1 300); do grep -q two-started "$ledger" 2>/dev/null && return 0; sleep 0.1; done
+    fail "step two never started on $name" "$(cat "$WORK/$name.err")"
+}
+
+case_ "two machines, one key: one runs, the other exits 5; the winner is killed; the other resumes and finishes"
+machine a
+machine b
+context "$WORK/ledger-1" "$WORK/gate-1" | tee "$WORK/a/ctx.json" >"$WORK/b/ctx.json"
+start_holder a "$WORK/ledger-1" -c ctx.json --state-key team/prod
+winner=$HOLDER
+on b run phase.md -c ctx.json --state-key team/prod
+expect_status 5
+expect_match stderr "$ERR" "^postgresql://.*#team/prod: error: another run holds the lock \\(pid $winner on [^,]+, since [0-9TZ:-]+\\); it is released when that runner's database session ends"
+on b status --state-key team/prod
+expect_match "status seen from b" "$OUT" 'two +running'
+kill -KILL "$winner"
+wait "$winner" 2>/dev/null
+touch "$WORK/gate-1"
+on b run phase.md -c ctx.json --state-key team/prod --resume
+expect_status 0
+expect_eq "one ran once" "$(count "$WORK/ledger-1" one)" 1
+expect_eq "two completed once" "$(count "$WORK/ledger-1" two)" 1
+expect_eq "three ran once" "$(count "$WORK/ledger-1" three)" 1
+expect_eq "two was cut off, then rerun" "$(count "$WORK/ledger-1" two-started)" 2
+on a status --state-key team/prod -o json
+expect_match "a sees b's finish" "$OUT" '"state": "succeeded"'
+on a run phase.md -c ctx.json --state-key team/prod --resume
+expect_status 0
+expect_eq "a retried job deploys nothing again" "$(count "$WORK/ledger-1" three)" 1
+
+case_ "ten keys at once: no runner waits on another"
+# Each run's only step waits until all ten have started it: if any runner waited on another's
+# lock, the barrier would never fill and the steps would time out.
+cat >"$WORK/barrier.md" <<'MD'
+# Phase: Barrier
+## Steps Sequence
+1. **meet** - all ten at once
+## Step Actions
+```sh step=meet timeout=60s
+touch "$DEPLOYPHASE_CTX_BARRIER/$DEPLOYPHASE_CTX_NAME"
+while [ "$(ls "$DEPLOYPHASE_CTX_BARRIER" | wc -l)" -lt 10 ]; do sleep 0.05; done
+```
+MD
+mkdir -p "$WORK/barrier"
+export DEPLOYPHASE_STATE_SCHEMA="${DEPLOYPHASE_STATE_SCHEMA}_fresh"  # first use, by all ten
+pids=()
+for i in $(seq 1 10); do
+    mkdir -p "$WORK/k$i"
+    (cd "$WORK/k$i" && exec "$DP" run ../barrier.md --state-key "slot/$i" \
+        --set barrier="$WORK/barrier" --set name="k$i" >"$WORK/k$i.out" 2>&1) &
+    pids+=($!)
+done
+for i in $(seq 1 10); do
+    wait "${pids[$((i - 1))]}"
+    status=$?
+    [ "$status" -eq 0 ] || fail "the runner of slot/$i exited $status" "$(cat "$WORK/k$i.out")"
+done
+expect_eq "met" "$(ls "$WORK/barrier" | wc -l)" 10
+expect_eq "runs recorded" "$(psql -X -At -c "select count(*) from $DEPLOYPHASE_STATE_SCHEMA.runs")" 10
+psql -q -c "drop schema $DEPLOYPHASE_STATE_SCHEMA cascade" >/dev/null 2>&1
+export DEPLOYPHASE_STATE_SCHEMA="${DEPLOYPHASE_STATE_SCHEMA%_fresh}"
+
+case_ "the server stops mid-run: no further step starts, the error names it, resume finishes"
+machine c
+context "$WORK/ledger-3" "$WORK/gate-3" >"$WORK/c/ctx.json"
+start_holder c "$WORK/ledger-3" -c ctx.json --state-key stop/me
+runner=$HOLDER
+pg_ctlcluster "$PGVERSION" regress stop -m fast
+touch "$WORK/gate-3"
+wait "$runner"
+expect_eq "exit status" "$?" 6
+expect_match stderr "$(cat "$WORK/c.err")" "^postgresql://[^ ]+:$PGPORT/[^ ]+#stop/me: error: lost the connection to the state store: .*; no further step starts, and \`deployphase run --resume\` continues once the server is back"
+expect_eq "three did not start" "$(count "$WORK/ledger-3" three)" 0
+on c status --state-key stop/me
+expect_status 6
+expect_match "status names the server" "$ERR" "error: cannot connect to the state store: .*$PGPORT"
+pg_ctlcluster "$PGVERSION" regress start
+on c run phase.md -c ctx.json --state-key stop/me --resume
+expect_status 0
+expect_eq "one ran once" "$(count "$WORK/ledger-3" one)" 1
+expect_eq "three ran once" "$(count "$WORK/ledger-3" three)" 1
+# Two finished after the server went, so its end was never recorded: like a step whose runner
+# died, it runs again on resume (docs/state-format.md).
+expect_eq "two ran again" "$(count "$WORK/ledger-3" two)" 2
+
+case_ "unlock ends a stuck runner's session; that runner starts no further step"
+machine d
+context "$WORK/ledger-4" "$WORK/gate-4" >"$WORK/d/ctx.json"
+start_holder d "$WORK/ledger-4" -c ctx.json --state-key stuck/one
+stuck=$HOLDER
+on d unlock --state-key stuck/one </dev/null
+expect_status 2
+expect_match "no terminal: asks for --yes" "$ERR" 'confirm with --yes'
+on d unlock --state-key stuck/one --yes
+expect_status 0
+expect_match unlock "$OUT" "locked by pid $stuck on "
+expect_match unlock "$OUT" 'Unlocked'
+touch "$WORK/gate-4"
+wait "$stuck"
+expect_eq "the stuck runner's exit" "$?" 6
+expect_eq "three did not start" "$(count "$WORK/ledger-4" three)" 0
+on d unlock --state-key stuck/one --yes
+expect_match "free now" "$OUT" 'the lock is free'
+on d run phase.md -c ctx.json --state-key stuck/one --resume
+expect_status 0
+expect_eq "three ran once" "$(count "$WORK/ledger-4" three)" 1
+
+case_ "unlock of a state directory explains that only the holder's end releases it"
+machine e
+DEPLOYPHASE_STATE_URL= start_holder e "$WORK/ledger-5" --set ledger="$WORK/ledger-5" \
+    --set gate="$WORK/gate-5"
+holder=$HOLDER
+(cd "$WORK/e" && DEPLOYPHASE_STATE_URL= "$DP" unlock --yes) >"$WORK/.stdout" 2>"$WORK/.stderr"
+STATUS=$?
+expect_status 2
+expect_match stderr "$(cat "$WORK/.stderr")" "lock: error: the lock is held by a live process \\(pid $holder"
+touch "$WORK/gate-5"
+wait "$holder"
+
+case_ "a schema of another version is refused before anything runs"
+psql -q -c "update $DEPLOYPHASE_STATE_SCHEMA.meta set version = 99"
+machine f
+on f run phase.md --set ledger="$WORK/ledger-6" --set gate="$WORK/gate-6" --state-key v/1
+expect_status 2
+expect_match stderr "$ERR" "error: schema \"$DEPLOYPHASE_STATE_SCHEMA\" is at version 99; this deployphase reads version 1"
+[ -e "$WORK/ledger-6" ] && fail "a step ran against a schema of another version"
+psql -q -c "update $DEPLOYPHASE_STATE_SCHEMA.meta set version = 1"
+
+case_ "bad store flags are input errors"
+on f status --state-url postgresql://
+expect_status 2
+expect_match stderr "$ERR" 'needs --state-key NAME'
+on f status --state-key x --state-url ''
+expect_status 2
+expect_match stderr "$ERR" 'give --state-url too'
+on f status --state-key x --state-schema 'Bad-Name'
+expect_status 2
+expect_match stderr "$ERR" 'not a schema name'
+
+case_ "the password in a URL never appears in a message"
+on f status --state-url "postgresql://nobody:s3cr3t-pw@127.0.0.1:1/none" --state-key k
+expect_status 6
+expect_match stderr "$ERR" '^postgresql://nobody@127.0.0.1:1/none(\?schema=[a-z0-9_]+)?#k: error: cannot connect to the state store'
+[[ "$OUT$ERR" == *s3cr3t-pw* ]] && fail "the password was printed" "$ERR"
+
+suite_done
