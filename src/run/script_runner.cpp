@@ -140,6 +140,7 @@ ProcessResult ScriptRunner::run(const phase::Step& step, ScriptKind kind, unsign
     spec.timeout = script.timeout;
     spec.kill_after = m_options.kill_after;
     spec.on_wait = m_options.on_wait;
+    if (m_options.store) spec.abandon = [store = m_options.store] { return store->lost(); };
     spec.secrets = &m_secrets;
     ProcessResult result = run_process(spec, m_interrupt);
     // Only a step script's output is ever read.

@@ -192,7 +192,7 @@ ProcessResult run_process(const ProcessSpec& spec, const InterruptFlag& interrup
         if (exited && (!pipe_open || now - *exited_at >= output_drain)) break;
 
         if (!exited) {
-            if (!terminated_at && interrupt.load() != 0) {
+            if (!terminated_at && (interrupt.load() != 0 || (spec.abandon && spec.abandon()))) {
                 terminate(ProcessResult::Ending::interrupted);
             }
             if (!terminated_at && spec.timeout && now - started >= *spec.timeout) {

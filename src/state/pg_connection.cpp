@@ -43,18 +43,14 @@ PgConnection::PgConnection(PGconn* connection, const std::string& suffix)
     : m_connection(connection, &PQfinish), m_name(server_of(connection) + suffix) {}
 
 PgConnection PgConnection::connect(const std::string& url, const std::string& suffix) {
-    // Defaults first: the URL's own settings (expanded from dbname) override them. Keepalives
-    // make a silent network partition end the session, and with it the lock, within about
-    // 30 seconds on this side (docs/state-format.md).
-    const char* keywords[] = {"keepalives",
-                              "keepalives_idle",
-                              "keepalives_interval",
-                              "keepalives_count",
-                              "connect_timeout",
-                              "application_name",
-                              "dbname",
-                              nullptr};
-    const char* values[] = {"1", "10", "5", "3", "10", "deployphase", url.c_str(), nullptr};
+    // Defaults first: the URL's own settings (expanded from dbname) override them. This side
+    // gives up on a silent peer after about 11 s (keepalives 5 + 2 x 3; 10 s for unanswered
+    // data), before the server frees the lock (about 25 s, set per session by the store), so a
+    // partitioned runner stops its step first (docs/state-format.md).
+    const char* keywords[] = {"keepalives",       "keepalives_idle",  "keepalives_interval",
+                              "keepalives_count", "tcp_user_timeout", "connect_timeout",
+                              "application_name", "dbname",           nullptr};
+    const char* values[] = {"1", "5", "2", "3", "10000", "10", "deployphase", url.c_str(), nullptr};
     PgConnection connection(PQconnectdbParams(keywords, values, 1), suffix);
     if (!connection.m_connection) throw StorageError("postgresql: error: out of memory");
     PGconn* raw = connection.m_connection.get();
@@ -66,6 +62,14 @@ PgConnection PgConnection::connect(const std::string& url, const std::string& su
     PQsetNoticeProcessor(
         raw, [](void*, const char*) {}, nullptr);
     return connection;
+}
+
+bool PgConnection::alive() {
+    PGconn* raw = m_connection.get();
+    // Reads a FATAL message or the end of the stream if the server sent one; an idle session
+    // has nothing else to read.
+    if (PQconsumeInput(raw) == 0) return false;
+    return PQstatus(raw) == CONNECTION_OK;
 }
 
 PgResult PgConnection::exec(std::string_view sql,

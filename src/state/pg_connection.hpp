@@ -52,6 +52,9 @@ class PgConnection {
     PgResult exec(std::string_view sql,
                   const std::vector<std::optional<std::string>>& parameters = {});
 
+    // Whether the connection still stands, from what has arrived on it; never blocks.
+    bool alive();
+
   private:
     PgConnection(PGconn* connection, const std::string& suffix);
 

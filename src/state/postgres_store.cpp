@@ -211,6 +211,15 @@ std::unique_ptr<StoreLock> PostgresStore::lock() {
     return held;
 }
 
+bool PostgresStore::lost() {
+    if (!m_session) return false;
+    auto now = std::chrono::steady_clock::now();
+    if (now - m_last_check < std::chrono::milliseconds(250)) return m_lost;
+    m_last_check = now;
+    m_lost = !m_session->connection.alive();
+    return m_lost;
+}
+
 std::optional<LockHolder> PostgresStore::lock_holder() {
     Session& s = session(true);
     PgSchema schema(m_schema);

@@ -26,6 +26,9 @@ struct ProcessSpec {
     std::optional<std::chrono::milliseconds> timeout;
     std::chrono::milliseconds kill_after{10'000};  // from SIGTERM to SIGKILL of the group
     std::function<void()> on_wait;  // called at every wake while it runs (at least each 100 ms)
+    // Asked at every wake: true stops the process as an interrupt does (the runner has lost
+    // its hold on the state store, and another runner may take the run over).
+    std::function<bool()> abandon;
 };
 
 struct ProcessResult {

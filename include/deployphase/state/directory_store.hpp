@@ -21,6 +21,7 @@ class DirectoryStore final : public StateStore {
     std::optional<OpenedLog> open_current(bool writable, const RecordSink& take) override;
     OpenedLog create_current() override;
     void archive_current(const std::string& run_id) override;
+    bool lost() override { return false; }  // a flock lasts as long as this process
     std::optional<LockHolder> lock_holder() override;
     bool break_lock() override;
 

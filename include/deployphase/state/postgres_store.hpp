@@ -2,6 +2,7 @@
 // Runs recorded in PostgreSQL, so that runners on different machines share one history and one
 // lock per state key. docs/state-format.md describes the schema and the lock.
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -28,6 +29,10 @@ class PostgresStore final : public StateStore {
     OpenedLog create_current() override;
     void archive_current(const std::string& run_id) override;
 
+    // Reads what the server sent without waiting: a terminated session or a server shutdown
+    // shows at once, a silent partition once the client's keepalives give up (about 11 s,
+    // before the server's, about 25 s, free the lock).
+    bool lost() override;
     std::optional<LockHolder> lock_holder() override;
     // Ends the database session holding the key's lock (pg_terminate_backend): its runner
     // cannot record anything more, so it starts no further step.
@@ -44,6 +49,8 @@ class PostgresStore final : public StateStore {
     std::string m_key;
     std::filesystem::path m_state_dir;
     std::shared_ptr<Session> m_session;
+    std::chrono::steady_clock::time_point m_last_check;
+    bool m_lost = false;
 };
 
 // Throws InputError unless `schema` is a plain lower-case SQL identifier and `key` is 1 to 200

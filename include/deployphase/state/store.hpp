@@ -92,6 +92,11 @@ class StateStore {
     // Moves the current run, `run_id`, into the history, durably.
     virtual void archive_current(const std::string& run_id) = 0;
 
+    // Whether this command has lost its hold on the store (a shared store's session ended:
+    // the server went away, or `unlock` ended it), so that another runner may take the run
+    // over. Never blocks; asked often while a script runs, to stop it.
+    virtual bool lost() = 0;
+
     // Who holds the lock now; nothing when it is free.
     virtual std::optional<LockHolder> lock_holder() = 0;
     // Takes the lock away from its holder, for a runner that is stuck: false when it was free.
