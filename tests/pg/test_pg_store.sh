@@ -184,6 +184,23 @@ expect_match stderr "$(cat "$WORK/.stderr")" "lock: error: the lock is held by a
 touch "$WORK/gate-5"
 wait "$holder"
 
+case_ "a record written behind the runner's back is detected, not applied twice"
+machine g
+context "$WORK/ledger-7" "$WORK/gate-7" >"$WORK/g/ctx.json"
+start_holder g "$WORK/ledger-7" -c ctx.json --state-key dup/one
+dup=$HOLDER
+# What a replayed write would do: store the record the runner is about to write.
+psql -X -q -v key=dup/one <<SQL
+insert into $DEPLOYPHASE_STATE_SCHEMA.records (state_key, run, seq, payload)
+select state_key, run, max(seq) + 1, '{"seq":' || (max(seq) + 1) || ',"type":"run_finished","status":"succeeded"}'
+  from $DEPLOYPHASE_STATE_SCHEMA.records where state_key = :'key' group by state_key, run;
+SQL
+touch "$WORK/gate-7"
+wait "$dup"
+expect_eq "exit status" "$?" 2
+expect_match stderr "$(cat "$WORK/g.err")" '#dup/one: error: record [0-9]+ of run 1 is already stored: another runner wrote to this run; nothing more is recorded by this one'
+expect_eq "three did not start" "$(count "$WORK/ledger-7" three)" 0
+
 case_ "a schema of another version is refused before anything runs"
 psql -q -c "update $DEPLOYPHASE_STATE_SCHEMA.meta set version = 99"
 machine f
