@@ -267,16 +267,13 @@ state::RunState last_run(state::StateStore& store) {
     if (!current) throw state::StateError(fmt::format("{}: error: no run here", store.name()));
     state::RunState& state = *current;
     if (!state.finished) {
-        try {
-            std::unique_ptr<state::StoreLock> probe = store.lock();
+        if (!store.lock_holder()) {  // no live runner: the run lost its runner
             state.status = state::RunStatus::interrupted;
             for (auto& step : state.steps) {
                 if (step.status == state::StepStatus::running) {
                     step.status = state::StepStatus::interrupted;
                 }
             }
-        } catch (const state::LockHeld&) {
-            // a live runner: the run is running
         }
     }
     return state;

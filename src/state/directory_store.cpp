@@ -73,13 +73,7 @@ void DirectoryStore::archive_current(const std::string& run_id) {
 }
 
 std::optional<LockHolder> DirectoryStore::lock_holder() {
-    if (!fs::exists(fs::symlink_status(m_dir))) return std::nullopt;
-    try {
-        StateLock probe = StateLock::acquire(m_dir);
-        return std::nullopt;
-    } catch (const LockHeld& held) {
-        return held.holder();
-    }
+    return StateLock::holder(m_dir);
 }
 
 bool DirectoryStore::break_lock() {

@@ -112,6 +112,27 @@ StateLock StateLock::acquire(const fs::path& state_dir) {
     return StateLock(fd);
 }
 
+std::optional<LockHolder> StateLock::holder(const fs::path& state_dir) {
+    fs::path path = state_dir / "lock";
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) {
+        if (errno == ENOENT) return std::nullopt;
+        fail(path, "cannot open the lock file", errno);
+    }
+    // A shared lock is refused exactly while a runner holds the exclusive one.
+    std::optional<LockHolder> holder;
+    if (::flock(fd, LOCK_SH | LOCK_NB) != 0) {
+        int error = errno;
+        if (error != EWOULDBLOCK) {
+            ::close(fd);
+            fail(path, "cannot lock", error);
+        }
+        holder = read_holder(fd);
+    }
+    ::close(fd);
+    return holder;
+}
+
 StateLock::~StateLock() {
     if (m_fd >= 0) ::close(m_fd);  // closing releases the flock
 }

@@ -97,15 +97,20 @@ void PgSchema::ensure(PgConnection& connection, const std::string& where) const 
     version_of(connection, m_name, where);
 }
 
-std::string PgSchema::lock_key(PgConnection& connection, const std::string& state_key) const {
-    connection.exec(
-        fmt::format("insert into {}.slots (state_key) values ($1) on conflict do nothing", m_name),
-        {state_key});
+std::optional<std::string> PgSchema::lock_key(PgConnection& connection,
+                                              const std::string& state_key, bool create) const {
+    if (create) {
+        connection.exec(
+            fmt::format("insert into {}.slots (state_key) values ($1) on conflict do nothing",
+                        m_name),
+            {state_key});
+    }
     PgResult key = connection.exec(
         fmt::format("select n.oid::bigint * 2147483648 + s.id from pg_namespace n, {0}.slots s "
                     "where n.nspname = $1 and s.state_key = $2",
                     m_name),
         {m_name, state_key});
+    if (key.rows() == 0) return std::nullopt;
     return std::string(key.text(0, 0));
 }
 

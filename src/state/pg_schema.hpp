@@ -2,6 +2,7 @@
 // The PostgreSQL store's tables in one schema, and every statement that touches them.
 // docs/state-format.md shows the schema; its version is in SCHEMA.meta.
 
+#include <optional>
 #include <string>
 
 #include "state/pg_connection.hpp"
@@ -23,8 +24,10 @@ class PgSchema {
     bool exists(PgConnection& connection, const std::string& where) const;
 
     // The advisory lock's key for `state_key`: the schema's OID times 2^31 plus the slot's id,
-    // so that no two slots of one database share a key, whatever their schema.
-    std::string lock_key(PgConnection& connection, const std::string& state_key) const;
+    // so that no two slots of one database share a key, whatever their schema. With `create`
+    // the slot is made when missing; without it a missing slot has no key.
+    std::optional<std::string> lock_key(PgConnection& connection, const std::string& state_key,
+                                        bool create) const;
 
     // Statements; parameters as their comments in pg_schema.cpp say.
     std::string current_run_sql() const;

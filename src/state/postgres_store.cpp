@@ -197,7 +197,7 @@ std::unique_ptr<StoreLock> PostgresStore::lock() {
     StateLock local = StateLock::acquire(m_state_dir);
     Session& s = session(true);
     PgSchema schema(m_schema);
-    std::string key = schema.lock_key(s.connection, m_key);
+    std::string key = *schema.lock_key(s.connection, m_key, true);
     PgResult taken = s.connection.exec("select pg_try_advisory_lock($1::bigint)", {key});
     if (taken.text(0, 0) != "t") {
         std::optional<LockHolder> holder = lock_holder();
@@ -221,10 +221,12 @@ bool PostgresStore::lost() {
 }
 
 std::optional<LockHolder> PostgresStore::lock_holder() {
-    Session& s = session(true);
+    Session& s = session(false);
     PgSchema schema(m_schema);
-    PgResult row =
-        s.connection.exec(schema.holder_sql(), {m_key, schema.lock_key(s.connection, m_key)});
+    if (!schema.exists(s.connection, name())) return std::nullopt;
+    std::optional<std::string> key = schema.lock_key(s.connection, m_key, false);
+    if (!key) return std::nullopt;
+    PgResult row = s.connection.exec(schema.holder_sql(), {m_key, *key});
     if (row.rows() == 0) return std::nullopt;
     LockHolder holder;
     holder.pid = row.is_null(0, 0) ? 0 : std::stol(std::string(row.text(0, 0)));
@@ -234,10 +236,12 @@ std::optional<LockHolder> PostgresStore::lock_holder() {
 }
 
 bool PostgresStore::break_lock() {
-    Session& s = session(true);
+    Session& s = session(false);
     PgSchema schema(m_schema);
-    PgResult ended =
-        s.connection.exec(schema.terminate_holder_sql(), {schema.lock_key(s.connection, m_key)});
+    if (!schema.exists(s.connection, name())) return false;
+    std::optional<std::string> key = schema.lock_key(s.connection, m_key, false);
+    if (!key) return false;
+    PgResult ended = s.connection.exec(schema.terminate_holder_sql(), {*key});
     return ended.rows() > 0 && ended.text(0, 0) == "t";
 }
 

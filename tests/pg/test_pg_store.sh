@@ -80,6 +80,10 @@ on b status --state-key team/prod
 expect_match "status seen from b" "$OUT" 'two +running'
 kill -KILL "$winner"
 wait "$winner" 2>/dev/null
+machine watcher
+on watcher status --state-key team/prod
+expect_match "a dead winner's run reads interrupted, from any machine" "$OUT" 'of "Shared": interrupted'
+[ -e "$WORK/watcher/.deployphase" ] && fail "status created a state directory"
 touch "$WORK/gate-1"
 on b run phase.md -c ctx.json --state-key team/prod --resume
 expect_status 0

@@ -98,3 +98,20 @@ TEST_CASE("lock: missing parents of the state directory are created", "[lock]") 
     REQUIRE(::stat(dir.c_str(), &info) == 0);
     CHECK((info.st_mode & 0777) == 0700);
 }
+
+TEST_CASE("lock: holder() names a live holder, and creates and writes nothing", "[lock]") {
+    FreshStateDir fresh;
+    const fs::path& dir = fresh.path;
+    CHECK_FALSE(StateLock::holder(dir).has_value());
+    CHECK_FALSE(fs::exists(dir));  // asking created nothing
+    {
+        StateLock lock = StateLock::acquire(dir);
+        auto before = fs::last_write_time(dir / "lock");
+        std::optional<LockHolder> holder = StateLock::holder(dir);
+        REQUIRE(holder.has_value());
+        CHECK(holder->pid == ::getpid());
+        CHECK(fs::last_write_time(dir / "lock") == before);
+        CHECK_THROWS_AS(StateLock::acquire(dir), LockHeld);  // asking took nothing away
+    }
+    CHECK_FALSE(StateLock::holder(dir).has_value());
+}

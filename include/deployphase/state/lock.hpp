@@ -4,6 +4,7 @@
 #include <sys/types.h>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include <deployphase/state/journal.hpp>
@@ -24,6 +25,9 @@ class StateLock {
   public:
     // Takes the lock without waiting; throws LockHeld naming the holder, or StateError.
     static StateLock acquire(const std::filesystem::path& state_dir);
+    // Who holds the lock of `state_dir` now; nothing when it is free or there is no lock file.
+    // Writes and creates nothing.
+    static std::optional<LockHolder> holder(const std::filesystem::path& state_dir);
 
     StateLock(StateLock&& other) noexcept : m_fd(other.m_fd) { other.m_fd = -1; }
     StateLock& operator=(StateLock&&) = delete;

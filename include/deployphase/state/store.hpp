@@ -97,7 +97,7 @@ class StateStore {
     // over. Never blocks; asked often while a script runs, to stop it.
     virtual bool lost() = 0;
 
-    // Who holds the lock now; nothing when it is free.
+    // Who holds the lock now; nothing when it is free. Changes nothing, creates nothing.
     virtual std::optional<LockHolder> lock_holder() = 0;
     // Takes the lock away from its holder, for a runner that is stuck: false when it was free.
     // Throws StateError when the store cannot (a state directory's lock goes only with its
