@@ -49,10 +49,10 @@ std::string render_rollback_plan(const state::RunState& run, const phase::Phase&
 int rollback_command(const RollbackCommand& command, const GlobalOptions& globals) {
     return guarded([&] {
         run::RunOptions options = run_options(command.flags);
-        std::optional<state::RunState> current = run::read_run(*run::store_of(options));
+        std::shared_ptr<state::StateStore> store = run::store_of(options);
+        std::optional<state::RunState> current = run::read_run(*store);
         if (!current) {
-            throw state::StateError(
-                fmt::format("{}: error: no run to roll back", options.state_dir.string()));
+            throw state::StateError(fmt::format("{}: error: no run to roll back", store->name()));
         }
         if (current->finished && current->status == state::RunStatus::rolled_back) {
             fmt::print("Run {} of \"{}\" is already rolled back.\n", current->run_id,
@@ -65,7 +65,7 @@ int rollback_command(const RollbackCommand& command, const GlobalOptions& global
         if (command.dry_run || (plan.order.empty() && !current->rollback_begun)) {
             // "Nothing to undo" is only true of a run no live runner is adding steps to.
             std::unique_ptr<state::StoreLock> probe;
-            if (!command.dry_run && !current->finished) probe = run::store_of(options)->lock();
+            if (!command.dry_run && !current->finished) probe = store->lock();
             fmt::print("{}", render_rollback_plan(*current, loaded.phase, plan));
             return exit_code::ok;
         }

@@ -1,7 +1,3 @@
-#include <unistd.h>
-
-#include <iostream>
-
 #include <fmt/format.h>
 
 #include <deployphase/state/store.hpp>
@@ -23,14 +19,6 @@ std::string describe(const state::LockHolder& holder) {
                        holder.since.empty() ? "" : ", since " + holder.since);
 }
 
-bool confirmed(const std::string& question) {
-    fmt::print(stderr, "{} [y/N] ", question);
-    std::fflush(stderr);
-    std::string answer;
-    if (!std::getline(std::cin, answer)) return false;
-    return answer == "y" || answer == "Y" || answer == "yes";
-}
-
 int unlock_command(const UnlockCommand& command) {
     return guarded([&] {
         std::shared_ptr<state::StateStore> store = open_store(command.state);
@@ -41,14 +29,14 @@ int unlock_command(const UnlockCommand& command) {
         }
         fmt::print("{}: locked by {}.\n", store->name(), describe(*holder));
         if (!command.yes) {
-            if (::isatty(0) != 1 || ::isatty(2) != 1) {
+            if (!can_ask_operator()) {
                 throw state::StateError(
                     fmt::format("{}: error: unlocking stops the runner that holds the lock; "
                                 "confirm with --yes (there is no terminal to ask on)",
                                 store->name()));
             }
-            if (!confirmed("End that runner's hold? It stops before its next step, and its run "
-                           "is left for `run --resume`.")) {
+            if (!ask_operator("End that runner's hold? It stops its running step and starts no "
+                              "other; its run is left for `run --resume`.")) {
                 fmt::print("Left locked.\n");
                 return exit_code::locked;
             }

@@ -33,18 +33,27 @@ extern "C" void on_interrupt(int signal) {
 
 // Asks on the terminal whether a manual step is done; only when stdin and stderr are terminals.
 std::function<bool(const phase::Step&)> terminal_prompt() {
-    if (::isatty(0) != 1 || ::isatty(2) != 1) return {};
+    if (!can_ask_operator()) return {};
     return [](const phase::Step& step) {
-        fmt::print(stderr, "Step {} \"{}\" is manual{}. Is it done? [y/N] ", step.index, step.id,
-                   step.description.empty() ? "" : ": " + step.description);
-        std::fflush(stderr);
-        std::string answer;
-        if (!std::getline(std::cin, answer)) return false;
-        return answer == "y" || answer == "Y" || answer == "yes";
+        return ask_operator(fmt::format("Step {} \"{}\" is manual{}. Is it done?", step.index,
+                                        step.id,
+                                        step.description.empty() ? "" : ": " + step.description));
     };
 }
 
 }  // namespace
+
+bool can_ask_operator() {
+    return ::isatty(0) == 1 && ::isatty(2) == 1;
+}
+
+bool ask_operator(const std::string& question) {
+    fmt::print(stderr, "{} [y/N] ", question);
+    std::fflush(stderr);
+    std::string answer;
+    if (!std::getline(std::cin, answer)) return false;
+    return answer == "y" || answer == "Y" || answer == "yes";
+}
 
 void add_state_flags(CLI::App& command, StateFlags& flags) {
     command.add_option("--state-dir", flags.dir, "Where the run's journal, logs and lock live")

@@ -89,6 +89,11 @@ state::RunState last_run(state::StateStore& store);
 // One line per step: "  2/8  deploy  succeeded  1 attempt  1.2s".
 std::string render_run_state(const state::RunState& state);
 
+// Whether stdin and stderr are terminals, so that the operator can be asked.
+bool can_ask_operator();
+// Asks `question [y/N]` on stderr; true only for y, Y or yes read from stdin.
+bool ask_operator(const std::string& question);
+
 // Runs `body`, turning a held lock into exit 5 and state problems into exit 2, printed.
 int guarded(const std::function<int()>& body);
 

@@ -8,6 +8,13 @@ source "$(dirname "$0")/../e2e/lib.sh"
 DP=$REAL_DEPLOYPHASE  # these cases give their keys themselves
 
 count() { grep -cx -- "$2" "$1" 2>/dev/null || true; }
+# each_ran_once LEDGER: every step of phase.md ran to its end exactly once.
+each_ran_once() {
+    local step
+    for step in one two three; do
+        expect_eq "$step ran to its end once" "$(count "$1" "$step")" 1
+    done
+}
 
 # Every step appends to the ledger named by the context (through the environment, never the
 # script text); step two waits for the gate.
@@ -87,9 +94,7 @@ expect_match "a dead winner's run reads interrupted, from any machine" "$OUT" 'o
 touch "$WORK/gate-1"
 on b run phase.md -c ctx.json --state-key team/prod --resume
 expect_status 0
-expect_eq "one ran once" "$(count "$WORK/ledger-1" one)" 1
-expect_eq "two completed once" "$(count "$WORK/ledger-1" two)" 1
-expect_eq "three ran once" "$(count "$WORK/ledger-1" three)" 1
+each_ran_once "$WORK/ledger-1"
 expect_eq "two was cut off, then rerun" "$(count "$WORK/ledger-1" two-started)" 2
 on a status --state-key team/prod -o json
 expect_match "a sees b's finish" "$OUT" '"state": "succeeded"'
@@ -148,9 +153,7 @@ pg_ctlcluster "$PGVERSION" regress start
 touch "$WORK/gate-3"
 on c run phase.md -c ctx.json --state-key stop/me --resume
 expect_status 0
-expect_eq "one ran once" "$(count "$WORK/ledger-3" one)" 1
-expect_eq "three ran once" "$(count "$WORK/ledger-3" three)" 1
-expect_eq "two ran to its end once, on resume" "$(count "$WORK/ledger-3" two)" 1
+each_ran_once "$WORK/ledger-3"
 
 case_ "unlock ends a stuck runner's session: it stops its step and starts no further one"
 machine d
@@ -174,7 +177,7 @@ on d unlock --state-key stuck/one --yes
 expect_match "free now" "$OUT" 'the lock is free'
 on d run phase.md -c ctx.json --state-key stuck/one --resume
 expect_status 0
-expect_eq "three ran once" "$(count "$WORK/ledger-4" three)" 1
+each_ran_once "$WORK/ledger-4"
 
 case_ "unlock of a state directory explains that only the holder's end releases it"
 machine e
