@@ -8,10 +8,10 @@ namespace deployphase::state {
 namespace {
 
 std::string server_of(PGconn* connection) {
-    const char* host = PQhost(connection);
-    const char* port = PQport(connection);
-    const char* user = PQuser(connection);
-    const char* database = PQdb(connection);
+    const char* host = libpq().PQhost(connection);
+    const char* port = libpq().PQport(connection);
+    const char* user = libpq().PQuser(connection);
+    const char* database = libpq().PQdb(connection);
     return fmt::format("postgresql://{}{}{}{}/{}", user && *user ? std::string(user) + "@" : "",
                        host ? host : "", port && *port ? ":" : "", port ? port : "",
                        database ? database : "");
@@ -40,7 +40,7 @@ std::string one_line(std::string_view message) {
 }  // namespace
 
 PgConnection::PgConnection(PGconn* connection, const std::string& suffix)
-    : m_connection(connection, &PQfinish), m_name(server_of(connection) + suffix) {}
+    : m_connection(connection), m_name(server_of(connection) + suffix) {}
 
 PgConnection PgConnection::connect(const std::string& url, const std::string& suffix) {
     // Defaults first: the URL's own settings (expanded from dbname) override them. This side
@@ -51,15 +51,15 @@ PgConnection PgConnection::connect(const std::string& url, const std::string& su
                               "keepalives_count", "tcp_user_timeout", "connect_timeout",
                               "application_name", "dbname",           nullptr};
     const char* values[] = {"1", "5", "2", "3", "10000", "10", "deployphase", url.c_str(), nullptr};
-    PgConnection connection(PQconnectdbParams(keywords, values, 1), suffix);
+    PgConnection connection(libpq().PQconnectdbParams(keywords, values, 1), suffix);
     if (!connection.m_connection) throw StorageError("postgresql: error: out of memory");
     PGconn* raw = connection.m_connection.get();
-    if (PQstatus(raw) != CONNECTION_OK) {
+    if (libpq().PQstatus(raw) != CONNECTION_OK) {
         throw StorageError(fmt::format("{}: error: cannot connect to the state store: {}",
-                                       connection.m_name, one_line(PQerrorMessage(raw))));
+                                       connection.m_name, one_line(libpq().PQerrorMessage(raw))));
     }
     // "schema already exists, skipping" and the like are not for the operator.
-    PQsetNoticeProcessor(
+    libpq().PQsetNoticeProcessor(
         raw, [](void*, const char*) {}, nullptr);
     return connection;
 }
@@ -68,8 +68,8 @@ bool PgConnection::alive() {
     PGconn* raw = m_connection.get();
     // Reads a FATAL message or the end of the stream if the server sent one; an idle session
     // has nothing else to read.
-    if (PQconsumeInput(raw) == 0) return false;
-    return PQstatus(raw) == CONNECTION_OK;
+    if (libpq().PQconsumeInput(raw) == 0) return false;
+    return libpq().PQstatus(raw) == CONNECTION_OK;
 }
 
 PgResult PgConnection::exec(std::string_view sql,
@@ -79,17 +79,18 @@ PgResult PgConnection::exec(std::string_view sql,
     for (const auto& parameter : parameters)
         values.push_back(parameter ? parameter->c_str() : nullptr);
     PGconn* raw = m_connection.get();
-    PgResult result(PQexecParams(raw, std::string(sql).c_str(), static_cast<int>(values.size()),
-                                 nullptr, values.data(), nullptr, nullptr, 0));
+    PgResult result(libpq().PQexecParams(raw, std::string(sql).c_str(),
+                                         static_cast<int>(values.size()), nullptr, values.data(),
+                                         nullptr, nullptr, 0));
     ExecStatusType status = result.status();
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return result;
-    if (PQstatus(raw) != CONNECTION_OK) {
+    if (libpq().PQstatus(raw) != CONNECTION_OK) {
         // Whether the statement took effect is unknown; the caller stops, and never reconnects:
         // the lock went with the session.
         throw StorageError(fmt::format(
             "{}: error: lost the connection to the state store: {}; no further step starts, "
             "and `deployphase run --resume` continues once the server is back",
-            m_name, one_line(PQerrorMessage(raw))));
+            m_name, one_line(libpq().PQerrorMessage(raw))));
     }
     const char* sqlstate = result.field(PG_DIAG_SQLSTATE);
     throw PgError(sqlstate ? sqlstate : "", one_line(result.error_message()));

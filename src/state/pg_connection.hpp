@@ -2,7 +2,7 @@
 // One libpq connection, held for a whole command: the PostgreSQL store's lock lives in its
 // session, so it is never pooled, shared or silently reconnected.
 
-#include <libpq-fe.h>
+#include "state/libpq.hpp"
 
 #include <initializer_list>
 #include <memory>
@@ -14,24 +14,31 @@
 
 namespace deployphase::state {
 
+struct ClearResult {
+    void operator()(PGresult* result) const { libpq().PQclear(result); }
+};
+struct FinishConnection {
+    void operator()(PGconn* connection) const { libpq().PQfinish(connection); }
+};
+
 // A statement's rows, as text.
 class PgResult {
   public:
-    explicit PgResult(PGresult* result) : m_result(result, &PQclear) {}
-    ExecStatusType status() const { return PQresultStatus(m_result.get()); }
-    const char* field(int code) const { return PQresultErrorField(m_result.get(), code); }
-    const char* error_message() const { return PQresultErrorMessage(m_result.get()); }
-    int rows() const { return PQntuples(m_result.get()); }
+    explicit PgResult(PGresult* result) : m_result(result) {}
+    ExecStatusType status() const { return libpq().PQresultStatus(m_result.get()); }
+    const char* field(int code) const { return libpq().PQresultErrorField(m_result.get(), code); }
+    const char* error_message() const { return libpq().PQresultErrorMessage(m_result.get()); }
+    int rows() const { return libpq().PQntuples(m_result.get()); }
     bool is_null(int row, int column) const {
-        return PQgetisnull(m_result.get(), row, column) != 0;
+        return libpq().PQgetisnull(m_result.get(), row, column) != 0;
     }
     std::string_view text(int row, int column) const {
-        return {PQgetvalue(m_result.get(), row, column),
-                static_cast<std::size_t>(PQgetlength(m_result.get(), row, column))};
+        return {libpq().PQgetvalue(m_result.get(), row, column),
+                static_cast<std::size_t>(libpq().PQgetlength(m_result.get(), row, column))};
     }
 
   private:
-    std::unique_ptr<PGresult, decltype(&PQclear)> m_result;
+    std::unique_ptr<PGresult, ClearResult> m_result;
 };
 
 class PgConnection {
@@ -58,7 +65,7 @@ class PgConnection {
   private:
     PgConnection(PGconn* connection, const std::string& suffix);
 
-    std::unique_ptr<PGconn, decltype(&PQfinish)> m_connection;
+    std::unique_ptr<PGconn, FinishConnection> m_connection;
     std::string m_name;
 };
 

@@ -33,9 +33,9 @@ constexpr std::string_view unique_violation = "23505";
 std::string url_for_messages(const std::string& url) {
     // Only what names the server; a password in the URL must never reach a log.
     char* error = nullptr;
-    PQconninfoOption* options = PQconninfoParse(url.c_str(), &error);
+    PQconninfoOption* options = libpq().PQconninfoParse(url.c_str(), &error);
     if (!options) {
-        PQfreemem(error);
+        libpq().PQfreemem(error);
         return "postgresql";
     }
     std::string host, port, user, database;
@@ -47,7 +47,7 @@ std::string url_for_messages(const std::string& url) {
         if (keyword == "user") user = option->val;
         if (keyword == "dbname") database = option->val;
     }
-    PQconninfoFree(options);
+    libpq().PQconninfoFree(options);
     return fmt::format("postgresql://{}{}{}{}/{}", user.empty() ? "" : user + "@", host,
                        port.empty() ? "" : ":", port, database);
 }
