@@ -1,0 +1,81 @@
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include <deployphase/state/directory_store.hpp>
+#include <deployphase/state/journal.hpp>
+#include <deployphase/state/run_state.hpp>
+#include <deployphase/state/store.hpp>
+#include <deployphase/support/diagnostic.hpp>
+
+#include "temp_dir.hpp"
+
+using namespace deployphase;
+using namespace deployphase::state;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string input_error(const StoreOptions& options) {
+    try {
+        make_store(options);
+    } catch (const InputError& e) {
+        return e.diagnostics().front().message;
+    }
+    return "no error";
+}
+
+StoreOptions shared(std::string url, std::string key, std::string schema = "") {
+    StoreOptions options;
+    options.url = std::move(url);
+    options.key = std::move(key);
+    options.schema = std::move(schema);
+    return options;
+}
+
+}  // namespace
+
+TEST_CASE("store: a state directory keeps the current run, and archives it by id", "[store]") {
+    test::TempDir dir;
+    DirectoryStore store(dir.path / "state");
+    CHECK_FALSE(store.has_current());
+    CHECK_FALSE(Journal::open_run(store, false).has_value());
+    CHECK_FALSE(fs::exists(dir.path / "state"));  // reading created nothing
+    {
+        auto lock = store.lock();
+        Journal journal = Journal::create_run(store);
+        journal.append(
+            {{"type", "run_started"}, {"run_id", "r1"}, {"steps", nlohmann::json::array()}});
+        CHECK(journal.name() == (dir.path / "state" / "journal").string());
+    }
+    REQUIRE(store.has_current());
+    std::optional<Journal> read = Journal::open_run(store, false);
+    REQUIRE(read.has_value());
+    CHECK(read->state().run_id == "r1");
+    store.archive_current("r1");
+    CHECK_FALSE(store.has_current());
+    CHECK(fs::exists(dir.path / "state" / "history" / "r1.journal"));
+}
+
+TEST_CASE("store: a shared store is named by server and key, never with the password", "[store]") {
+    // Naming needs no server: nothing connects before first use.
+    auto store = make_store(shared("postgresql://deploy:s3cret@db.example:6543/deploys", "a/b"));
+    CHECK(store->name() == "postgresql://deploy@db.example:6543/deploys#a/b");
+    auto other = make_store(shared("host=db port=5 dbname=d password=s3cret", "k", "team_x"));
+    CHECK(other->name() == "postgresql://db:5/d?schema=team_x#k");
+}
+
+TEST_CASE("store: a key, URL or schema that cannot work is an input error", "[store]") {
+    CHECK(input_error(shared("postgresql://", ""))
+              .starts_with("a shared state store needs --state-key"));
+    CHECK(input_error(shared("", "k")).ends_with("give --state-url too"));
+    CHECK(input_error(shared("postgresql://", std::string(201, 'k'))) ==
+          "the state key must be 1 to 200 printable characters");
+    CHECK(input_error(shared("postgresql://", "a\nb")) ==
+          "the state key must be 1 to 200 printable characters");
+    CHECK(input_error(shared("postgresql://", "k", "Bad-Name"))
+              .starts_with("\"Bad-Name\" is not a schema name"));
+    CHECK(input_error(shared("postgresql://", "k", "9lives"))
+              .starts_with("\"9lives\" is not a schema name"));
+    CHECK(input_error(shared("postgresql://", std::string(200, 'k'), "ok_2")) == "no error");
+}
