@@ -60,7 +60,7 @@ int run_plan(const PlanOptions& options, const GlobalOptions& globals) {
     if (!options.out_file.empty()) {
         // Secret values are neither shown nor hashed: a hash of a short password is as good
         // as the password.
-        auto print = plan::fingerprint(options.phase, loaded.sha256, secrets.mask(context));
+        auto print = plan::fingerprint(options.phase, loaded.sha256(), secrets.mask(context));
         write_file_atomically(options.out_file, plan::plan_to_json(plan, print).dump(2) + "\n");
     }
     if (options.output == "json") {

@@ -23,9 +23,9 @@ int report_command(const ReportCommand& command) {
         phase::LoadedPhase loaded = phase::load_phase(run.phase_file);
         print_diagnostics(loaded.warnings);
         if (command.format == "json") {
-            fmt::print("{}\n", report::report_json(loaded.phase, loaded.sha256, run).dump(2));
+            fmt::print("{}\n", report::report_json(loaded.phase, loaded.sha256(), run).dump(2));
         } else {
-            fmt::print("{}", report::report_markdown(loaded.phase, loaded.sha256, run));
+            fmt::print("{}", report::report_markdown(loaded.phase, loaded.sha256(), run));
         }
         return exit_code::ok;
     });

@@ -34,7 +34,7 @@ void require_saved_plan_matches(const std::string& file, const phase::LoadedPhas
     JsonSource saved = JsonSource::parse(SourceFile::load(file));
     plan::Fingerprint was = plan::read_fingerprint(saved);
     plan::Fingerprint now =
-        plan::fingerprint(loaded.phase.source_path, loaded.sha256, masked_context);
+        plan::fingerprint(loaded.phase.source_path, loaded.sha256(), masked_context);
     std::vector<std::string> changes = plan::fingerprint_changes(was, now);
     if (changes.empty()) return;
     throw InputError(saved.error_at(

@@ -210,7 +210,7 @@ int run_with_reports(const phase::LoadedPhase& phase, run::RunOptions options,
     }
     if (const char* summary = std::getenv("GITHUB_STEP_SUMMARY"); github && summary && *summary) {
         if (std::FILE* file = std::fopen(summary, "a")) {
-            std::string text = report::report_markdown(phase.phase, phase.sha256, result) + "\n";
+            std::string text = report::report_markdown(phase.phase, phase.sha256(), result) + "\n";
             std::fwrite(text.data(), 1, text.size(), file);
             std::fclose(file);
         } else {

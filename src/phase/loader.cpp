@@ -38,10 +38,14 @@ void check_phase(const Phase& phase, const SourceFile& source, DiagnosticSink& s
     }
 }
 
+const std::string& LoadedPhase::sha256() const {
+    if (!m_sha256) m_sha256 = sha256_hex(source->original_bytes());
+    return *m_sha256;
+}
+
 LoadedPhase load_phase(SourceFile source) {
     DiagnosticSink sink;
     LoadedPhase loaded;
-    loaded.sha256 = sha256_hex(source.original_bytes());
     auto read = [&](const SourceFile& file, bool is_json, Phase phase) {
         check_phase(phase, file, sink);
         loaded.logic = predicate::compile_phase_logic(phase, file, !is_json, sink);

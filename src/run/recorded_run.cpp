@@ -23,7 +23,7 @@ RecordedRun open_recorded_run(state::StateStore& store, std::string_view purpose
 
 void require_same_phase(const phase::LoadedPhase& phase, const state::RunState& run,
                         bool allow_changed) {
-    if (run.phase_sha256 == phase.sha256) return;
+    if (run.phase_sha256 == phase.sha256()) return;
     if (!allow_changed) {
         throw state::StateError(fmt::format(
             "{}: error: the phase file changed since run {} began; pass --allow-changed to "

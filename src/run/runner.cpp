@@ -317,7 +317,7 @@ bool already_succeeded(const RunState& run, const phase::LoadedPhase& phase, con
     context::Secrets secrets(run.secret_keys);
     secrets.learn(context);
     return run.finished && run.status == state::RunStatus::succeeded &&
-           run.phase_sha256 == phase.sha256 && run.started_context == secrets.mask(context);
+           run.phase_sha256 == phase.sha256() && run.started_context == secrets.mask(context);
 }
 
 state::StepState confirm_step(state::StateStore& store, const std::string& ref) {
@@ -389,7 +389,7 @@ RunState start_run(const phase::LoadedPhase& phase, const json& context, const R
                         {"run_id", run_id},
                         {"phase", phase.phase.name},
                         {"phase_file", fs::absolute(phase.phase.source_path).string()},
-                        {"phase_sha256", phase.sha256},
+                        {"phase_sha256", phase.sha256()},
                         {"context", context},
                         {"secret_keys", options.secret_keys},
                         {"steps", std::move(steps)},

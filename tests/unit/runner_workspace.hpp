@@ -58,7 +58,7 @@ struct Workspace {
                         {"run_id", "r-dead-" + dir.filename().string()},
                         {"phase", phase.phase.name},
                         {"phase_file", phase.phase.source_path},
-                        {"phase_sha256", phase.sha256},
+                        {"phase_sha256", phase.sha256()},
                         {"context", context},
                         {"steps", steps}});
         for (const auto& event : events)

@@ -78,7 +78,7 @@ TEST_CASE("plan json: the fingerprint of a saved plan", "[plan][json]") {
     phase::LoadedPhase loaded = phase::load_phase(SourceFile::from_text("tiny.md", tiny));
     json context = json::parse(R"j({"b": [1, 2], "a": {"k": "v"}})j");
     plan::Plan plan = plan::make_plan(loaded.phase, loaded.logic, context, context::Secrets{});
-    auto print = plan::fingerprint("tiny.md", loaded.sha256, context);
+    auto print = plan::fingerprint("tiny.md", loaded.sha256(), context);
     json saved = json::parse(plan::plan_to_json(plan, print).dump());
     CHECK(
         saved["fingerprint"] ==

@@ -15,8 +15,15 @@ struct LoadedPhase {
     Phase phase;
     predicate::PhaseLogic logic;  // the validation logic and guards, compiled
     std::vector<Diagnostic> warnings;
-    std::string sha256;  // of the file's bytes exactly as read, as `sha256sum` prints it
     std::optional<SourceFile> source;  // the file as read, for messages about it
+
+    // Of the file's bytes exactly as read, as `sha256sum` prints it. Computed when first asked:
+    // only what records or fingerprints the phase needs it, and `plan` of a big phase spent
+    // 5% of its time on it.
+    const std::string& sha256() const;
+
+  private:
+    mutable std::optional<std::string> m_sha256;
 };
 
 // Reads a phase document (JSON form when the name ends in ".json", Markdown otherwise) and
