@@ -39,6 +39,12 @@ std::string one_line(std::string_view message) {
 
 }  // namespace
 
+PgError::PgError(const std::string& server, std::string sqlstate, std::string message)
+    : StorageError(
+          fmt::format("{}: error: the state store refused a statement: {}", server, message)),
+      m_sqlstate(std::move(sqlstate)),
+      m_message(std::move(message)) {}
+
 PgConnection::PgConnection(PGconn* connection, const std::string& suffix)
     : m_connection(connection), m_name(server_of(connection) + suffix) {}
 
@@ -93,7 +99,7 @@ PgResult PgConnection::exec(std::string_view sql,
             m_name, one_line(libpq().PQerrorMessage(raw))));
     }
     const char* sqlstate = result.field(PG_DIAG_SQLSTATE);
-    throw PgError(sqlstate ? sqlstate : "", one_line(result.error_message()));
+    throw PgError(m_name, sqlstate ? sqlstate : "", one_line(result.error_message()));
 }
 
 }  // namespace deployphase::state

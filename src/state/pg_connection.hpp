@@ -4,10 +4,11 @@
 
 #include "state/libpq.hpp"
 
+#include <deployphase/support/storage_error.hpp>
+
 #include <initializer_list>
 #include <memory>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -69,16 +70,19 @@ class PgConnection {
     std::string m_name;
 };
 
-// The server refused a statement; `sqlstate` is its five-character code (23505: a duplicate
-// key, 42P01: no such table, ...).
-class PgError : public std::runtime_error {
+// The server refused a statement. what() is `SERVER: error: the state store refused a
+// statement: MESSAGE`, so a refusal the store does not act on stops the command with exit 6
+// like any other storage failure; `sqlstate` is its five-character code (23505: a duplicate
+// key, ...) and `server_message` the server's words alone, for the cases the store words itself.
+class PgError : public StorageError {
   public:
-    PgError(std::string sqlstate, const std::string& message)
-        : std::runtime_error(message), m_sqlstate(std::move(sqlstate)) {}
+    PgError(const std::string& server, std::string sqlstate, std::string message);
     const std::string& sqlstate() const { return m_sqlstate; }
+    const std::string& server_message() const { return m_message; }
 
   private:
     std::string m_sqlstate;
+    std::string m_message;
 };
 
 }  // namespace deployphase::state

@@ -8,9 +8,6 @@
 namespace deployphase::state {
 namespace {
 
-constexpr std::string_view undefined_table = "42P01";
-constexpr std::string_view undefined_schema = "3F000";
-
 // Version 1. A new version adds statements here and a migration; an older deployphase refuses
 // the newer schema instead of writing what it does not understand.
 constexpr const char* create_statements[] = {
@@ -45,7 +42,7 @@ constexpr const char* create_statements[] = {
     "  foreign key (state_key, run) references {0}.runs (state_key, run))",
 };
 
-int version_of(PgConnection& connection, const std::string& schema, const std::string& where) {
+void check_version(PgConnection& connection, const std::string& schema, const std::string& where) {
     PgResult result = connection.exec(fmt::format("select version from {}.meta", schema));
     int version = result.rows() == 1 ? std::stoi(std::string(result.text(0, 0))) : 0;
     if (version != postgres_schema_version) {
@@ -54,28 +51,24 @@ int version_of(PgConnection& connection, const std::string& schema, const std::s
             "the deployphase that wrote it",
             where, schema, version, postgres_schema_version));
     }
-    return version;
-}
-
-bool missing(const PgError& e) {
-    return e.sqlstate() == undefined_table || e.sqlstate() == undefined_schema;
 }
 
 }  // namespace
 
 bool PgSchema::exists(PgConnection& connection, const std::string& where) const {
     try {
-        version_of(connection, m_name, where);
+        // Asked of the catalog, so that a first use leaves no error in the server's log.
+        PgResult meta = connection.exec("select to_regclass($1) is not null", {m_name + ".meta"});
+        if (meta.text(0, 0) != "t") return false;
+        check_version(connection, m_name, where);
         return true;
     } catch (const PgError& e) {
-        if (missing(e)) return false;
-        throw StateError(
-            fmt::format("{}: error: cannot read schema \"{}\": {}", where, m_name, e.what()));
+        throw StateError(fmt::format("{}: error: cannot read schema \"{}\": {}", where, m_name,
+                                     e.server_message()));
     }
 }
 
-void PgSchema::ensure(PgConnection& connection, const std::string& where) const {
-    if (exists(connection, where)) return;
+void PgSchema::create(PgConnection& connection, const std::string& where) const {
     // Concurrent "create ... if not exists" can still collide in the catalogs; a transaction
     // lock keyed by the schema's name makes first uses take turns. It is held for this
     // transaction only, once per schema's life.
@@ -91,10 +84,10 @@ void PgSchema::ensure(PgConnection& connection, const std::string& where) const 
             connection.exec("rollback");
         } catch (...) {
         }
-        throw StateError(
-            fmt::format("{}: error: cannot create schema \"{}\": {}", where, m_name, e.what()));
+        throw StateError(fmt::format("{}: error: cannot create schema \"{}\": {}", where, m_name,
+                                     e.server_message()));
     }
-    version_of(connection, m_name, where);
+    check_version(connection, m_name, where);
 }
 
 std::optional<std::string> PgSchema::lock_key(PgConnection& connection,
@@ -157,10 +150,12 @@ std::string PgSchema::record_holder_sql() const {
 }
 
 // Advisory locks taken with one bigint show its high half as classid, its low half as objid.
+// The arithmetic is on our key only: other applications' locks may have any key, and
+// combining their halves into a bigint overflows for a negative one.
 constexpr const char* holding_backend =
     "from pg_locks where locktype = 'advisory' and granted and objsubid = 1 and database = "
     "(select oid from pg_database where datname = current_database()) and "
-    "classid::bigint * 4294967296 + objid::bigint = {}::bigint";
+    "classid = ({0}::bigint >> 32)::oid and objid = ({0}::bigint & 4294967295)::oid";
 
 // $1 state key, $2 lock key: the noted holder, only while the lock is held
 std::string PgSchema::holder_sql() const {

@@ -16,12 +16,12 @@ class PgSchema {
     // `name` is a checked, plain identifier (check_postgres_names): it is put into SQL as is.
     explicit PgSchema(std::string name) : m_name(std::move(name)) {}
 
-    // Creates the schema when it is missing, in one transaction that is safe when runners do it
-    // at once, then refuses a version this deployphase does not know. `where` names the store
-    // in messages.
-    void ensure(PgConnection& connection, const std::string& where) const;
-    // Whether the schema exists (readers create nothing); refuses an unknown version.
+    // Whether the schema exists (readers create nothing); refuses an unknown version. `where`
+    // names the store in messages.
     bool exists(PgConnection& connection, const std::string& where) const;
+    // Creates what is missing of the schema, in one transaction that is safe when runners do it
+    // at once, then refuses a version this deployphase does not know.
+    void create(PgConnection& connection, const std::string& where) const;
 
     // The advisory lock's key for `state_key`: the schema's OID times 2^31 plus the slot's id,
     // so that no two slots of one database share a key, whatever their schema. With `create`

@@ -20,9 +20,12 @@ namespace deployphase::state {
 namespace fs = std::filesystem;
 using Params = std::vector<std::optional<std::string>>;
 
+// The connection, and what the command has learnt of the server through it: asked once each.
 struct PostgresStore::Session {
     PgConnection connection;
-    bool schema_ready = false;
+    PgSchema schema;
+    std::optional<bool> schema_exists;
+    std::optional<std::string> lock_key;  // once the slot exists
 };
 
 namespace {
@@ -110,7 +113,7 @@ class PostgresLog final : public RecordLog {
                     m_name, first_seq, m_run));
             }
             throw StorageError(fmt::format("{}: error: the state store refused record {}: {}",
-                                           m_name, first_seq, e.what()));
+                                           m_name, first_seq, e.server_message()));
         }
     }
 
@@ -175,9 +178,10 @@ std::string PostgresStore::suffix() const {
                        m_key);
 }
 
-PostgresStore::Session& PostgresStore::session(bool create_schema) {
+PostgresStore::Session& PostgresStore::session() {
     if (!m_session) {
-        auto session = std::make_shared<Session>(Session{PgConnection::connect(m_url, suffix())});
+        auto session = std::make_shared<Session>(
+            Session{PgConnection::connect(m_url, suffix()), PgSchema(m_schema), {}, {}});
         // A commit must be on the server's disk before the runner acts on it, whatever the
         // server's default; and a dead client must not hold a lock for two hours.
         session->connection.exec("set synchronous_commit = on");
@@ -186,18 +190,34 @@ PostgresStore::Session& PostgresStore::session(bool create_schema) {
         session->connection.exec("set tcp_keepalives_count = 3");
         m_session = std::move(session);
     }
-    if (create_schema && !m_session->schema_ready) {
-        PgSchema(m_schema).ensure(m_session->connection, name());
-        m_session->schema_ready = true;
-    }
     return *m_session;
+}
+
+bool PostgresStore::schema_exists() {
+    Session& s = session();
+    if (!s.schema_exists) s.schema_exists = s.schema.exists(s.connection, name());
+    return *s.schema_exists;
+}
+
+PostgresStore::Session& PostgresStore::writable_session() {
+    Session& s = session();
+    if (!schema_exists()) {
+        s.schema.create(s.connection, name());
+        s.schema_exists = true;
+    }
+    return s;
+}
+
+std::optional<std::string> PostgresStore::lock_key(bool create) {
+    Session& s = session();
+    if (!s.lock_key) s.lock_key = s.schema.lock_key(s.connection, m_key, create);
+    return s.lock_key;
 }
 
 std::unique_ptr<StoreLock> PostgresStore::lock() {
     StateLock local = StateLock::acquire(m_state_dir);
-    Session& s = session(true);
-    PgSchema schema(m_schema);
-    std::string key = *schema.lock_key(s.connection, m_key, true);
+    Session& s = writable_session();
+    std::string key = *lock_key(true);
     PgResult taken = s.connection.exec("select pg_try_advisory_lock($1::bigint)", {key});
     if (taken.text(0, 0) != "t") {
         std::optional<LockHolder> holder = lock_holder();
@@ -206,7 +226,7 @@ std::unique_ptr<StoreLock> PostgresStore::lock() {
                        "connection); `deployphase unlock` ends a session that is stuck");
     }
     auto held = std::make_unique<PostgresLock>(std::move(local), m_session, key);
-    s.connection.exec(schema.record_holder_sql(),
+    s.connection.exec(s.schema.record_holder_sql(),
                       {m_key, std::to_string(::getpid()), hostname(), now_utc()});
     return held;
 }
@@ -221,12 +241,11 @@ bool PostgresStore::lost() {
 }
 
 std::optional<LockHolder> PostgresStore::lock_holder() {
-    Session& s = session(false);
-    PgSchema schema(m_schema);
-    if (!schema.exists(s.connection, name())) return std::nullopt;
-    std::optional<std::string> key = schema.lock_key(s.connection, m_key, false);
+    if (!schema_exists()) return std::nullopt;
+    std::optional<std::string> key = lock_key(false);
     if (!key) return std::nullopt;
-    PgResult row = s.connection.exec(schema.holder_sql(), {m_key, *key});
+    Session& s = session();
+    PgResult row = s.connection.exec(s.schema.holder_sql(), {m_key, *key});
     if (row.rows() == 0) return std::nullopt;
     LockHolder holder;
     holder.pid = row.is_null(0, 0) ? 0 : std::stol(std::string(row.text(0, 0)));
@@ -236,30 +255,27 @@ std::optional<LockHolder> PostgresStore::lock_holder() {
 }
 
 bool PostgresStore::break_lock() {
-    Session& s = session(false);
-    PgSchema schema(m_schema);
-    if (!schema.exists(s.connection, name())) return false;
-    std::optional<std::string> key = schema.lock_key(s.connection, m_key, false);
+    if (!schema_exists()) return false;
+    std::optional<std::string> key = lock_key(false);
     if (!key) return false;
-    PgResult ended = s.connection.exec(schema.terminate_holder_sql(), {*key});
+    Session& s = session();
+    PgResult ended = s.connection.exec(s.schema.terminate_holder_sql(), {*key});
     return ended.rows() > 0 && ended.text(0, 0) == "t";
 }
 
 bool PostgresStore::has_current() {
-    Session& s = session(false);
-    PgSchema schema(m_schema);
-    if (!schema.exists(s.connection, name())) return false;
-    return s.connection.exec(schema.current_run_sql(), {m_key}).rows() > 0;
+    if (!schema_exists()) return false;
+    Session& s = session();
+    return s.connection.exec(s.schema.current_run_sql(), {m_key}).rows() > 0;
 }
 
 std::optional<OpenedLog> PostgresStore::open_current(bool writable, const RecordSink& take) {
-    Session& s = session(writable);
-    PgSchema schema(m_schema);
-    if (!writable && !schema.exists(s.connection, name())) return std::nullopt;
-    PgResult current = s.connection.exec(schema.current_run_sql(), {m_key});
+    if (!writable && !schema_exists()) return std::nullopt;
+    Session& s = writable ? writable_session() : session();
+    PgResult current = s.connection.exec(s.schema.current_run_sql(), {m_key});
     if (current.rows() == 0) return std::nullopt;
     long long run = std::stoll(std::string(current.text(0, 0)));
-    PgResult rows = s.connection.exec(schema.records_sql(), {m_key, std::to_string(run)});
+    PgResult rows = s.connection.exec(s.schema.records_sql(), {m_key, std::to_string(run)});
     OpenedLog opened;
     for (int i = 0; i < rows.rows(); ++i) {
         std::size_t expected = static_cast<std::size_t>(i) + 1;
@@ -280,23 +296,23 @@ std::optional<OpenedLog> PostgresStore::open_current(bool writable, const Record
         take(std::move(record), fmt::format("run {} row {}", run, expected));
     }
     opened.records = static_cast<std::size_t>(rows.rows());
-    if (writable) opened.log = std::make_unique<PostgresLog>(m_session, schema, m_key, run, name());
+    if (writable)
+        opened.log = std::make_unique<PostgresLog>(m_session, s.schema, m_key, run, name());
     return opened;
 }
 
 OpenedLog PostgresStore::create_current() {
-    Session& s = session(true);
-    PgSchema schema(m_schema);
-    PgResult created = s.connection.exec(schema.create_run_sql(), {m_key});
+    Session& s = writable_session();
+    PgResult created = s.connection.exec(s.schema.create_run_sql(), {m_key});
     long long run = std::stoll(std::string(created.text(0, 0)));
     OpenedLog opened;
-    opened.log = std::make_unique<PostgresLog>(m_session, schema, m_key, run, name());
+    opened.log = std::make_unique<PostgresLog>(m_session, s.schema, m_key, run, name());
     return opened;
 }
 
 void PostgresStore::archive_current(const std::string& run_id) {
-    Session& s = session(true);
-    s.connection.exec(PgSchema(m_schema).archive_run_sql(), {m_key, run_id});
+    Session& s = writable_session();
+    s.connection.exec(s.schema.archive_run_sql(), {m_key, run_id});
 }
 
 }  // namespace deployphase::state

@@ -59,7 +59,7 @@ context() {  # LEDGER GATE: the context both machines give
 # end its step); otherwise opens every gate so the suite goes on.
 ends_alone() {
     for _ in $(seq 1 200); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
-    touch "$WORK"/gate-{1..6}
+    touch "$WORK"/gate-{1..10}
     return 1
 }
 # start_holder NAME LEDGER ARGS...: `run phase.md ARGS...` in the background on machine NAME,
@@ -179,6 +179,34 @@ on d run phase.md -c ctx.json --state-key stuck/one --resume
 expect_status 0
 each_ran_once "$WORK/ledger-4"
 
+case_ "other applications' advisory locks, whatever their keys, do not confuse status or unlock"
+# A negative key puts 0xffffffff in pg_locks' classid; holder lookups once did arithmetic on
+# every row and failed with "bigint out of range" while such a lock was held.
+psql -X -q -c "select pg_advisory_lock(-1)" -c "select pg_advisory_lock(1, 1)" \
+    -c "select pg_sleep(120)" >/dev/null 2>&1 &
+foreign=$!
+for _ in $(seq 1 100); do
+    [ "$(psql -X -At -c "select count(*) from pg_locks where locktype = 'advisory' and granted \
+        and pid <> pg_backend_pid()")" -ge 2 ] && break
+    sleep 0.1
+done
+machine h
+context "$WORK/ledger-8" "$WORK/gate-8" >"$WORK/h/ctx.json"
+start_holder h "$WORK/ledger-8" -c ctx.json --state-key foreign/locks
+runner=$HOLDER
+on h status --state-key foreign/locks -o json
+expect_status 0
+expect_match "status of the live run" "$OUT" '"state": "running"'
+on h unlock --state-key foreign/locks --yes
+expect_status 0
+expect_match unlock "$OUT" "locked by pid $runner on "
+ends_alone "$runner" || fail "the unlocked runner went on with its step"
+wait "$runner"
+kill -0 "$foreign" 2>/dev/null || fail "unlock ended another application's session"
+kill "$foreign" 2>/dev/null
+wait "$foreign" 2>/dev/null
+touch "$WORK/gate-8"
+
 case_ "unlock of a state directory explains that only the holder's end releases it"
 machine e
 DEPLOYPHASE_STATE_URL= start_holder e "$WORK/ledger-5" --set ledger="$WORK/ledger-5" \
@@ -207,6 +235,38 @@ wait "$dup"
 expect_eq "exit status" "$?" 2
 expect_match stderr "$(cat "$WORK/g.err")" '#dup/one: error: record [0-9]+ of run 1 is already stored: another runner wrote to this run; nothing more is recorded by this one'
 expect_eq "three did not start" "$(count "$WORK/ledger-7" three)" 0
+
+case_ "the server refuses a record (as when its disk is full): the run stops with exit 6; resume finishes"
+machine i
+context "$WORK/ledger-9" "$WORK/gate-9" >"$WORK/i/ctx.json"
+start_holder i "$WORK/ledger-9" -c ctx.json --state-key refused/one
+runner=$HOLDER
+# Checked for new rows only, like a disk that has just filled up.
+psql -X -q -c "alter table $DEPLOYPHASE_STATE_SCHEMA.records add constraint refuse_new check (false) not valid"
+touch "$WORK/gate-9"
+wait "$runner"
+expect_eq "exit status" "$?" 6
+expect_match stderr "$(cat "$WORK/i.err")" '#refused/one: error: the state store refused record [0-9]+: ERROR: +new row for relation "records" violates check constraint "refuse_new"'
+expect_eq "three did not start" "$(count "$WORK/ledger-9" three)" 0
+psql -X -q -c "alter table $DEPLOYPHASE_STATE_SCHEMA.records drop constraint refuse_new"
+on i run phase.md -c ctx.json --state-key refused/one --resume
+expect_status 0
+expect_eq "one ran once" "$(count "$WORK/ledger-9" one)" 1
+expect_eq "two's end was never recorded: it ran again" "$(count "$WORK/ledger-9" two)" 2
+expect_eq "three ran once" "$(count "$WORK/ledger-9" three)" 1
+
+case_ "any other statement the server refuses stops the command with exit 6 and its message"
+psql -X -q <<SQL
+create function $DEPLOYPHASE_STATE_SCHEMA.read_only() returns trigger language plpgsql as
+  \$\$ begin raise exception 'slots are read-only today'; end \$\$;
+create trigger read_only before update on $DEPLOYPHASE_STATE_SCHEMA.slots
+  for each row execute function $DEPLOYPHASE_STATE_SCHEMA.read_only();
+SQL
+on i run phase.md --set ledger="$WORK/ledger-10" --set gate="$WORK/gate-10" --state-key refused/two
+expect_status 6
+expect_match stderr "$ERR" '^postgresql://[^ ]+#refused/two: error: the state store refused a statement: ERROR: +slots are read-only today'
+[ -e "$WORK/ledger-10" ] && fail "a step ran although the runner could not note itself as the holder"
+psql -X -q -c "drop trigger read_only on $DEPLOYPHASE_STATE_SCHEMA.slots"
 
 case_ "a schema of another version is refused before anything runs"
 psql -q -c "update $DEPLOYPHASE_STATE_SCHEMA.meta set version = 99"

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <deployphase/state/store.hpp>
@@ -41,7 +42,10 @@ class PostgresStore final : public StateStore {
     struct Session;
 
   private:
-    Session& session(bool create_schema);
+    Session& session();           // connected
+    Session& writable_session();  // connected, with the schema created if it was missing
+    bool schema_exists();
+    std::optional<std::string> lock_key(bool create);
     std::string suffix() const;  // what follows the server in name()
 
     std::string m_url;
