@@ -73,6 +73,13 @@ start_holder() {
     for _ in $(seq 1 300); do grep -q two-started "$ledger" 2>/dev/null && return 0; sleep 0.1; done
     fail "step two never started on $name" "$(cat "$WORK/$name.err")"
 }
+# holding NAME N KEY: machine NAME with its context (ledger-N, gate-N), and start_holder there
+# on KEY; sets HOLDER.
+holding() {
+    machine "$1"
+    context "$WORK/ledger-$2" "$WORK/gate-$2" >"$WORK/$1/ctx.json"
+    start_holder "$1" "$WORK/ledger-$2" -c ctx.json --state-key "$3"
+}
 
 case_ "two machines, one key: one runs, the other exits 5; the winner is killed; the other resumes and finishes"
 machine a
@@ -135,9 +142,7 @@ psql -q -c "drop schema $DEPLOYPHASE_STATE_SCHEMA cascade" >/dev/null 2>&1
 export DEPLOYPHASE_STATE_SCHEMA="${DEPLOYPHASE_STATE_SCHEMA%_fresh}"
 
 case_ "the server stops mid-run: the running step is stopped, no further step starts, resume finishes"
-machine c
-context "$WORK/ledger-3" "$WORK/gate-3" >"$WORK/c/ctx.json"
-start_holder c "$WORK/ledger-3" -c ctx.json --state-key stop/me
+holding c 3 stop/me
 runner=$HOLDER
 pg_ctlcluster "$PGVERSION" regress stop -m fast
 ends_alone "$runner" || fail "the runner went on with its step after losing the server"
@@ -156,9 +161,7 @@ expect_status 0
 each_ran_once "$WORK/ledger-3"
 
 case_ "unlock ends a stuck runner's session: it stops its step and starts no further one"
-machine d
-context "$WORK/ledger-4" "$WORK/gate-4" >"$WORK/d/ctx.json"
-start_holder d "$WORK/ledger-4" -c ctx.json --state-key stuck/one
+holding d 4 stuck/one
 stuck=$HOLDER
 on d unlock --state-key stuck/one </dev/null
 expect_status 2
@@ -190,9 +193,7 @@ for _ in $(seq 1 100); do
         and pid <> pg_backend_pid()")" -ge 2 ] && break
     sleep 0.1
 done
-machine h
-context "$WORK/ledger-8" "$WORK/gate-8" >"$WORK/h/ctx.json"
-start_holder h "$WORK/ledger-8" -c ctx.json --state-key foreign/locks
+holding h 8 foreign/locks
 runner=$HOLDER
 on h status --state-key foreign/locks -o json
 expect_status 0
@@ -220,9 +221,7 @@ touch "$WORK/gate-5"
 wait "$holder"
 
 case_ "a record written behind the runner's back is detected, not applied twice"
-machine g
-context "$WORK/ledger-7" "$WORK/gate-7" >"$WORK/g/ctx.json"
-start_holder g "$WORK/ledger-7" -c ctx.json --state-key dup/one
+holding g 7 dup/one
 dup=$HOLDER
 # What a replayed write would do: store the record the runner is about to write.
 psql -X -q -v key=dup/one <<SQL
@@ -237,9 +236,7 @@ expect_match stderr "$(cat "$WORK/g.err")" '#dup/one: error: record [0-9]+ of ru
 expect_eq "three did not start" "$(count "$WORK/ledger-7" three)" 0
 
 case_ "the server refuses a record (as when its disk is full): the run stops with exit 6; resume finishes"
-machine i
-context "$WORK/ledger-9" "$WORK/gate-9" >"$WORK/i/ctx.json"
-start_holder i "$WORK/ledger-9" -c ctx.json --state-key refused/one
+holding i 9 refused/one
 runner=$HOLDER
 # Checked for new rows only, like a disk that has just filled up.
 psql -X -q -c "alter table $DEPLOYPHASE_STATE_SCHEMA.records add constraint refuse_new check (false) not valid"
