@@ -7,7 +7,7 @@
 # and the libcmark and nlohmann-json headers.
 # Generates no-op phases (each step a `sh step=` block running `true`), a Makefile and a
 # build.ninja of as many targets, and times with bench/timer.c: every command once per
-# round, in turn. Prints the table docs/performance.md shows, then each target of issue 7
+# round, in turn. Prints the table docs/performance.md shows, then each performance target
 # against its measurement, then what parsing alone costs a resume (bench/parse_floor.cpp).
 # Asserts nothing: timings belong here, not in the test suite.
 set -euo pipefail
@@ -138,7 +138,7 @@ END {
         printf "%-22s %8s %10.2f %10s %9s %9s %8.1f\n", name, "", median[name], "", "", "",
             rss[name] / 1024
     print ""
-    print "targets (issue 7):"
+    print "targets:"
     last = n[length(n)]
     for (i = 1; i in n; i++) if (n[i] == 1000) has1000 = 1
     if (has1000) {

@@ -10,7 +10,7 @@
 #include <deployphase/context/context.hpp>
 #include <deployphase/phase/loader.hpp>
 #include <deployphase/plan/plan.hpp>
-#include <deployphase/support/diagnostic.hpp>
+#include <deployphase/support/errors.hpp>
 
 #ifndef DEPLOYPHASE_SHIPPED_PHASE
 #error "DEPLOYPHASE_SHIPPED_PHASE must name phases/deployment-operations.md"

@@ -8,6 +8,7 @@
 #include <deployphase/state/journal.hpp>
 #include <deployphase/state/journal_file.hpp>
 #include <deployphase/state/run_state.hpp>
+#include <deployphase/support/errors.hpp>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace deployphase::state;

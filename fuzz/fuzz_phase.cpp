@@ -8,7 +8,7 @@
 
 #include <deployphase/phase/loader.hpp>
 #include <deployphase/plan/plan.hpp>
-#include <deployphase/support/diagnostic.hpp>
+#include <deployphase/support/errors.hpp>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace deployphase;

@@ -10,7 +10,7 @@
 #include <deployphase/predicate/embedded_source.hpp>
 #include <deployphase/predicate/evaluator.hpp>
 #include <deployphase/predicate/parser.hpp>
-#include <deployphase/support/diagnostic.hpp>
+#include <deployphase/support/errors.hpp>
 #include <deployphase/support/source_file.hpp>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -1,95 +1,120 @@
-#include "cli/app.hpp"
+#include "app.hpp"
 
 #include <csignal>
+#include <exception>
 #include <filesystem>
+#include <string>
 #include <system_error>
-#include <CLI/CLI.hpp>
+#include <vector>
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
-#include <spdlog/spdlog.h>
 
-#include <deployphase/support/diagnostic.hpp>
-#include <deployphase/support/storage_error.hpp>
+#include <deployphase/support/errors.hpp>
 
-#include "cli/commands.hpp"
-#include "cli/exit_codes.hpp"
-#include "cli/logging.hpp"
-#include "cli/output.hpp"
+#include "commands.hpp"
 #include "deployphase_version.hpp"
+#include "exit_codes.hpp"
+#include "logging.hpp"
+#include "output.hpp"
 
 namespace deployphase::cli {
+namespace {
+
+// Prints the error the command stopped with, as every error is printed, and logs it.
+int stop(const Error& error, std::string_view kind, int code) {
+    log(LogLevel::debug, fmt::format("{}: {}", kind, error.what()));
+    print_diagnostics(error.diagnostics());
+    return code;
+}
+
+// The one map from what a command threw to how the process exits (docs/cli.md).
+int exit_code_of(const std::exception_ptr& thrown) {
+    try {
+        std::rethrow_exception(thrown);
+    } catch (const InputError& e) {
+        return stop(e, "input error", exit_code::input_error);
+    } catch (const LockHeld& e) {
+        return stop(e, "lock held", exit_code::locked);
+    } catch (const StateError& e) {
+        return stop(e, "state error", exit_code::input_error);
+    } catch (const StorageError& e) {
+        return stop(e, "storage error", exit_code::storage_failed);
+    } catch (const std::filesystem::filesystem_error& e) {
+        // The standard library's file calls: a storage failure by another name.
+        return stop(StorageError(e.path1(), e.code().message()), "storage error",
+                    exit_code::storage_failed);
+    } catch (const std::system_error& e) {
+        return stop(StorageError("deployphase", e.what()), "storage error",
+                    exit_code::storage_failed);
+    } catch (const std::exception& e) {
+        return stop(Error("deployphase", fmt::format("internal error: {}; this is a bug in "
+                                                     "deployphase, please report it",
+                                                     e.what())),
+                    "internal error", exit_code::internal_error);
+    }
+}
+
+}  // namespace
+
+ColorMode GlobalOptions::color_mode() const {
+    return color == "always"  ? ColorMode::always
+           : color == "never" ? ColorMode::never
+                              : ColorMode::automatic;
+}
 
 int run(int argc, char** argv) {
     // Past a file-size limit (`ulimit -f`) a write must fail with EFBIG and be reported like
     // any full disk, not kill the runner between two records. Steps get the default back.
     std::signal(SIGXFSZ, SIG_IGN);
-    CLI::App app{"deployphase: runs the steps of a phase document, durably and resumably.",
-                 "deployphase"};
-    app.set_version_flag("--version", fmt::format("deployphase {}", DEPLOYPHASE_VERSION));
-    app.require_subcommand(1);
-    app.footer(
+    CommandLine command_line(
+        "deployphase: runs the steps of a phase document, durably and resumably.", "deployphase");
+    command_line.version(fmt::format("deployphase {}", DEPLOYPHASE_VERSION));
+    command_line.footer(
         "Exit codes: 0 ok or skipped, 1 a step failed, 2 usage or input error, 3 blocked,\n"
         "4 awaiting confirmation, 5 locked by another run, 6 a file could not be written\n"
-        "(disk full, I/O error), 130/143 interrupted by SIGINT/SIGTERM. See docs/cli.md.");
+        "(disk full, I/O error), 130/143 interrupted by SIGINT/SIGTERM, 70 a bug in\n"
+        "deployphase. See docs/cli.md.");
 
+    Command& program = command_line.program();
     GlobalOptions globals;
-    app.add_option("--color", globals.color,
-                   "Colour output: auto (terminals only, not with NO_COLOR), always, never")
-        ->transform(
-            CLI::CheckedTransformer(std::map<std::string, ColorMode>{{"auto", ColorMode::automatic},
-                                                                     {"always", ColorMode::always},
-                                                                     {"never", ColorMode::never}}))
-        ->default_str("auto")
-        ->option_text("auto|always|never");
-
+    program
+        .option("--color", globals.color,
+                "Colour output: auto (terminals only, not with NO_COLOR), always, never")
+        .one_of({"auto", "always", "never"})
+        .value_text("auto|always|never");
     std::string log_level = "warn";
     std::string log_file;
-    app.add_option("--log-level", log_level,
-                   "deployphase's own diagnostics: trace, debug, info, "
-                   "warn, error or off")
-        ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
-        ->capture_default_str();
-    app.add_option("--log-file", log_file, "Append those diagnostics to FILE instead of stderr");
+    program
+        .option("--log-level", log_level,
+                "deployphase's own diagnostics: trace, debug, info, warn, error or off")
+        .one_of({"trace", "debug", "info", "warn", "error", "off"})
+        .show_default();
+    program.option("--log-file", log_file, "Append those diagnostics to FILE instead of stderr");
 
-    Action action;
-    add_validate_command(app, action, globals);
-    add_show_command(app, action, globals);
-    add_plan_command(app, action, globals);
-    add_facts_command(app, action, globals);
-    add_run_command(app, action, globals);
-    add_resume_command(app, action, globals);
-    add_status_command(app, action, globals);
-    add_confirm_command(app, action, globals);
-    add_rollback_command(app, action, globals);
-    add_report_command(app, action, globals);
-    add_unlock_command(app, action, globals);
+    add_validate_command(program, globals);
+    add_show_command(program, globals);
+    add_plan_command(program, globals);
+    add_facts_command(program, globals);
+    add_run_command(program, globals);
+    add_resume_command(program, globals);
+    add_status_command(program, globals);
+    add_confirm_command(program, globals);
+    add_rollback_command(program, globals);
+    add_report_command(program, globals);
+    add_unlock_command(program, globals);
 
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
-        int code = app.exit(e);  // prints help, the version, or the usage error
-        return code == 0 ? exit_code::ok : exit_code::input_error;
-    }
-
+    CommandLine::Parsed parsed = command_line.parse(argc, argv);
+    if (!parsed.action) return parsed.usage_error ? exit_code::input_error : exit_code::ok;
     try {
         setup_logging(log_level, log_file);
-        spdlog::debug("deployphase {}: {}", DEPLOYPHASE_VERSION,
-                      loggable_command_line(std::vector<std::string>(argv, argv + argc)));
-        return action();
-    } catch (const InputError& e) {
-        print_diagnostics(e.diagnostics());
-        return exit_code::input_error;
-    } catch (const StorageError& e) {
-        spdlog::debug("storage error: {}", e.what());
-        fmt::print(stderr, "{}\n", e.what());
-        return exit_code::storage_failed;
-    } catch (const std::filesystem::filesystem_error& e) {
-        fmt::print(stderr, "{}: error: {}\n", e.path1().string(), e.code().message());
-        return exit_code::storage_failed;
-    } catch (const std::system_error& e) {
-        fmt::print(stderr, "deployphase: error: {}\n", e.what());
-        return exit_code::storage_failed;
+        if (logs(LogLevel::debug)) {
+            log(LogLevel::debug,
+                fmt::format("deployphase {}: {}", DEPLOYPHASE_VERSION,
+                            loggable_command_line(std::vector<std::string>(argv, argv + argc))));
+        }
+        return parsed.action();
+    } catch (...) {
+        return exit_code_of(std::current_exception());
     }
 }
 

@@ -2,9 +2,9 @@
 
 #include <deployphase/run/runner.hpp>
 
-#include "cli/commands.hpp"
-#include "cli/exit_codes.hpp"
-#include "cli/run_support.hpp"
+#include "commands.hpp"
+#include "exit_codes.hpp"
+#include "run_flags.hpp"
 
 namespace deployphase::cli {
 namespace {
@@ -14,24 +14,22 @@ struct ConfirmCommand {
     StateFlags state;
 };
 
-int confirm_command(const ConfirmCommand& command) {
-    return guarded([&] {
-        state::StepState step = run::confirm_step(*open_store(command.state), command.step);
-        fmt::print("Confirmed step {} ({}); `deployphase resume` continues the run.\n", step.index,
-                   step.id);
-        return exit_code::ok;
-    });
+int run_confirm(const ConfirmCommand& options) {
+    state::StepState step = run::confirm_step(*options.state.open(), options.step);
+    fmt::print("Confirmed step {} ({}); `deployphase resume` continues the run.\n", step.index,
+               step.id);
+    return exit_code::ok;
 }
 
 }  // namespace
 
-void add_confirm_command(CLI::App& app, Action& action, const GlobalOptions&) {
-    auto command = std::make_shared<ConfirmCommand>();
-    CLI::App* sub = app.add_subcommand(
+void add_confirm_command(Command& program, const GlobalOptions&) {
+    auto options = std::make_shared<ConfirmCommand>();
+    Command command = program.subcommand(
         "confirm", "Confirm a manual step the run is waiting on (then run `resume`)");
-    sub->add_option("STEP", command->step, "Step id, or its 1-based index")->required();
-    add_state_flags(*sub, command->state);
-    sub->callback([&action, command] { action = [command] { return confirm_command(*command); }; });
+    command.option("STEP", options->step, "Step id, or its 1-based index").required();
+    add_state_flags(command, options->state);
+    command.action([options] { return run_confirm(*options); });
 }
 
 }  // namespace deployphase::cli

@@ -4,10 +4,10 @@
 #include <deployphase/report/report.hpp>
 #include <deployphase/run/runner.hpp>
 
-#include "cli/commands.hpp"
-#include "cli/exit_codes.hpp"
-#include "cli/output.hpp"
-#include "cli/run_support.hpp"
+#include "commands.hpp"
+#include "exit_codes.hpp"
+#include "output.hpp"
+#include "run_flags.hpp"
 
 namespace deployphase::cli {
 namespace {
@@ -17,32 +17,30 @@ struct ReportCommand {
     std::string format = "md";
 };
 
-int report_command(const ReportCommand& command) {
-    return guarded([&] {
-        state::RunState run = last_run(*open_store(command.state));
-        phase::LoadedPhase loaded = phase::load_phase(run.phase_file);
-        print_diagnostics(loaded.warnings);
-        if (command.format == "json") {
-            fmt::print("{}\n", report::report_json(loaded.phase, loaded.sha256(), run).dump(2));
-        } else {
-            fmt::print("{}", report::report_markdown(loaded.phase, loaded.sha256(), run));
-        }
-        return exit_code::ok;
-    });
+int run_report(const ReportCommand& options) {
+    state::RunState run = run::last_run(*options.state.open());
+    phase::LoadedPhase loaded = phase::load_phase(run.phase_file);
+    print_diagnostics(loaded.warnings);
+    if (options.format == "json") {
+        fmt::print("{}\n", report::report_json(loaded.phase, loaded.sha256(), run).dump(2));
+    } else {
+        fmt::print("{}", report::report_markdown(loaded.phase, loaded.sha256(), run));
+    }
+    return exit_code::ok;
 }
 
 }  // namespace
 
-void add_report_command(CLI::App& app, Action& action, const GlobalOptions&) {
-    auto command = std::make_shared<ReportCommand>();
-    CLI::App* sub = app.add_subcommand(
+void add_report_command(Command& program, const GlobalOptions&) {
+    auto options = std::make_shared<ReportCommand>();
+    Command command = program.subcommand(
         "report",
         "The post-deployment report of the last run: steps, outputs, and the success criteria");
-    add_state_flags(*sub, command->state);
-    sub->add_option("--format", command->format, "Markdown or JSON")
-        ->check(CLI::IsMember({"md", "json"}))
-        ->capture_default_str();
-    sub->callback([&action, command] { action = [command] { return report_command(*command); }; });
+    add_state_flags(command, options->state);
+    command.option("--format", options->format, "Markdown or JSON")
+        .one_of({"md", "json"})
+        .show_default();
+    command.action([options] { return run_report(*options); });
 }
 
 }  // namespace deployphase::cli

@@ -1,10 +1,11 @@
 #include <fmt/format.h>
 
+#include <deployphase/report/run_text.hpp>
 #include <deployphase/run/runner.hpp>
 
-#include "cli/commands.hpp"
-#include "cli/exit_codes.hpp"
-#include "cli/run_support.hpp"
+#include "commands.hpp"
+#include "exit_codes.hpp"
+#include "run_flags.hpp"
 
 namespace deployphase::cli {
 namespace {
@@ -14,30 +15,26 @@ struct StatusCommand {
     std::string output = "text";
 };
 
-int status_command(const StatusCommand& command) {
-    return guarded([&] {
-        state::RunState state = last_run(*open_store(command.state));
-        if (command.output == "json") {
-            nlohmann::ordered_json out = state::status_json(state);
-            out["finished"] = state.finished;
-            fmt::print("{}\n", out.dump(2));
-        } else {
-            fmt::print("{}", render_run_state(state));
-        }
-        return exit_code::ok;
-    });
+int run_status(const StatusCommand& options) {
+    state::RunState run = run::last_run(*options.state.open());
+    if (options.output == "json") {
+        fmt::print("{}\n", report::status_document(run).dump(2));
+    } else {
+        fmt::print("{}", report::render_run_state(run));
+    }
+    return exit_code::ok;
 }
 
 }  // namespace
 
-void add_status_command(CLI::App& app, Action& action, const GlobalOptions&) {
-    auto command = std::make_shared<StatusCommand>();
-    CLI::App* sub = app.add_subcommand("status", "Show the state of the last run");
-    add_state_flags(*sub, command->state);
-    sub->add_option("-o,--output", command->output, "Output format")
-        ->check(CLI::IsMember({"text", "json"}))
-        ->capture_default_str();
-    sub->callback([&action, command] { action = [command] { return status_command(*command); }; });
+void add_status_command(Command& program, const GlobalOptions&) {
+    auto options = std::make_shared<StatusCommand>();
+    Command command = program.subcommand("status", "Show the state of the last run");
+    add_state_flags(command, options->state);
+    command.option("-o,--output", options->output, "Output format")
+        .one_of({"text", "json"})
+        .show_default();
+    command.action([options] { return run_status(*options); });
 }
 
 }  // namespace deployphase::cli

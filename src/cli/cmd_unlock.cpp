@@ -1,10 +1,12 @@
 #include <fmt/format.h>
 
 #include <deployphase/state/store.hpp>
+#include <deployphase/support/errors.hpp>
 
-#include "cli/commands.hpp"
-#include "cli/exit_codes.hpp"
-#include "cli/run_support.hpp"
+#include "commands.hpp"
+#include "exit_codes.hpp"
+#include "run_flags.hpp"
+#include "session.hpp"
 
 namespace deployphase::cli {
 namespace {
@@ -14,53 +16,49 @@ struct UnlockCommand {
     bool yes = false;
 };
 
-std::string describe(const state::LockHolder& holder) {
+std::string describe(const LockHolder& holder) {
     return fmt::format("pid {}{}{}", holder.pid, holder.host.empty() ? "" : " on " + holder.host,
                        holder.since.empty() ? "" : ", since " + holder.since);
 }
 
-int unlock_command(const UnlockCommand& command) {
-    return guarded([&] {
-        std::shared_ptr<state::StateStore> store = open_store(command.state);
-        std::optional<state::LockHolder> holder = store->lock_holder();
-        if (!holder) {
-            fmt::print("{}: the lock is free.\n", store->name());
-            return exit_code::ok;
-        }
-        fmt::print("{}: locked by {}.\n", store->name(), describe(*holder));
-        if (!command.yes) {
-            if (!can_ask_operator()) {
-                throw state::StateError(
-                    fmt::format("{}: error: unlocking stops the runner that holds the lock; "
-                                "confirm with --yes (there is no terminal to ask on)",
-                                store->name()));
-            }
-            if (!ask_operator("End that runner's hold? It stops its running step and starts no "
-                              "other; its run is left for `run --resume`.")) {
-                fmt::print("Left locked.\n");
-                return exit_code::locked;
-            }
-        }
-        if (store->break_lock()) {
-            fmt::print(
-                "Unlocked: the holder's session was ended; the next run or resume takes "
-                "the lock.\n");
-        } else {
-            fmt::print("The lock was released meanwhile.\n");
-        }
+int run_unlock(const UnlockCommand& options) {
+    std::shared_ptr<state::StateStore> store = options.state.open();
+    std::optional<LockHolder> holder = store->lock_holder();
+    if (!holder) {
+        fmt::print("{}: the lock is free.\n", store->name());
         return exit_code::ok;
-    });
+    }
+    fmt::print("{}: locked by {}.\n", store->name(), describe(*holder));
+    if (!options.yes) {
+        if (!can_ask_operator()) {
+            throw StateError(store->name(),
+                             "unlocking stops the runner that holds the lock; confirm with --yes "
+                             "(there is no terminal to ask on)");
+        }
+        if (!ask_operator("End that runner's hold? It stops its running step and starts no "
+                          "other; its run is left for `run --resume`.")) {
+            fmt::print("Left locked.\n");
+            return exit_code::locked;
+        }
+    }
+    if (store->break_lock()) {
+        fmt::print(
+            "Unlocked: the holder's session was ended; the next run or resume takes the lock.\n");
+    } else {
+        fmt::print("The lock was released meanwhile.\n");
+    }
+    return exit_code::ok;
 }
 
 }  // namespace
 
-void add_unlock_command(CLI::App& app, Action& action, const GlobalOptions&) {
-    auto command = std::make_shared<UnlockCommand>();
-    CLI::App* sub = app.add_subcommand(
+void add_unlock_command(Command& program, const GlobalOptions&) {
+    auto options = std::make_shared<UnlockCommand>();
+    Command command = program.subcommand(
         "unlock", "Take a shared store's lock from a runner that is stuck (asks first)");
-    add_state_flags(*sub, command->state);
-    sub->add_flag("--yes", command->yes, "Do not ask (needed without a terminal)");
-    sub->callback([&action, command] { action = [command] { return unlock_command(*command); }; });
+    add_state_flags(command, options->state);
+    command.flag("--yes", options->yes, "Do not ask (needed without a terminal)");
+    command.action([options] { return run_unlock(*options); });
 }
 
 }  // namespace deployphase::cli

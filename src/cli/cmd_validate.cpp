@@ -1,19 +1,21 @@
 #include <fmt/format.h>
 
 #include <deployphase/phase/loader.hpp>
+#include <deployphase/support/errors.hpp>
 
-#include "cli/commands.hpp"
-#include "cli/exit_codes.hpp"
-#include "cli/output.hpp"
+#include "commands.hpp"
+#include "exit_codes.hpp"
+#include "output.hpp"
 
 namespace deployphase::cli {
 namespace {
 
-struct ValidateOptions {
+struct ValidateCommand {
     std::vector<std::string> phases;
 };
 
-int validate(const ValidateOptions& options) {
+// Every phase is read, valid or not, so one command reports them all.
+int run_validate(const ValidateCommand& options) {
     int result = exit_code::ok;
     for (const std::string& path : options.phases) {
         try {
@@ -32,14 +34,13 @@ int validate(const ValidateOptions& options) {
 
 }  // namespace
 
-void add_validate_command(CLI::App& app, Action& action, const GlobalOptions&) {
-    auto options = std::make_shared<ValidateOptions>();
-    CLI::App* command = app.add_subcommand(
+void add_validate_command(Command& program, const GlobalOptions&) {
+    auto options = std::make_shared<ValidateCommand>();
+    Command command = program.subcommand(
         "validate", "Check phase documents; print warnings; exit 2 if any is invalid");
-    command
-        ->add_option("PHASE", options->phases, "Phase document (.md, or .json for the JSON form)")
-        ->required();
-    command->callback([&action, options] { action = [options] { return validate(*options); }; });
+    command.option("PHASE", options->phases, "Phase document (.md, or .json for the JSON form)")
+        .required();
+    command.action([options] { return run_validate(*options); });
 }
 
 }  // namespace deployphase::cli

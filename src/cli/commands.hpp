@@ -1,31 +1,29 @@
 #pragma once
-// Each subcommand registers its flags on the app and sets `action` when it is chosen.
+// The subcommands. Each cmd_NAME.cpp holds a NameCommand struct (the values of its flags),
+// run_NAME (what it does: calls into the library, prints), and add_NAME_command (declares its
+// flags and its action).
 
-#include <CLI/CLI.hpp>
-
-#include <functional>
-
-#include "cli/terminal.hpp"
+#include "flags.hpp"
+#include "terminal.hpp"
 
 namespace deployphase::cli {
 
-using Action = std::function<int()>;
-
 // Flags every subcommand shares; filled in by the parser before any action runs.
 struct GlobalOptions {
-    ColorMode color = ColorMode::automatic;
+    std::string color = "auto";
+    ColorMode color_mode() const;
 };
 
-void add_validate_command(CLI::App& app, Action& action, const GlobalOptions& globals);
-void add_show_command(CLI::App& app, Action& action, const GlobalOptions& globals);
-void add_plan_command(CLI::App& app, Action& action, const GlobalOptions& globals);
-void add_facts_command(CLI::App& app, Action& action, const GlobalOptions& globals);
-void add_run_command(CLI::App& app, Action& action, const GlobalOptions& globals);
-void add_resume_command(CLI::App& app, Action& action, const GlobalOptions& globals);
-void add_status_command(CLI::App& app, Action& action, const GlobalOptions& globals);
-void add_confirm_command(CLI::App& app, Action& action, const GlobalOptions& globals);
-void add_rollback_command(CLI::App& app, Action& action, const GlobalOptions& globals);
-void add_report_command(CLI::App& app, Action& action, const GlobalOptions& globals);
-void add_unlock_command(CLI::App& app, Action& action, const GlobalOptions& globals);
+void add_validate_command(Command& program, const GlobalOptions& globals);
+void add_show_command(Command& program, const GlobalOptions& globals);
+void add_plan_command(Command& program, const GlobalOptions& globals);
+void add_facts_command(Command& program, const GlobalOptions& globals);
+void add_run_command(Command& program, const GlobalOptions& globals);
+void add_resume_command(Command& program, const GlobalOptions& globals);
+void add_status_command(Command& program, const GlobalOptions& globals);
+void add_confirm_command(Command& program, const GlobalOptions& globals);
+void add_rollback_command(Command& program, const GlobalOptions& globals);
+void add_report_command(Command& program, const GlobalOptions& globals);
+void add_unlock_command(Command& program, const GlobalOptions& globals);
 
 }  // namespace deployphase::cli

@@ -1,4 +1,4 @@
-#include "cli/context_options.hpp"
+#include "context_options.hpp"
 
 #include <deployphase/context/context.hpp>
 
@@ -14,20 +14,20 @@ context::Secrets ContextOptions::secrets_of(const nlohmann::json& context) const
     return known;
 }
 
-void add_context_options(CLI::App& command, ContextOptions& options) {
-    command.add_option("-c,--context", options.files,
-                       "JSON object file; repeatable, later files deep-merge over earlier ones");
+void add_context_options(Command& command, ContextOptions& options) {
+    command.option("-c,--context", options.files,
+                   "JSON object file; repeatable, later files deep-merge over earlier ones");
     command
-        .add_option("-s,--set", options.assignments,
-                    "KEY=VALUE, applied after the files; KEY may be dotted (change.approved), "
-                    "VALUE is JSON if it parses, else a string")
-        ->allow_extra_args(false);
+        .option("-s,--set", options.assignments,
+                "KEY=VALUE, applied after the files; KEY may be dotted (change.approved), VALUE "
+                "is JSON if it parses, else a string")
+        .one_value_each();
     command
-        .add_option("--secret", options.secrets,
-                    "KEY (dotted) whose value is shown and recorded as ***; repeatable. Keys "
-                    "ending in _TOKEN or containing PASSWORD, SECRET, CREDENTIAL, API_KEY, "
-                    "PRIVATE_KEY or PASSWD always are")
-        ->allow_extra_args(false);
+        .option("--secret", options.secrets,
+                "KEY (dotted) whose value is shown and recorded as ***; repeatable. Keys ending "
+                "in _TOKEN or containing PASSWORD, SECRET, CREDENTIAL, API_KEY, PRIVATE_KEY or "
+                "PASSWD always are")
+        .one_value_each();
 }
 
 }  // namespace deployphase::cli

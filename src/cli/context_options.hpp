@@ -1,7 +1,5 @@
 #pragma once
-// --context and --set, shared by every command that evaluates a phase.
-
-#include <CLI/CLI.hpp>
+// --context, --set and --secret, shared by every command that evaluates a phase.
 
 #include <string>
 #include <vector>
@@ -9,6 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include <deployphase/context/secrets.hpp>
+
+#include "flags.hpp"
 
 namespace deployphase::cli {
 
@@ -22,6 +22,6 @@ struct ContextOptions {
     context::Secrets secrets_of(const nlohmann::json& context) const;
 };
 
-void add_context_options(CLI::App& command, ContextOptions& options);
+void add_context_options(Command& command, ContextOptions& options);
 
 }  // namespace deployphase::cli

@@ -1,4 +1,4 @@
-#include "cli/logging.hpp"
+#include "logging.hpp"
 
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
@@ -10,7 +10,7 @@
 #include <fmt/ranges.h>
 
 #include <deployphase/context/secrets.hpp>
-#include <deployphase/support/diagnostic.hpp>
+#include <deployphase/support/errors.hpp>
 
 namespace deployphase::cli {
 
@@ -32,6 +32,36 @@ void setup_logging(const std::string& level, const std::string& file) {
     logger->set_level(spdlog::level::from_str(level));
     logger->flush_on(spdlog::level::trace);  // a crash must not eat the last lines
     spdlog::set_default_logger(std::move(logger));
+}
+
+namespace {
+
+spdlog::level::level_enum level_of(LogLevel level) {
+    switch (level) {
+        case LogLevel::trace:
+            return spdlog::level::trace;
+        case LogLevel::debug:
+            return spdlog::level::debug;
+        case LogLevel::info:
+            return spdlog::level::info;
+        case LogLevel::warn:
+            return spdlog::level::warn;
+        case LogLevel::error:
+            return spdlog::level::err;
+        case LogLevel::off:
+            break;
+    }
+    return spdlog::level::off;
+}
+
+}  // namespace
+
+bool logs(LogLevel level) {
+    return spdlog::should_log(level_of(level));
+}
+
+void log(LogLevel level, std::string_view message) {
+    spdlog::log(level_of(level), "{}", message);
 }
 
 std::string loggable_command_line(const std::vector<std::string>& arguments) {

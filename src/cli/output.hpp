@@ -1,5 +1,5 @@
 #pragma once
-// How the CLI prints what the core reports.
+// How the command line prints what the core reports.
 
 #include <cstdio>
 #include <vector>
@@ -8,6 +8,8 @@
 
 namespace deployphase::cli {
 
+// Each as format_diagnostic makes it (`FILE:LINE:COL: error: message`, the source line, a
+// caret), one after another.
 void print_diagnostics(const std::vector<Diagnostic>& diagnostics, std::FILE* stream = stderr);
 
 }  // namespace deployphase::cli

@@ -1,17 +1,19 @@
-#include "cli/progress.hpp"
+#include "progress.hpp"
 
 #include <unistd.h>
 
 #include <fmt/format.h>
 
-#include <deployphase/run/runner.hpp>
-
-#include "support/file_io.hpp"
+#include <deployphase/run/step_log.hpp>
+#include <deployphase/state/events.hpp>
 
 namespace deployphase::cli {
 namespace {
 
 using nlohmann::json;
+using state::EventType;
+using state::StepStatus;
+namespace field = state::field;
 
 constexpr std::size_t failed_log_lines = 20;
 
@@ -49,7 +51,9 @@ std::string github_escape(std::string_view text) {
 }
 
 Progress::Progress(const phase::Phase& phase, ProgressOptions options)
-    : m_phase(phase), m_options(std::move(options)), m_style(m_options.color, m_options.stream) {
+    : m_phase(phase),
+      m_options(std::move(options)),
+      m_style(style_for(m_options.color, m_options.stream)) {
     m_live = ::isatty(::fileno(m_options.stream)) == 1 &&
              m_options.verbosity == Verbosity::normal && !m_options.github;
 }
@@ -88,8 +92,7 @@ void Progress::line(std::size_t index, const std::string& text, const std::strin
 // On GitHub the whole log goes into a fold; elsewhere a failure shows its last lines.
 void Progress::show_log(std::size_t index, std::string_view kind, bool whole) {
     const phase::Step& step = m_phase.steps[index - 1];
-    std::string text;
-    if (read_file(run::step_log_file(m_options.state_dir, index, step.id, kind), text)) return;
+    std::string text = run::read_step_log(m_options.state_dir, index, step.id, kind);
     if (text.empty()) return;
     std::string_view shown = whole ? std::string_view(text) : tail(text, failed_log_lines);
     if (m_options.github) {
@@ -106,108 +109,146 @@ void Progress::show_log(std::size_t index, std::string_view kind, bool whole) {
     }
 }
 
+void Progress::step_finished(std::size_t index, const json& event) {
+    const bool quiet = m_options.verbosity == Verbosity::quiet;
+    const bool verbose = m_options.verbosity == Verbosity::verbose;
+    const std::string status = event.value(field::status, "");
+    const std::string time = seconds(m_duration_ms[index]);
+    const std::string reason = event.value(field::reason, m_reason[index]);
+    const std::string& id = m_phase.steps[index - 1].id;
+    if (status == state::step_status_name(StepStatus::succeeded)) {
+        if (m_options.github) {
+            fmt::print(m_options.stream, "::group::{} ... ok ({})\n", label(index), time);
+            show_log(index, "step", true);
+            fmt::print(m_options.stream, "::endgroup::\n");
+        } else if (!quiet) {
+            line(index, m_style.green("ok"), reason.empty() ? time : time + ", " + reason);
+        }
+        return;
+    }
+    bool failed = status == state::step_status_name(StepStatus::failed);
+    if (m_options.github) {
+        fmt::print(m_options.stream, "::group::{} ... {} ({})\n", label(index), status, reason);
+        show_log(index, "step", true);
+        fmt::print(m_options.stream, "::endgroup::\n");
+        fmt::print(m_options.stream, "::error title=deployphase: step {} {}::{}\n", index,
+                   github_escape(id),
+                   github_escape(fmt::format("step {} {} {}: {}", index, id, status, reason)));
+    } else {
+        line(index, failed ? m_style.red("FAILED") : m_style.yellow(status), reason);
+        if (failed && !verbose) show_log(index, "step", false);
+    }
+}
+
+void Progress::rollback_script_finished(std::size_t index, const json& event) {
+    const bool quiet = m_options.verbosity == Verbosity::quiet;
+    const bool verbose = m_options.verbosity == Verbosity::verbose;
+    const std::string status = event.value(field::status, "");
+    const std::string time = seconds(event.value(field::duration_ms, std::int64_t{0}));
+    if (status == state::rollback_outcome_name(state::RollbackOutcome::rolled_back)) {
+        if (!quiet) line(index, m_style.green("rolled back"), time);
+        return;
+    }
+    line(index, m_style.red("ROLLBACK " + status), event.value(field::reason, ""));
+    if (m_options.github) {
+        fmt::print(m_options.stream, "::error title=deployphase: rollback of step {}::{}\n", index,
+                   github_escape(event.value(field::reason, "")));
+    } else if (!verbose) {
+        show_log(index, "rollback", false);
+    }
+}
+
 void Progress::operator()(const json& event) {
-    const std::string type = event.value("type", "");
-    const std::size_t index = event.value("index", std::size_t{0});
+    const std::optional<EventType> type = state::event_type(event);
+    if (!type) return;
+    const std::size_t index = event.value(field::index, std::size_t{0});
     const bool quiet = m_options.verbosity == Verbosity::quiet;
     const bool verbose = m_options.verbosity == Verbosity::verbose;
     clear_live_line();
-    if (type == "step_started") {
-        m_running = index;
-        m_started = std::chrono::steady_clock::now();
-    } else if (type == "step_finished" || type == "step_satisfied" ||
-               type == "step_awaiting_confirmation" || type == "step_confirmed" ||
-               type == "run_finished") {
-        m_running = 0;
-    } else if (type == "rollback_script_started") {
-        m_running = index;
-        m_started = std::chrono::steady_clock::now();
-    } else if (type == "rollback_script_finished") {
-        m_running = 0;
-    }
-
-    if (type == "run_started" && !quiet) {
-        fmt::print(m_options.stream, "{} run {} of \"{}\": {} steps\n", m_style.bold("deployphase"),
-                   event.value("run_id", ""), event.value("phase", ""), m_phase.steps.size());
-    } else if (type == "run_resumed" && !quiet) {
-        fmt::print(m_options.stream, "{} resuming the run\n", m_style.bold("deployphase"));
-    } else if (type == "step_started" && verbose) {
-        line(index, "starting", event.value("reason", ""));
-    } else if (type == "step_skipped" && !quiet) {
-        line(index, m_style.yellow("skipped"), event.value("reason", ""));
-    } else if (type == "check_finished" && verbose) {
-        line(index, "check ran",
-             event.value("reason", "").empty() ? "exit 0" : event.value("reason", ""));
-    } else if (type == "step_satisfied" && !quiet) {
-        line(index, m_style.green("satisfied"), "its check passed; not run");
-    } else if (type == "attempt_started") {
-        m_attempt[index] = event.value("attempt", 1u);
-        if (verbose) line(index, fmt::format("attempt {}", m_attempt[index]));
-    } else if (type == "attempt_finished") {
-        m_duration_ms[index] = event.value("duration_ms", std::int64_t{0});
-        m_reason[index] = event.value("reason", "");
-        unsigned attempts = m_phase.steps[index - 1].retries + 1;
-        if (!m_reason[index].empty() && m_reason[index] != "interrupted" && !quiet &&
-            m_attempt[index] < attempts) {
-            line(index,
-                 m_style.yellow(fmt::format("attempt {} of {} failed", m_attempt[index], attempts)),
-                 m_reason[index] + "; retrying");
-        }
-    } else if (type == "step_awaiting_confirmation") {
-        line(index, m_style.yellow("awaiting confirmation"),
-             "`deployphase confirm` it, then `deployphase resume`");
-    } else if (type == "step_confirmed" && !quiet) {
-        line(index, m_style.green("confirmed"));
-    } else if (type == "step_finished") {
-        const std::string status = event.value("status", "");
-        const std::string time = seconds(m_duration_ms[index]);
-        const std::string reason = event.value("reason", m_reason[index]);
-        if (status == "succeeded") {
-            if (m_options.github) {
-                fmt::print(m_options.stream, "::group::{} ... ok ({})\n", label(index), time);
-                show_log(index, "step", true);
-                fmt::print(m_options.stream, "::endgroup::\n");
-            } else if (!quiet) {
-                line(index, m_style.green("ok"), reason.empty() ? time : time + ", " + reason);
+    switch (*type) {
+        case EventType::run_started:
+            if (!quiet) {
+                fmt::print(m_options.stream, "{} run {} of \"{}\": {} steps\n",
+                           m_style.bold("deployphase"), event.value(field::run_id, ""),
+                           event.value(field::phase, ""), m_phase.steps.size());
             }
-        } else {
-            bool failed = status == "failed";
-            if (m_options.github) {
-                fmt::print(m_options.stream, "::group::{} ... {} ({})\n", label(index), status,
-                           reason);
-                show_log(index, "step", true);
-                fmt::print(m_options.stream, "::endgroup::\n");
-                fmt::print(m_options.stream, "::error title=deployphase: step {} {}::{}\n", index,
-                           github_escape(m_phase.steps[index - 1].id),
-                           github_escape(fmt::format("step {} {} {}: {}", index,
-                                                     m_phase.steps[index - 1].id, status, reason)));
-            } else {
-                line(index, failed ? m_style.red("FAILED") : m_style.yellow(status), reason);
-                if (failed && !verbose) show_log(index, "step", false);
+            break;
+        case EventType::run_resumed:
+            if (!quiet)
+                fmt::print(m_options.stream, "{} resuming the run\n", m_style.bold("deployphase"));
+            break;
+        case EventType::step_started:
+            m_running = index;
+            m_started = std::chrono::steady_clock::now();
+            if (verbose) line(index, "starting", event.value(field::reason, ""));
+            break;
+        case EventType::step_skipped:
+            if (!quiet) line(index, m_style.yellow("skipped"), event.value(field::reason, ""));
+            break;
+        case EventType::check_finished:
+            if (verbose) {
+                std::string reason = event.value(field::reason, "");
+                line(index, "check ran", reason.empty() ? "exit 0" : reason);
             }
-        }
-    } else if (type == "rollback_begun" && !quiet) {
-        fmt::print(m_options.stream, "{} rolling back: {}\n", m_style.bold("deployphase"),
-                   event.value("reason", ""));
-    } else if (type == "rollback_script_finished") {
-        const std::string status = event.value("status", "");
-        const std::string time = seconds(event.value("duration_ms", std::int64_t{0}));
-        if (status == "rolled-back") {
-            if (!quiet) line(index, m_style.green("rolled back"), time);
-        } else {
-            line(index, m_style.red("ROLLBACK " + status), event.value("reason", ""));
-            if (m_options.github) {
-                fmt::print(m_options.stream, "::error title=deployphase: rollback of step {}::{}\n",
-                           index, github_escape(event.value("reason", "")));
-            } else if (!verbose) {
-                show_log(index, "rollback", false);
+            break;
+        case EventType::step_satisfied:
+            m_running = 0;
+            if (!quiet) line(index, m_style.green("satisfied"), "its check passed; not run");
+            break;
+        case EventType::attempt_started:
+            m_attempt[index] = event.value(field::attempt, 1u);
+            if (verbose) line(index, fmt::format("attempt {}", m_attempt[index]));
+            break;
+        case EventType::attempt_finished: {
+            m_duration_ms[index] = event.value(field::duration_ms, std::int64_t{0});
+            m_reason[index] = event.value(field::reason, "");
+            unsigned attempts = m_phase.steps[index - 1].retries + 1;
+            if (!m_reason[index].empty() && m_reason[index] != "interrupted" && !quiet &&
+                m_attempt[index] < attempts) {
+                line(index,
+                     m_style.yellow(
+                         fmt::format("attempt {} of {} failed", m_attempt[index], attempts)),
+                     m_reason[index] + "; retrying");
             }
+            break;
         }
-    }
-    if (type == "step_finished") {  // what a step's lines needed; a long run must not keep it
-        m_duration_ms.erase(index);
-        m_reason.erase(index);
-        m_attempt.erase(index);
+        case EventType::step_awaiting_confirmation:
+            m_running = 0;
+            line(index, m_style.yellow("awaiting confirmation"),
+                 "`deployphase confirm` it, then `deployphase resume`");
+            break;
+        case EventType::step_confirmed:
+            m_running = 0;
+            if (!quiet) line(index, m_style.green("confirmed"));
+            break;
+        case EventType::step_finished:
+            m_running = 0;
+            step_finished(index, event);
+            // What a step's lines needed; a long run must not keep it.
+            m_duration_ms.erase(index);
+            m_reason.erase(index);
+            m_attempt.erase(index);
+            break;
+        case EventType::rollback_begun:
+            if (!quiet) {
+                fmt::print(m_options.stream, "{} rolling back: {}\n", m_style.bold("deployphase"),
+                           event.value(field::reason, ""));
+            }
+            break;
+        case EventType::rollback_script_started:
+            m_running = index;
+            m_started = std::chrono::steady_clock::now();
+            break;
+        case EventType::rollback_script_finished:
+            m_running = 0;
+            rollback_script_finished(index, event);
+            break;
+        case EventType::run_finished:
+            m_running = 0;
+            break;
+        case EventType::output_recorded:
+        case EventType::context_changed:
+            break;
     }
     std::fflush(m_options.stream);
 }

@@ -13,7 +13,7 @@
 
 #include <deployphase/phase/model.hpp>
 
-#include "cli/terminal.hpp"
+#include "terminal.hpp"
 
 namespace deployphase::cli {
 
@@ -40,12 +40,14 @@ class Progress {
   private:
     void clear_live_line();
     void line(std::size_t index, const std::string& text, const std::string& detail = "");
+    void step_finished(std::size_t index, const nlohmann::json& event);
+    void rollback_script_finished(std::size_t index, const nlohmann::json& event);
     void show_log(std::size_t index, std::string_view kind, bool whole);
     std::string label(std::size_t index) const;
 
     const phase::Phase& m_phase;
     ProgressOptions m_options;
-    Style m_style;
+    report::Style m_style;
     std::map<std::size_t, std::int64_t> m_duration_ms;  // of each step's last attempt
     std::map<std::size_t, std::string> m_reason;        // how its last attempt failed
     std::map<std::size_t, unsigned> m_attempt;          // its current attempt

@@ -1,130 +1,100 @@
-#include "cli/run_reports.hpp"
+#include "run_reports.hpp"
 
-#include <cerrno>
-#include <cstring>
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+#include <string_view>
 
 #include <fmt/format.h>
 
-#include <deployphase/run/runner.hpp>
-#include <deployphase/support/diagnostic.hpp>
+#include <deployphase/report/junit.hpp>
+#include <deployphase/report/report.hpp>
+#include <deployphase/report/run_text.hpp>
+#include <deployphase/support/atomic_file.hpp>
 
-#include "support/file_io.hpp"
-#include "support/utf8.hpp"
+#include "event_stream.hpp"
+#include "exit_codes.hpp"
+#include "logging.hpp"
+#include "progress.hpp"
+#include "session.hpp"
 
 namespace deployphase::cli {
 namespace {
 
-using state::StepStatus;
-
-// Text as XML character data or attribute value: escaped, valid UTF-8, and without the
-// control characters XML 1.0 forbids.
-std::string xml_text(std::string_view raw) {
-    std::string text = replace_invalid_utf8(raw);
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-                    out += "\xEF\xBF\xBD";  // U+FFFD
-                } else {
-                    out += c;
-                }
-        }
-    }
-    return out;
+bool on_github_actions() {
+    const char* github = std::getenv("GITHUB_ACTIONS");
+    return github && std::string_view(github) == "true";
 }
 
-std::string seconds(std::int64_t ms) {
-    return fmt::format("{:.3f}", static_cast<double>(ms) / 1000.0);
+// The run's report, appended to the GitHub job summary.
+void append_job_summary(const phase::LoadedPhase& phase, const state::RunState& run) {
+    const char* summary = std::getenv("GITHUB_STEP_SUMMARY");
+    if (!summary || !*summary) return;
+    std::FILE* file = std::fopen(summary, "a");
+    if (!file) {
+        fmt::print(stderr, "{}: warning: cannot append the job summary\n", summary);
+        return;
+    }
+    std::string text = report::report_markdown(phase.phase, phase.sha256(), run) + "\n";
+    std::fwrite(text.data(), 1, text.size(), file);
+    std::fclose(file);
 }
 
 }  // namespace
 
-EventStream::EventStream(const std::string& path) : m_path(path) {
-    m_file = std::fopen(path.c_str(), "w");
-    if (!m_file) {
-        throw InputError(Diagnostic::error(
-            {path, 0, 0}, fmt::format("cannot write the event stream: {}", std::strerror(errno))));
-    }
+std::FILE* progress_stream(const ReportFlags& flags) {
+    return flags.output == "json" ? stderr : stdout;
 }
 
-EventStream::~EventStream() {
-    if (m_file) std::fclose(m_file);
-}
+int run_with_reports(const phase::LoadedPhase& phase, run::RunOptions options,
+                     const ReportFlags& flags, ColorMode color, const RunBody& body,
+                     bool rollback) {
+    bool json_output = flags.output == "json";
+    bool github = on_github_actions();
+    ProgressOptions progress_options;
+    progress_options.verbosity = flags.quiet     ? Verbosity::quiet
+                                 : flags.verbose ? Verbosity::verbose
+                                                 : Verbosity::normal;
+    progress_options.github = github;
+    progress_options.state_dir = options.state_dir;
+    progress_options.stream = progress_stream(flags);
+    progress_options.color = color;
+    Progress progress(phase.phase, progress_options);
+    std::optional<EventStream> events;
+    if (!flags.events_file.empty()) events.emplace(flags.events_file);
+    log(LogLevel::info, fmt::format("state directory {}", options.state_dir.string()));
+    options.on_event = [&](const nlohmann::json& event) {
+        // Formatted only when it is logged: a dump per event is a cost every run would pay.
+        if (logs(LogLevel::debug)) log(LogLevel::debug, "recorded " + event.dump());
+        progress(event);
+        if (events) (*events)(event);
+    };
+    options.on_wait = [&] { progress.tick(); };
+    // Context drift is progress too: with --output json it must not land on stdout.
+    options.report_drift = [&](const plan::ContextDrift& drift) {
+        fmt::print(progress_options.stream, "{}", report::render_context_drift(drift));
+        std::fflush(progress_options.stream);
+    };
+    // Script output (with --verbose) goes where progress goes, so stdout stays pure JSON.
+    if (json_output && options.echo_fd == 1) options.echo_fd = 2;
 
-void EventStream::operator()(const nlohmann::json& event) {
-    if (!m_file) return;
-    std::string line = event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-    if (std::fwrite(line.data(), 1, line.size(), m_file) != line.size() ||
-        std::fflush(m_file) != 0) {
-        fmt::print(stderr, "{}: warning: cannot write the event stream ({}); it stops here\n",
-                   m_path, std::strerror(errno));
-        std::fclose(m_file);
-        m_file = nullptr;
-    }
-}
+    const run::InterruptFlag& interrupt = install_interrupt_handlers();
+    state::RunState result = body(options, interrupt);
 
-std::string junit_xml(const phase::Phase& phase, const state::RunState& run,
-                      const std::filesystem::path& state_dir) {
-    std::size_t failures = 0, skipped = 0;
-    std::int64_t total_ms = 0;
-    std::string cases;
-    for (const state::StepState& step : run.steps) {
-        total_ms += step.duration_ms;
-        std::string body;
-        bool failed = step.status == StepStatus::failed || step.status == StepStatus::interrupted ||
-                      step.status == StepStatus::running ||
-                      (step.status == StepStatus::rolled_back && !step.reason.empty());
-        if (failed) {
-            ++failures;
-            body += fmt::format("      <failure message=\"{}\" type=\"{}\"/>\n",
-                                xml_text(step.reason.empty() ? "failed" : step.reason),
-                                state::step_status_name(step.status));
-        } else if (step.status == StepStatus::skipped || step.status == StepStatus::pending ||
-                   step.status == StepStatus::awaiting_confirmation) {
-            ++skipped;
-            std::string why = step.status == StepStatus::skipped ? step.reason
-                              : step.status == StepStatus::pending
-                                  ? "not reached"
-                                  : "awaiting a manual confirmation";
-            body += fmt::format("      <skipped message=\"{}\"/>\n", xml_text(why));
-        }
-        std::string log;
-        if (step.index <= phase.steps.size()) {
-            read_file(run::step_log_file(state_dir, step.index, step.id), log);
-        }
-        std::string note = fmt::format("status: {}{}\n", state::step_status_name(step.status),
-                                       step.reason.empty() ? "" : " (" + step.reason + ")");
-        body += fmt::format("      <system-out>{}{}</system-out>\n", xml_text(note), xml_text(log));
-        cases += fmt::format(
-            "    <testcase name=\"{}\" classname=\"{}\" time=\"{}\">\n{}    </testcase>\n",
-            xml_text(fmt::format("{} {}", step.index, step.id)), xml_text(run.phase),
-            seconds(step.duration_ms), body);
+    if (json_output) {
+        fmt::print("{}\n", report::status_document(result).dump(2));
+    } else if (flags.quiet) {
+        fmt::print("{}", report::render_run_line(result));
+    } else {
+        fmt::print("{}", report::render_run_state(result));
     }
-    return fmt::format(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        "<testsuites name=\"deployphase\" tests=\"{0}\" failures=\"{1}\" skipped=\"{2}\" "
-        "time=\"{3}\">\n"
-        "  <testsuite name=\"{4}\" tests=\"{0}\" failures=\"{1}\" skipped=\"{2}\" time=\"{3}\" "
-        "id=\"{5}\">\n"
-        "{6}"
-        "  </testsuite>\n"
-        "</testsuites>\n",
-        run.steps.size(), failures, skipped, seconds(total_ms), xml_text(run.phase),
-        xml_text(run.run_id), cases);
+    if (!flags.junit_file.empty()) {
+        write_file_atomically(flags.junit_file,
+                              report::junit_xml(phase.phase, result, options.state_dir));
+    }
+    if (github) append_job_summary(phase, result);
+    if (rollback && result.status == state::RunStatus::rolled_back) return exit_code::ok;
+    return exit_code::for_run(result, interrupt.load());
 }
 
 }  // namespace deployphase::cli

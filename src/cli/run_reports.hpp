@@ -1,38 +1,31 @@
 #pragma once
-// The reports a run leaves for CI: --events (a JSON line per event, as it happens), --junit
-// (one testcase per step). The GitHub job summary is `report`'s Markdown.
+// What run, resume and rollback show while they run and leave when they end: progress lines,
+// --events, GitHub Actions output, the final report, --junit and the job summary.
 
-#include <cstdio>
-#include <filesystem>
-#include <string>
+#include <functional>
 
-#include <nlohmann/json.hpp>
-
-#include <deployphase/phase/model.hpp>
+#include <deployphase/phase/loader.hpp>
+#include <deployphase/run/runner.hpp>
 #include <deployphase/state/run_state.hpp>
+
+#include "run_flags.hpp"
+#include "terminal.hpp"
 
 namespace deployphase::cli {
 
-// --events FILE: one compact JSON object per line, flushed as each event is recorded. A
-// failed write is reported once and ends the stream; the run's state is not affected.
-class EventStream {
-  public:
-    explicit EventStream(const std::string& path);  // throws InputError when it cannot open
-    EventStream(const EventStream&) = delete;
-    EventStream& operator=(const EventStream&) = delete;
-    ~EventStream();
+// A start, resume or rollback, given the options with reporting attached and the interrupt
+// flag the signal handlers set.
+using RunBody = std::function<state::RunState(const run::RunOptions&, const run::InterruptFlag&)>;
 
-    void operator()(const nlohmann::json& event);
+// Runs `body` with progress lines, --events and GitHub Actions output attached; then prints the
+// final report (the step table, one line with --quiet, or the status JSON with --output json)
+// and writes --junit and the GitHub job summary. Returns the exit code; `rollback` makes a
+// completed rollback exit 0.
+int run_with_reports(const phase::LoadedPhase& phase, run::RunOptions options,
+                     const ReportFlags& flags, ColorMode color, const RunBody& body,
+                     bool rollback = false);
 
-  private:
-    std::string m_path;
-    std::FILE* m_file = nullptr;
-};
-
-// JUnit XML: a testsuite for the phase, a testcase per step (`INDEX ID`); skipped and
-// not-reached steps are <skipped/>, failed and interrupted ones <failure/>; the step's log in
-// <system-out>.
-std::string junit_xml(const phase::Phase& phase, const state::RunState& run,
-                      const std::filesystem::path& state_dir);
+// Where progress goes: stderr when stdout carries the JSON report.
+std::FILE* progress_stream(const ReportFlags& flags);
 
 }  // namespace deployphase::cli

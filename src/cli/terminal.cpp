@@ -1,10 +1,9 @@
-#include "cli/terminal.hpp"
+#include "terminal.hpp"
 
 #include <unistd.h>
 
 #include <cstdlib>
-
-#include <fmt/format.h>
+#include <string_view>
 
 namespace deployphase::cli {
 namespace {
@@ -19,13 +18,9 @@ bool terminal_wants_color(std::FILE* stream) {
 
 }  // namespace
 
-Style::Style(ColorMode mode, std::FILE* stream)
-    : m_enabled(mode == ColorMode::always ||
-                (mode == ColorMode::automatic && terminal_wants_color(stream))) {}
-
-std::string Style::wrap(std::string_view code, std::string_view text) const {
-    if (!m_enabled) return std::string(text);
-    return fmt::format("\x1b[{}m{}\x1b[0m", code, text);
+report::Style style_for(ColorMode mode, std::FILE* stream) {
+    return report::Style(mode == ColorMode::always ||
+                         (mode == ColorMode::automatic && terminal_wants_color(stream)));
 }
 
 }  // namespace deployphase::cli

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <deployphase/support/errors.hpp>
 #include <deployphase/support/json_source.hpp>
 
 namespace deployphase::context {

@@ -48,7 +48,7 @@ LoadedPhase load_phase(SourceFile source) {
     LoadedPhase loaded;
     auto read = [&](const SourceFile& file, bool is_json, Phase phase) {
         check_phase(phase, file, sink);
-        loaded.logic = predicate::compile_phase_logic(phase, file, !is_json, sink);
+        loaded.logic = phase::compile_phase_logic(phase, file, !is_json, sink);
         loaded.phase = std::move(phase);
     };
     if (is_json_path(source.path())) {

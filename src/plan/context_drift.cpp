@@ -18,7 +18,7 @@ std::vector<std::string> changed_keys(const json& before, const json& after) {
     return {keys.begin(), keys.end()};
 }
 
-ContextDrift context_drift(const phase::Phase& phase, const predicate::PhaseLogic& logic,
+ContextDrift context_drift(const phase::Phase& phase, const phase::PhaseLogic& logic,
                            const json& before, const json& after,
                            const std::vector<std::size_t>& pending,
                            const context::Secrets& secrets) {

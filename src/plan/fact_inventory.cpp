@@ -45,15 +45,14 @@ class Inventory {
 
 }  // namespace
 
-std::vector<FactEntry> fact_inventory(const phase::Phase& phase,
-                                      const predicate::PhaseLogic& logic) {
+std::vector<FactEntry> fact_inventory(const phase::Phase& phase, const phase::PhaseLogic& logic) {
     Inventory inventory(logic.program);
     for (const predicate::Function& function : logic.program.functions) {
         inventory.add_expression(*function.body, function.name + "()");
     }
     for (std::size_t i = 0; i < logic.guards.size(); ++i) {
         if (!logic.guards[i]) continue;
-        const predicate::CompiledGuard& guard = *logic.guards[i];
+        const phase::CompiledGuard& guard = *logic.guards[i];
         std::string in = fmt::format("step {} {}", phase.steps[i].index, phase.steps[i].id);
         if (guard.is_expression()) {
             inventory.add_expression(*guard.expression, in);

@@ -1,9 +1,10 @@
 #include <deployphase/plan/plan_json.hpp>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
-#include <deployphase/support/diagnostic.hpp>
 #include <deployphase/support/digest.hpp>
+#include <deployphase/support/errors.hpp>
 
 namespace deployphase::plan {
 namespace {
@@ -34,6 +35,16 @@ bool is_sha256(const nlohmann::json& value) {
 }
 
 }  // namespace
+
+void require_saved_plan_matches(const JsonSource& saved_plan, const Fingerprint& now) {
+    std::vector<std::string> changes = fingerprint_changes(read_fingerprint(saved_plan), now);
+    if (changes.empty()) return;
+    throw InputError(saved_plan.error_at(
+        "/fingerprint",
+        fmt::format("the phase or context no longer matches this saved plan; changed: {}; "
+                    "review a new plan before running",
+                    fmt::join(changes, ", "))));
+}
 
 Fingerprint read_fingerprint(const JsonSource& saved) {
     const nlohmann::json& plan = saved.value();

@@ -24,8 +24,7 @@ std::string fact_reason(const predicate::TraceEntry& read) {
 }
 
 // A step and its guard, before anything is evaluated.
-StepPlan describe_step(const phase::Phase& phase, const predicate::PhaseLogic& logic,
-                       std::size_t i) {
+StepPlan describe_step(const phase::Phase& phase, const phase::PhaseLogic& logic, std::size_t i) {
     const phase::Step& step = phase.steps[i];
     StepPlan result{step.index, step.id, false, "", "", "", {}};
     if (const auto& guard = logic.guards[i]) {
@@ -36,7 +35,7 @@ StepPlan describe_step(const phase::Phase& phase, const predicate::PhaseLogic& l
 }
 
 StepPlan evaluate_step(const predicate::Evaluator& evaluator, const phase::Phase& phase,
-                       const predicate::PhaseLogic& logic, std::size_t i,
+                       const phase::PhaseLogic& logic, std::size_t i,
                        const context::Secrets& secrets) {
     StepPlan result = describe_step(phase, logic, i);
     const auto& guard = logic.guards[i];
@@ -58,7 +57,7 @@ StepPlan evaluate_step(const predicate::Evaluator& evaluator, const phase::Phase
 
 class Planner {
   public:
-    Planner(const phase::Phase& phase, const predicate::PhaseLogic& logic, const json& context,
+    Planner(const phase::Phase& phase, const phase::PhaseLogic& logic, const json& context,
             const context::Secrets& secrets)
         : m_phase(phase),
           m_logic(logic),
@@ -83,8 +82,8 @@ class Planner {
 
   private:
     void decide(Plan& plan) {
-        const predicate::Function* skip = m_logic.program.find(predicate::should_skip_function);
-        const predicate::Function* can = m_logic.program.find(predicate::can_execute_function);
+        const predicate::Function* skip = m_logic.program.find(phase::should_skip_function);
+        const predicate::Function* can = m_logic.program.find(phase::can_execute_function);
         bool should_skip = skip && m_evaluator.call(*skip, plan.trace);
         if (should_skip) {
             plan.decision = Decision::skip;
@@ -147,7 +146,7 @@ class Planner {
     }
 
     const phase::Phase& m_phase;
-    const predicate::PhaseLogic& m_logic;
+    const phase::PhaseLogic& m_logic;
     const json& m_context;
     const context::Secrets& m_secrets;
     predicate::Evaluator m_evaluator;
@@ -185,13 +184,32 @@ std::vector<const FactStatus*> Plan::missing_used_facts() const {
     return out;
 }
 
-StepPlan plan_step(const phase::Phase& phase, const predicate::PhaseLogic& logic,
-                   const json& context, std::size_t position, const context::Secrets& secrets) {
+std::vector<Diagnostic> strict_errors(const Plan& plan, const SourceFile& source) {
+    std::vector<Diagnostic> errors;
+    for (const FactStatus* fact : plan.missing_used_facts()) {
+        errors.push_back(
+            {Severity::error, fact->first_use,
+             fmt::format("the context has no \"{}\", which the plan reads (--strict)", fact->name),
+             std::string(source.line(fact->first_use.line))});
+    }
+    return errors;
+}
+
+std::vector<std::string> missing_unread_facts(const Plan& plan) {
+    std::vector<std::string> unread;
+    for (const FactStatus& fact : plan.facts) {
+        if (fact.missing && !fact.used) unread.push_back(fact.name);
+    }
+    return unread;
+}
+
+StepPlan plan_step(const phase::Phase& phase, const phase::PhaseLogic& logic, const json& context,
+                   std::size_t position, const context::Secrets& secrets) {
     return evaluate_step(predicate::Evaluator(logic.program, context), phase, logic, position,
                          secrets);
 }
 
-Plan make_plan(const phase::Phase& phase, const predicate::PhaseLogic& logic, const json& context,
+Plan make_plan(const phase::Phase& phase, const phase::PhaseLogic& logic, const json& context,
                const context::Secrets& secrets) {
     return Planner(phase, logic, context, secrets).plan();
 }

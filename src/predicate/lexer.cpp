@@ -1,5 +1,7 @@
 #include "predicate/lexer.hpp"
 
+#include <deployphase/support/errors.hpp>
+
 #include <fmt/format.h>
 
 #include <array>

@@ -1,4 +1,5 @@
 #include <deployphase/predicate/parser.hpp>
+#include <deployphase/support/errors.hpp>
 
 #include <fmt/format.h>
 

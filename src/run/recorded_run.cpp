@@ -1,4 +1,5 @@
 #include <deployphase/run/recorded_run.hpp>
+#include <deployphase/support/errors.hpp>
 
 #include <fmt/format.h>
 
@@ -16,8 +17,7 @@ std::optional<RecordedRun> open_recorded_run_if_any(state::StateStore& store) {
 
 RecordedRun open_recorded_run(state::StateStore& store, std::string_view purpose) {
     std::optional<RecordedRun> run = open_recorded_run_if_any(store);
-    if (!run)
-        throw state::StateError(fmt::format("{}: error: no run to {}", store.name(), purpose));
+    if (!run) throw StateError(store.name(), fmt::format("no run to {}", purpose));
     return std::move(*run);
 }
 
@@ -25,27 +25,30 @@ void require_same_phase(const phase::LoadedPhase& phase, const state::RunState& 
                         bool allow_changed) {
     if (run.phase_sha256 == phase.sha256()) return;
     if (!allow_changed) {
-        throw state::StateError(fmt::format(
-            "{}: error: the phase file changed since run {} began; pass --allow-changed to "
-            "continue with the new version",
-            phase.phase.source_path, run.run_id));
+        throw StateError(
+            phase.phase.source_path,
+            fmt::format("the phase file changed since run {} began; pass --allow-changed to "
+                        "continue with the new version",
+                        run.run_id));
     }
     const auto& steps = phase.phase.steps;
     for (std::size_t i = 0; i < std::max(steps.size(), run.steps.size()); ++i) {
         if (i < steps.size() && i < run.steps.size() && steps[i].id == run.steps[i].id) continue;
-        throw state::StateError(fmt::format(
-            "{}: error: the phase's steps changed since run {} began (step {} was {}, is now "
-            "{}); --allow-changed accepts edited scripts and guards, not a different list of "
-            "steps",
-            phase.phase.source_path, run.run_id, i + 1,
-            i < run.steps.size() ? "\"" + run.steps[i].id + "\"" : "absent",
-            i < steps.size() ? "\"" + steps[i].id + "\"" : "absent"));
+        throw StateError(
+            phase.phase.source_path,
+            fmt::format(
+                "the phase's steps changed since run {} began (step {} was {}, is now "
+                "{}); --allow-changed accepts edited scripts and guards, not a different list of "
+                "steps",
+                run.run_id, i + 1, i < run.steps.size() ? "\"" + run.steps[i].id + "\"" : "absent",
+                i < steps.size() ? "\"" + steps[i].id + "\"" : "absent"));
     }
 }
 
-std::vector<std::string> secret_names(const state::RunState& run, const RunOptions& options) {
+std::vector<std::string> secret_names(const state::RunState& run,
+                                      const std::vector<std::string>& given) {
     std::vector<std::string> names = run.secret_keys;
-    names.insert(names.end(), options.secret_keys.begin(), options.secret_keys.end());
+    names.insert(names.end(), given.begin(), given.end());
     return names;
 }
 

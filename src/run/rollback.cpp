@@ -5,16 +5,20 @@
 #include <fmt/format.h>
 
 #include <deployphase/run/leftovers.hpp>
-
 #include <deployphase/run/recorded_run.hpp>
+#include <deployphase/state/events.hpp>
+#include <deployphase/support/errors.hpp>
+
 #include "run/rolling_back.hpp"
 
 namespace deployphase::run {
 namespace {
 
-using nlohmann::json;
+using state::RollbackOutcome;
 using state::RunState;
+using state::RunStatus;
 using state::StepStatus;
+namespace event = state::event;
 
 bool completed(StepStatus status) {
     return status == StepStatus::succeeded;
@@ -48,69 +52,62 @@ RollbackPlan plan_rollback(const phase::Phase& phase, const RunState& run) {
     return plan;
 }
 
-RunState begin_rollback(state::Journal& journal, ScriptRunner& scripts, const phase::Phase& phase,
-                        std::string_view trigger) {
-    RunState state = journal.state();
+RunState begin_rollback(ActiveRun run, const phase::Phase& phase, state::RollbackTrigger trigger) {
+    RunState state = run.journal.state();
     RollbackPlan plan = plan_rollback(phase, state);
     std::string reason = "requested";
-    for (const state::StepState& step : state.steps) {
-        if (step.status == StepStatus::failed) {
-            reason = fmt::format("step {} ({}) failed{}", step.index, step.id,
-                                 step.reason.empty() ? "" : ": " + step.reason);
+    if (trigger == state::RollbackTrigger::on_failure) {
+        for (const state::StepState& step : state.steps) {
+            if (step.status == StepStatus::failed) {
+                reason = fmt::format("step {} ({}) failed{}", step.index, step.id,
+                                     step.reason.empty() ? "" : ": " + step.reason);
+            }
         }
     }
-    journal.append({{"type", "rollback_begun"},
-                    {"trigger", trigger},
-                    {"reason", trigger == "on-failure" ? reason : "requested"},
-                    {"steps", plan.order}});
-    return drive_rollback(journal, scripts, phase);
+    run.journal.append(event::rollback_begun(trigger, reason, plan.order));
+    return drive_rollback(run, phase);
 }
 
-RunState drive_rollback(state::Journal& journal, ScriptRunner& scripts, const phase::Phase& phase) {
-    RunState state = journal.state();
+RunState drive_rollback(ActiveRun run, const phase::Phase& phase) {
+    RunState state = run.journal.state();
     for (std::size_t index : state.pending_rollbacks()) {
-        if (scripts.interrupted()) {
-            journal.append({{"type", "run_finished"}, {"status", "interrupted"}});
-            return journal.state();
+        if (run.interrupted()) {
+            run.journal.append(event::run_finished(RunStatus::interrupted));
+            return run.journal.state();
         }
         const phase::Step& step = phase.steps[index - 1];
-        journal.append({{"type", "rollback_script_started"}, {"index", index}});
-        ProcessResult result = scripts.run(step, ScriptKind::rollback, 1, state.context);
+        run.journal.append(event::rollback_script_started(index));
+        ProcessResult result = run.scripts.run(step, ScriptKind::rollback, 1, state.context);
         std::string reason = describe_ending(result, *step.rollback);
-        std::string outcome = result.ending == ProcessResult::Ending::interrupted ? "interrupted"
-                              : reason.empty()                                    ? "rolled-back"
-                                                                                  : "failed";
-        journal.append({{"type", "rollback_script_finished"},
-                        {"index", index},
-                        {"status", outcome},
-                        {"exit_code", result.exit_code},
-                        {"duration_ms", result.duration.count()},
-                        {"reason", reason}});
-        if (outcome == "interrupted") {
-            journal.append({{"type", "run_finished"}, {"status", "interrupted"}});
-            return journal.state();
+        RollbackOutcome outcome = result.ending == ProcessResult::Ending::interrupted
+                                      ? RollbackOutcome::interrupted
+                                  : reason.empty() ? RollbackOutcome::rolled_back
+                                                   : RollbackOutcome::failed;
+        run.journal.append(event::rollback_script_finished(index, outcome, result.exit_code,
+                                                           result.duration.count(), reason));
+        if (outcome == RollbackOutcome::interrupted) {
+            run.journal.append(event::run_finished(RunStatus::interrupted));
+            return run.journal.state();
         }
-        if (outcome == "failed") {
-            journal.append(
-                {{"type", "run_finished"},
-                 {"status", "failed"},
-                 {"reason", fmt::format("the rollback of step {} ({}) {}; `deployphase rollback` "
-                                        "tries it again",
-                                        index, step.id, reason)}});
-            return journal.state();
+        if (outcome == RollbackOutcome::failed) {
+            run.journal.append(event::run_finished(
+                RunStatus::failed,
+                fmt::format("the rollback of step {} ({}) {}; `deployphase rollback` tries it "
+                            "again",
+                            index, step.id, reason)));
+            return run.journal.state();
         }
     }
-    journal.append({{"type", "run_finished"},
-                    {"status", "rolled-back"},
-                    {"reason", state.rollback_reason == "requested" ? "" : state.rollback_reason}});
-    return journal.state();
+    run.journal.append(event::run_finished(
+        RunStatus::rolled_back, state.rollback_reason == "requested" ? "" : state.rollback_reason));
+    return run.journal.state();
 }
 
 RunState rollback_run(const phase::LoadedPhase& phase, const RunOptions& options,
                       const InterruptFlag& interrupt) {
     RecordedRun run = open_recorded_run(*store_of(options), "roll back");
     run.journal.set_observer(options.on_event);
-    if (run.state.finished && run.state.status == state::RunStatus::rolled_back) return run.state;
+    if (run.state.finished && run.state.status == RunStatus::rolled_back) return run.state;
     // Nothing to undo (a skipped phase, steps without rollback scripts): the run stays as it
     // is rather than claiming a rollback that changed nothing.
     if (!run.state.rollback_begun && plan_rollback(phase.phase, run.state).order.empty()) {
@@ -122,14 +119,39 @@ RunState rollback_run(const phase::LoadedPhase& phase, const RunOptions& options
     if (!run.state.finished) stop_leftover_processes(run.state.run_id);
     // Nothing here gives the secrets' values again: rollback scripts see "***" for them
     // (docs/reliability.md).
-    context::Secrets secrets(secret_names(run.state, options));
+    context::Secrets secrets(secret_names(run.state, options.secret_keys));
     run.journal.mask_with(&secrets);
-    ScriptRunner scripts(phase, options, run.state.run_id, interrupt, secrets);
+    std::unique_ptr<Scripts> scripts =
+        make_scripts({phase, options, run.state.run_id, interrupt, secrets});
+    ActiveRun active{run.journal, *scripts, interrupt};
     if (run.state.rollback_begun) {
-        run.journal.append({{"type", "run_resumed"}});
-        return drive_rollback(run.journal, scripts, phase.phase);
+        run.journal.append(event::run_resumed());
+        return drive_rollback(active, phase.phase);
     }
-    return begin_rollback(run.journal, scripts, phase.phase, "requested");
+    return begin_rollback(active, phase.phase, state::RollbackTrigger::requested);
+}
+
+bool RollbackPreview::already_rolled_back() const {
+    return run.finished && run.status == RunStatus::rolled_back;
+}
+
+bool RollbackPreview::nothing_to_undo() const {
+    return !already_rolled_back() && !run.rollback_begun && plan.order.empty();
+}
+
+RollbackPreview preview_rollback(state::StateStore& store) {
+    std::optional<RunState> current = read_run(store);
+    if (!current) throw StateError(store.name(), "no run to roll back");
+    RollbackPreview preview{std::move(*current), std::nullopt, {}};
+    if (preview.already_rolled_back()) return preview;
+    preview.phase = phase::load_phase(preview.run.phase_file);
+    preview.plan = plan_rollback(preview.phase->phase, preview.run);
+    return preview;
+}
+
+void require_no_live_runner(state::StateStore& store, const RunState& run) {
+    if (run.finished) return;
+    std::unique_ptr<state::StoreLock> probe = store.lock();  // LockHeld while a runner holds it
 }
 
 }  // namespace deployphase::run

@@ -6,7 +6,7 @@
 
 #include <deployphase/context/context.hpp>
 
-#include <deployphase/support/diagnostic.hpp>
+#include <deployphase/support/errors.hpp>
 #include "support/utf8.hpp"
 
 namespace deployphase::run {

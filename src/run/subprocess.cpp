@@ -10,9 +10,11 @@
 
 #include <cerrno>
 #include <cstring>
-#include <system_error>
 
-#include <deployphase/support/storage_error.hpp>
+#include <fmt/format.h>
+
+#include <deployphase/support/errors.hpp>
+#include <deployphase/support/fd.hpp>
 
 #include "support/file_io.hpp"
 
@@ -25,25 +27,10 @@ using std::chrono::milliseconds;
 // group keeps the pipe open.
 constexpr milliseconds output_drain{200};
 
-[[noreturn]] void throw_errno(const std::string& what) {
-    throw std::system_error(errno, std::generic_category(), what);
+// The system would not let the step run or be watched: out of processes or descriptors.
+[[noreturn]] void cannot_run(std::string_view call) {
+    throw_storage_error("deployphase", fmt::format("cannot run the step: {}", call), errno);
 }
-
-class FileDescriptor {
-  public:
-    explicit FileDescriptor(int fd = -1) : m_fd(fd) {}
-    ~FileDescriptor() { reset(); }
-    FileDescriptor(const FileDescriptor&) = delete;
-    FileDescriptor& operator=(const FileDescriptor&) = delete;
-    int get() const { return m_fd; }
-    void reset(int fd = -1) {
-        if (m_fd >= 0) ::close(m_fd);
-        m_fd = fd;
-    }
-
-  private:
-    int m_fd;
-};
 
 // In the child, between vfork and exec. The child shares the runner's memory until exec, so
 // it only makes system calls: no allocation, no lock, no write to anything but its own stack.
@@ -103,16 +90,16 @@ pid_t spawn(const ProcessSpec& spec, int output, const std::vector<char*>& argv,
 ProcessResult run_process(const ProcessSpec& spec, const InterruptFlag& interrupt) {
     // Opened at the first output: a script that prints nothing leaves no file, and creating a
     // file per step is a cost the runner should not add to every quiet step.
-    FileDescriptor log;
+    Fd log;
     auto open_log = [&] {
         log.reset(::open(spec.log_file.c_str(),
                          O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600));
         return log.get() >= 0;
     };
     int pipe_fds[2];
-    if (::pipe2(pipe_fds, O_CLOEXEC) != 0) throw_errno("pipe");
-    FileDescriptor read_end(pipe_fds[0]);
-    FileDescriptor write_end(pipe_fds[1]);
+    if (::pipe2(pipe_fds, O_CLOEXEC) != 0) cannot_run("pipe");
+    Fd read_end(pipe_fds[0]);
+    Fd write_end(pipe_fds[1]);
 
     // Everything exec needs is prepared before vfork.
     std::vector<char*> argv;
@@ -126,7 +113,7 @@ ProcessResult run_process(const ProcessSpec& spec, const InterruptFlag& interrup
 
     auto started = Clock::now();
     pid_t child = spawn(spec, write_end.get(), argv, env);
-    if (child < 0) throw_errno("vfork");
+    if (child < 0) cannot_run("vfork");
     // No setpgid(child, child) here: vfork suspends us until the child has exec'd, so its
     // own setpgid(0, 0) has already made the group we may signal.
     write_end.reset();
@@ -134,7 +121,7 @@ ProcessResult run_process(const ProcessSpec& spec, const InterruptFlag& interrup
     ProcessResult result;
     // Becomes readable when the child exits, so exit wakes poll() at once (Linux 5.3+; without
     // it, exit is noticed on the next periodic wake).
-    FileDescriptor exit_fd(static_cast<int>(::syscall(SYS_pidfd_open, child, 0)));
+    Fd exit_fd(static_cast<int>(::syscall(SYS_pidfd_open, child, 0)));
     std::optional<Clock::time_point> terminated_at;
     std::optional<Clock::time_point> exited_at;
     bool killed = false;
@@ -170,8 +157,7 @@ ProcessResult run_process(const ProcessSpec& spec, const InterruptFlag& interrup
         if (spec.echo_fd >= 0) {
             if (auto failure = write_all(spec.echo_fd, output)) {
                 abandon();
-                throw std::system_error(failure->error, std::generic_category(),
-                                        "cannot echo the step's output");
+                throw_storage_error("deployphase", "cannot echo the step's output", failure->error);
             }
         }
     };
@@ -224,7 +210,7 @@ ProcessResult run_process(const ProcessSpec& spec, const InterruptFlag& interrup
         if (pipe_open) fds[count++] = {read_end.get(), POLLIN, 0};
         if (!exited && exit_fd.get() >= 0) fds[count++] = {exit_fd.get(), POLLIN, 0};
         int ready = ::poll(fds, count, static_cast<int>(wait.count()));
-        if (ready < 0 && errno != EINTR) throw_errno("poll");
+        if (ready < 0 && errno != EINTR) cannot_run("poll");
         if (ready > 0 && pipe_open && fds[0].revents != 0) {
             ssize_t n = ::read(read_end.get(), buffer, sizeof buffer);
             if (n > 0) {

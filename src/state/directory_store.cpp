@@ -10,7 +10,7 @@
 #include <deployphase/state/journal_file.hpp>
 #include <deployphase/state/lock.hpp>
 #include <deployphase/support/crash_point.hpp>
-#include <deployphase/support/storage_error.hpp>
+#include <deployphase/support/errors.hpp>
 
 #include "support/file_io.hpp"
 
@@ -79,10 +79,11 @@ std::optional<LockHolder> DirectoryStore::lock_holder() {
 bool DirectoryStore::break_lock() {
     std::optional<LockHolder> holder = lock_holder();
     if (!holder) return false;
-    throw StateError(fmt::format(
-        "{}: error: the lock is held by a live process (pid {}{}); the kernel releases it when "
-        "that process ends, and nothing else can: stop the process",
-        (m_dir / "lock").string(), holder->pid, holder->host.empty() ? "" : " on " + holder->host));
+    throw StateError(
+        (m_dir / "lock").string(),
+        fmt::format("the lock is held by a live process (pid {}{}); the kernel releases it when "
+                    "that process ends, and nothing else can: stop the process",
+                    holder->pid, holder->host.empty() ? "" : " on " + holder->host));
 }
 
 }  // namespace deployphase::state

@@ -1,5 +1,7 @@
 #include <deployphase/state/event_masking.hpp>
 
+#include <deployphase/state/events.hpp>
+
 namespace deployphase::state {
 
 nlohmann::json mask_event(const nlohmann::json& event, const context::Secrets& secrets) {
@@ -15,7 +17,7 @@ void mask_event_in_place(nlohmann::json& event, const context::Secrets& secrets)
     }
     bool hunt_values = !secrets.texts().empty();
     for (auto& [key, value] : event.items()) {
-        if (key == "context" || key == "values") {
+        if (key == field::context || key == field::values) {
             value = secrets.mask(value);
         } else if (hunt_values) {
             value = secrets.mask_strings(value);

@@ -5,7 +5,7 @@
 #include <deployphase/state/event_masking.hpp>
 #include <deployphase/state/journal_file.hpp>
 #include <deployphase/state/run_state.hpp>
-#include <deployphase/support/storage_error.hpp>
+#include <deployphase/support/errors.hpp>
 
 namespace deployphase::state {
 
@@ -20,7 +20,7 @@ const std::vector<nlohmann::json>& Journal::records() const {
 
 const RunState& Journal::state() const {
     if (!m_fold) throw std::logic_error("state() of a journal opened with open()");
-    if (size() == 0) throw StateError(fmt::format("{}: error: the journal records no run", m_name));
+    if (size() == 0) throw StateError(m_name, "the journal records no run");
     return m_fold->state();
 }
 
@@ -47,15 +47,14 @@ Journal Journal::open(const std::filesystem::path& path, bool create) {
 std::optional<Journal> Journal::open_run(StateStore& store, bool writable) {
     auto fold = std::make_unique<Fold>();
     std::string name = store.current_name();
-    std::optional<OpenedLog> opened =
-        store.open_current(writable, [&](nlohmann::json&& record, std::string_view where) {
-            try {
-                fold->apply(record);
-            } catch (const RecordError& e) {
-                throw StateError(fmt::format("{}: error: record {} at {}: {}", name, e.seq(), where,
-                                             e.message()));
-            }
-        });
+    std::optional<OpenedLog> opened = store.open_current(writable, [&](nlohmann::json&& record,
+                                                                       std::string_view where) {
+        try {
+            fold->apply(record);
+        } catch (const RecordError& e) {
+            throw StateError(name, fmt::format("record {} at {}: {}", e.seq(), where, e.detail()));
+        }
+    });
     if (!opened) return std::nullopt;
     return from(std::move(*opened), std::move(name), std::move(fold));
 }
@@ -72,10 +71,9 @@ void Journal::append(nlohmann::json event) {
 
 void Journal::append_all(std::vector<nlohmann::json> events) {
     if (m_failed) {
-        throw StorageError(fmt::format(
-            "{}: error: an earlier write failed; nothing more is recorded by this run", m_name));
+        throw StorageError(m_name, "an earlier write failed; nothing more is recorded by this run");
     }
-    if (!m_log) throw StateError(fmt::format("{}: error: journal opened read-only", m_name));
+    if (!m_log) throw StateError(m_name, "journal opened read-only");
     std::vector<std::string> payloads;
     payloads.reserve(events.size());
     for (nlohmann::json& event : events) {

@@ -12,8 +12,10 @@
 #include <deployphase/state/journal.hpp>
 #include <deployphase/support/crash_point.hpp>
 #include <deployphase/support/crc32.hpp>
-#include <deployphase/support/storage_error.hpp>
+#include <deployphase/support/errors.hpp>
+#include <deployphase/support/fd.hpp>
 
+#include "support/defer.hpp"
 #include "support/file_io.hpp"
 
 namespace deployphase::state {
@@ -27,22 +29,19 @@ std::string header_line() {
     return fmt::format("{}{}\n", magic, journal_format_version);
 }
 
-[[noreturn]] void fail(const fs::path& path, std::string_view what, int error) {
-    throw_storage_error(path, what, error);
-}
-
 [[noreturn]] void refuse(const fs::path& path, std::string message) {
-    throw StateError(fmt::format("{}: error: {}", path.string(), message));
+    throw StateError(path, std::move(message));
 }
 
 void write_or_fail(int fd, std::string_view bytes, const fs::path& path, std::string_view what) {
-    if (auto failure = write_all(fd, bytes)) fail(path, what, failure->error);
+    if (auto failure = write_all(fd, bytes)) throw_storage_error(path, what, failure->error);
 }
 
 void sync_directory(const fs::path& file) {
     if (auto failure = sync_parent_directory(file)) {
-        fail(file.parent_path(), fmt::format("{} of the state directory", failure->operation),
-             failure->error);
+        throw_storage_error(file.parent_path(),
+                            fmt::format("{} of the state directory", failure->operation),
+                            failure->error);
     }
 }
 
@@ -52,7 +51,7 @@ std::string read_journal(const fs::path& path) {
     }
     std::string content;
     if (auto failure = read_file(path, content)) {
-        fail(path, "cannot read the journal", failure->error);
+        throw_storage_error(path, "cannot read the journal", failure->error);
     }
     return content;
 }
@@ -102,45 +101,37 @@ bool intact_record_after(std::string_view content, std::size_t offset) {
     return false;
 }
 
-int open_for_append(const fs::path& path) {
-    int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0) fail(path, "cannot open the journal for writing", errno);
+Fd open_for_append(const fs::path& path) {
+    Fd fd(::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW));
+    if (!fd) throw_storage_error(path, "cannot open the journal for writing", errno);
     return fd;
 }
 
 // Keeps the torn bytes for inspection, then cuts them off the journal, both durably.
 TornTail cut_torn_tail(const fs::path& path, std::string_view content, std::size_t offset) {
     fs::path copy;
-    int fd = -1;
+    Fd fd;
     // A new file each time (an earlier tear at the same offset keeps its copy).
-    for (int attempt = 1; fd < 0; ++attempt) {
+    for (int attempt = 1; !fd; ++attempt) {
         copy = path;
         copy += attempt == 1 ? fmt::format(".torn-{}", offset)
                              : fmt::format(".torn-{}.{}", offset, attempt);
-        fd = ::open(copy.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-        if (fd < 0 && (errno != EEXIST || attempt >= 1000)) {
-            fail(copy, "cannot keep the torn journal tail", errno);
+        fd.reset(::open(copy.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
+        if (!fd && (errno != EEXIST || attempt >= 1000)) {
+            throw_storage_error(copy, "cannot keep the torn journal tail", errno);
         }
     }
-    try {
-        write_or_fail(fd, content.substr(offset), copy, "cannot keep the torn journal tail");
-        if (::fsync(fd) != 0) fail(copy, "fsync of the torn journal tail", errno);
-    } catch (...) {
-        ::close(fd);
-        throw;
-    }
-    ::close(fd);
+    write_or_fail(fd.get(), content.substr(offset), copy, "cannot keep the torn journal tail");
+    if (::fsync(fd.get()) != 0) throw_storage_error(copy, "fsync of the torn journal tail", errno);
+    fd.reset();
     crash_point();
     if (::truncate(path.c_str(), static_cast<off_t>(offset)) != 0) {
-        fail(path, "cannot cut the torn tail off the journal", errno);
+        throw_storage_error(path, "cannot cut the torn tail off the journal", errno);
     }
-    int journal = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
-    if (journal < 0 || ::fsync(journal) != 0) {
-        int error = errno;
-        if (journal >= 0) ::close(journal);
-        fail(path, "fsync of the journal", error);
-    }
-    ::close(journal);
+    Fd journal(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+    if (!journal || ::fsync(journal.get()) != 0)
+        throw_storage_error(path, "fsync of the journal", errno);
+    journal.reset();
     sync_directory(path);
     return TornTail{offset, content.size() - offset, copy.string()};
 }
@@ -148,18 +139,13 @@ TornTail cut_torn_tail(const fs::path& path, std::string_view content, std::size
 // Creates the journal with its header, durably.
 void create_journal(const fs::path& path) {
     const std::string header = header_line();
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0) fail(path, "cannot create the journal", errno);
-    try {
-        crash_point();
-        crash_point([&] { (void)!::write(fd, header.data(), header.size() / 2); });
-        write_or_fail(fd, header, path, "cannot write the journal header");
-        if (::fsync(fd) != 0) fail(path, "fsync of the journal", errno);
-    } catch (...) {
-        ::close(fd);
-        throw;
-    }
-    ::close(fd);
+    Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
+    if (!fd) throw_storage_error(path, "cannot create the journal", errno);
+    crash_point();
+    crash_point([&] { (void)!::write(fd.get(), header.data(), header.size() / 2); });
+    write_or_fail(fd.get(), header, path, "cannot write the journal header");
+    if (::fsync(fd.get()) != 0) throw_storage_error(path, "fsync of the journal", errno);
+    fd.reset();
     sync_directory(path);
 }
 
@@ -224,12 +210,10 @@ JournalScan scan_journal(std::string_view content, const fs::path& path,
     return scan;
 }
 
-JournalFile::JournalFile(fs::path path, int fd)
-    : m_path(std::move(path)), m_name(m_path.string()), m_fd(fd) {}
+JournalFile::JournalFile(fs::path path, Fd fd)
+    : m_path(std::move(path)), m_name(m_path.string()), m_fd(std::move(fd)) {}
 
-JournalFile::~JournalFile() {
-    if (m_fd >= 0) ::close(m_fd);
-}
+JournalFile::~JournalFile() = default;
 
 OpenedLog JournalFile::open(const fs::path& path, bool create, const RecordSink& take) {
     OpenedLog opened;
@@ -254,8 +238,8 @@ OpenedLog JournalFile::open(const fs::path& path, bool create, const RecordSink&
         opened.log = writable();
         const std::string header = header_line();
         auto& file = static_cast<JournalFile&>(*opened.log);
-        write_or_fail(file.m_fd, header, path, "cannot write the journal header");
-        if (::fsync(file.m_fd) != 0) fail(path, "fsync of the journal", errno);
+        write_or_fail(file.m_fd.get(), header, path, "cannot write the journal header");
+        if (::fsync(file.m_fd.get()) != 0) throw_storage_error(path, "fsync of the journal", errno);
         return opened;
     }
     opened.records = scan.offsets.size();
@@ -271,23 +255,23 @@ void JournalFile::append(const std::vector<std::string>& payloads, std::size_t) 
         frames += frame_record(payload);
     if (!m_size) {  // once: later appends know where they start
         struct stat now {};
-        if (::fstat(m_fd, &now) != 0) fail(m_path, "cannot append to the journal", errno);
+        if (::fstat(m_fd.get(), &now) != 0)
+            throw_storage_error(m_path, "cannot append to the journal", errno);
         m_size = static_cast<std::size_t>(now.st_size);
     }
     const std::size_t before = *m_size;
-    try {
-        crash_point();
-        crash_point([&] { (void)!::write(m_fd, frames.data(), frames.size() / 2); });
-        write_or_fail(m_fd, frames, m_path, "cannot append to the journal");
-        crash_point();
-        if (::fdatasync(m_fd) != 0) fail(m_path, "fdatasync of the journal", errno);
-    } catch (...) {
-        // Whether the records reached the disk is unknown, so they must not count as written:
-        // cut them off again (best effort; if this fails too, the next open drops a torn tail
-        // unless the records were complete). The caller stops either way.
-        (void)!::ftruncate(m_fd, static_cast<off_t>(before));
-        throw;
-    }
+    // Whether the records reached the disk is unknown until fdatasync returns, so on a failure
+    // they must not count as written: they are cut off again (best effort; if this fails too,
+    // the next open drops a torn tail unless the records were complete). The caller stops
+    // either way.
+    Defer cut_back([&] { (void)!::ftruncate(m_fd.get(), static_cast<off_t>(before)); });
+    crash_point();
+    crash_point([&] { (void)!::write(m_fd.get(), frames.data(), frames.size() / 2); });
+    write_or_fail(m_fd.get(), frames, m_path, "cannot append to the journal");
+    crash_point();
+    if (::fdatasync(m_fd.get()) != 0)
+        throw_storage_error(m_path, "fdatasync of the journal", errno);
+    cut_back.cancel();
     m_size = before + frames.size();
     crash_point();
 }

@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include <deployphase/support/storage_error.hpp>
+#include <deployphase/support/errors.hpp>
 
 namespace deployphase::state {
 namespace {
@@ -12,9 +12,10 @@ namespace {
 constexpr const char* library = "libpq.so.5";
 
 [[noreturn]] void unavailable(const char* what) {
-    throw StorageError(fmt::format(
-        "{}: error: the PostgreSQL store needs libpq ({}; on Debian: apt-get install libpq5)",
-        library, what ? what : "unknown error"));
+    throw StorageError(
+        library,
+        fmt::format("the PostgreSQL store needs libpq ({}; on Debian: apt-get install libpq5)",
+                    what ? what : "unknown error"));
 }
 
 LibPq load() {

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <deployphase/support/storage_error.hpp>
+#include <deployphase/support/errors.hpp>
 
 namespace deployphase::state {
 namespace {
@@ -39,12 +39,6 @@ std::string one_line(std::string_view message) {
 
 }  // namespace
 
-PgError::PgError(const std::string& server, std::string sqlstate, std::string message)
-    : StorageError(
-          fmt::format("{}: error: the state store refused a statement: {}", server, message)),
-      m_sqlstate(std::move(sqlstate)),
-      m_message(std::move(message)) {}
-
 PgConnection::PgConnection(PGconn* connection, const std::string& suffix)
     : m_connection(connection), m_name(server_of(connection) + suffix) {}
 
@@ -58,11 +52,11 @@ PgConnection PgConnection::connect(const std::string& url, const std::string& su
                               "application_name", "dbname",           nullptr};
     const char* values[] = {"1", "5", "2", "3", "10000", "10", "deployphase", url.c_str(), nullptr};
     PgConnection connection(libpq().PQconnectdbParams(keywords, values, 1), suffix);
-    if (!connection.m_connection) throw StorageError("postgresql: error: out of memory");
+    if (!connection.m_connection) throw StorageError("postgresql", "out of memory");
     PGconn* raw = connection.m_connection.get();
     if (libpq().PQstatus(raw) != CONNECTION_OK) {
-        throw StorageError(fmt::format("{}: error: cannot connect to the state store: {}",
-                                       connection.m_name, one_line(libpq().PQerrorMessage(raw))));
+        throw StorageError(connection.m_name, fmt::format("cannot connect to the state store: {}",
+                                                          one_line(libpq().PQerrorMessage(raw))));
     }
     // "schema already exists, skipping" and the like are not for the operator.
     libpq().PQsetNoticeProcessor(
@@ -93,10 +87,11 @@ PgResult PgConnection::exec(std::string_view sql,
     if (libpq().PQstatus(raw) != CONNECTION_OK) {
         // Whether the statement took effect is unknown; the caller stops, and never reconnects:
         // the lock went with the session.
-        throw StorageError(fmt::format(
-            "{}: error: lost the connection to the state store: {}; no further step starts, "
-            "and `deployphase run --resume` continues once the server is back",
-            m_name, one_line(libpq().PQerrorMessage(raw))));
+        throw StorageError(
+            m_name,
+            fmt::format("lost the connection to the state store: {}; no further step starts, "
+                        "and `deployphase run --resume` continues once the server is back",
+                        one_line(libpq().PQerrorMessage(raw))));
     }
     const char* sqlstate = result.field(PG_DIAG_SQLSTATE);
     throw PgError(m_name, sqlstate ? sqlstate : "", one_line(result.error_message()));

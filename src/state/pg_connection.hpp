@@ -4,7 +4,7 @@
 
 #include "state/libpq.hpp"
 
-#include <deployphase/support/storage_error.hpp>
+#include <deployphase/support/errors.hpp>
 
 #include <initializer_list>
 #include <memory>
@@ -68,21 +68,6 @@ class PgConnection {
 
     std::unique_ptr<PGconn, FinishConnection> m_connection;
     std::string m_name;
-};
-
-// The server refused a statement. what() is `SERVER: error: the state store refused a
-// statement: MESSAGE`, so a refusal the store does not act on stops the command with exit 6
-// like any other storage failure; `sqlstate` is its five-character code (23505: a duplicate
-// key, ...) and `server_message` the server's words alone, for the cases the store words itself.
-class PgError : public StorageError {
-  public:
-    PgError(const std::string& server, std::string sqlstate, std::string message);
-    const std::string& sqlstate() const { return m_sqlstate; }
-    const std::string& server_message() const { return m_message; }
-
-  private:
-    std::string m_sqlstate;
-    std::string m_message;
 };
 
 }  // namespace deployphase::state

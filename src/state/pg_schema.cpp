@@ -4,6 +4,7 @@
 
 #include <deployphase/state/journal.hpp>
 #include <deployphase/state/postgres_store.hpp>
+#include <deployphase/support/errors.hpp>
 
 namespace deployphase::state {
 namespace {
@@ -46,10 +47,11 @@ void check_version(PgConnection& connection, const std::string& schema, const st
     PgResult result = connection.exec(fmt::format("select version from {}.meta", schema));
     int version = result.rows() == 1 ? std::stoi(std::string(result.text(0, 0))) : 0;
     if (version != postgres_schema_version) {
-        throw StateError(fmt::format(
-            "{}: error: schema \"{}\" is at version {}; this deployphase reads version {}; use "
-            "the deployphase that wrote it",
-            where, schema, version, postgres_schema_version));
+        throw StateError(
+            where,
+            fmt::format("schema \"{}\" is at version {}; this deployphase reads version {}; use "
+                        "the deployphase that wrote it",
+                        schema, version, postgres_schema_version));
     }
 }
 
@@ -63,8 +65,8 @@ bool PgSchema::exists(PgConnection& connection, const std::string& where) const 
         check_version(connection, m_name, where);
         return true;
     } catch (const PgError& e) {
-        throw StateError(fmt::format("{}: error: cannot read schema \"{}\": {}", where, m_name,
-                                     e.server_message()));
+        throw StateError(where,
+                         fmt::format("cannot read schema \"{}\": {}", m_name, e.server_message()));
     }
 }
 
@@ -84,8 +86,8 @@ void PgSchema::create(PgConnection& connection, const std::string& where) const 
             connection.exec("rollback");
         } catch (...) {
         }
-        throw StateError(fmt::format("{}: error: cannot create schema \"{}\": {}", where, m_name,
-                                     e.server_message()));
+        throw StateError(
+            where, fmt::format("cannot create schema \"{}\": {}", m_name, e.server_message()));
     }
     check_version(connection, m_name, where);
 }

@@ -10,7 +10,7 @@
 #include <deployphase/state/journal.hpp>
 #include <deployphase/state/lock.hpp>
 #include <deployphase/support/diagnostic.hpp>
-#include <deployphase/support/storage_error.hpp>
+#include <deployphase/support/errors.hpp>
 
 #include "state/pg_connection.hpp"
 #include "state/pg_schema.hpp"
@@ -107,13 +107,14 @@ class PostgresLog final : public RecordLog {
             m_session->connection.exec(sql, params);
         } catch (const PgError& e) {
             if (e.sqlstate() == unique_violation) {
-                throw StateError(fmt::format(
-                    "{}: error: record {} of run {} is already stored: another runner wrote to "
-                    "this run; nothing more is recorded by this one",
-                    m_name, first_seq, m_run));
+                throw StateError(
+                    m_name,
+                    fmt::format("record {} of run {} is already stored: another runner wrote to "
+                                "this run; nothing more is recorded by this one",
+                                first_seq, m_run));
             }
-            throw StorageError(fmt::format("{}: error: the state store refused record {}: {}",
-                                           m_name, first_seq, e.server_message()));
+            throw StorageError(m_name, fmt::format("the state store refused record {}: {}",
+                                                   first_seq, e.server_message()));
         }
     }
 
@@ -281,17 +282,16 @@ std::optional<OpenedLog> PostgresStore::open_current(bool writable, const Record
         std::size_t expected = static_cast<std::size_t>(i) + 1;
         std::string seq(rows.text(i, 0));
         if (seq != std::to_string(expected)) {
-            throw StateError(
-                fmt::format("{}: error: run {} has record {} where {} was expected; "
-                            "refusing to guess",
-                            name(), run, seq, expected));
+            throw StateError(name(), fmt::format("run {} has record {} where {} was expected; "
+                                                 "refusing to guess",
+                                                 run, seq, expected));
         }
         nlohmann::json record = nlohmann::json::parse(rows.text(i, 1), nullptr, false);
         if (record.is_discarded() || !record.is_object() || !record.contains("seq") ||
             record["seq"] != expected) {
-            throw StateError(fmt::format(
-                "{}: error: record {} of run {} is not the JSON object that was recorded", name(),
-                expected, run));
+            throw StateError(
+                name(), fmt::format("record {} of run {} is not the JSON object that was recorded",
+                                    expected, run));
         }
         take(std::move(record), fmt::format("run {} row {}", run, expected));
     }

@@ -1,5 +1,7 @@
 #include <deployphase/support/diagnostic.hpp>
 
+#include <deployphase/support/errors.hpp>
+
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -8,14 +10,6 @@
 
 namespace deployphase {
 namespace {
-
-std::string summary(const std::vector<Diagnostic>& diagnostics) {
-    auto first_error =
-        std::find_if(diagnostics.begin(), diagnostics.end(),
-                     [](const Diagnostic& d) { return d.severity == Severity::error; });
-    if (first_error == diagnostics.end()) return "invalid input";
-    return format_diagnostic(*first_error);
-}
 
 // Whitespace that keeps a caret under the right character: tabs stay tabs.
 std::string caret_line(const std::string& source_line, std::size_t column) {
@@ -70,7 +64,8 @@ std::string format_diagnostic(const Diagnostic& d) {
     const char* kind = d.severity == Severity::error ? "error" : "warning";
     std::string text;
     if (d.where.line == 0) {
-        text = fmt::format("{}: {}: {}", d.where.file, kind, d.message);
+        text = fmt::format("{}: {}: {}", d.where.file.empty() ? "deployphase" : d.where.file, kind,
+                           d.message);
     } else {
         text = fmt::format("{}:{}:{}: {}: {}", d.where.file, d.where.line, d.where.column, kind,
                            d.message);
@@ -84,12 +79,6 @@ std::string format_diagnostic(const Diagnostic& d) {
     }
     return text;
 }
-
-InputError::InputError(std::vector<Diagnostic> diagnostics)
-    : std::runtime_error(summary(diagnostics)), m_diagnostics(std::move(diagnostics)) {}
-
-InputError::InputError(Diagnostic diagnostic)
-    : InputError(std::vector<Diagnostic>{std::move(diagnostic)}) {}
 
 bool DiagnosticSink::has_errors() const {
     return std::any_of(m_diagnostics.begin(), m_diagnostics.end(),

@@ -1,3 +1,4 @@
+#include <deployphase/support/errors.hpp>
 #include <deployphase/support/json_source.hpp>
 
 #include <iterator>

@@ -1,3 +1,4 @@
+#include <deployphase/support/errors.hpp>
 #include <deployphase/support/source_file.hpp>
 
 #include <algorithm>

@@ -1,10 +1,11 @@
 #include "phase_dump.hpp"
 
-#include <fstream>
-#include <sstream>
+#include <filesystem>
 #include <stdexcept>
 
 #include <fmt/format.h>
+
+#include "test_support.hpp"
 
 namespace deployphase::test {
 
@@ -68,12 +69,10 @@ std::string dump_diagnostics(const std::vector<Diagnostic>& diagnostics) {
 }
 
 std::string read_fixture(const std::string& relative_path) {
-    std::string path = std::string(DEPLOYPHASE_FIXTURES_DIR) + "/" + relative_path;
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw std::runtime_error("missing fixture " + path);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
+    std::filesystem::path path = std::filesystem::path(DEPLOYPHASE_FIXTURES_DIR) / relative_path;
+    if (!std::filesystem::exists(path))
+        throw std::runtime_error("missing fixture " + path.string());
+    return test::read_file(path);
 }
 
 }  // namespace deployphase::test

@@ -14,7 +14,7 @@
 #include <deployphase/state/journal.hpp>
 #include <deployphase/state/run_state.hpp>
 
-#include "temp_dir.hpp"
+#include "test_support.hpp"
 
 namespace deployphase::test {
 
@@ -35,12 +35,7 @@ struct Workspace {
         options.kill_after = std::chrono::milliseconds(500);
         return options;
     }
-    std::string read(const std::string& name) const {
-        std::ifstream in(dir / name);
-        std::ostringstream out;
-        out << in.rdbuf();
-        return out.str();
-    }
+    std::string read(const std::string& name) const { return read_file(dir / name); }
     std::string ran() const { return read("ran"); }
 
     // Writes the journal a runner would have left after run_started (with `context`) and

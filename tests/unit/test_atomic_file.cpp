@@ -5,21 +5,14 @@
 #include <sstream>
 
 #include <deployphase/support/atomic_file.hpp>
-#include <deployphase/support/storage_error.hpp>
+#include <deployphase/support/errors.hpp>
 
-#include "temp_dir.hpp"
+#include "test_support.hpp"
 
 using namespace deployphase;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string read(const fs::path& path) {
-    std::ifstream in(path);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 std::vector<std::string> entries(const fs::path& dir) {
     std::vector<std::string> names;
@@ -36,9 +29,9 @@ TEST_CASE("atomic file: creates, then replaces, leaving nothing else behind", "[
     const fs::path& dir = temp.path;
     fs::path target = dir / "plan.json";
     write_file_atomically(target.string(), "first\n");
-    CHECK(read(target) == "first\n");
+    CHECK(test::read_file(target) == "first\n");
     write_file_atomically(target.string(), "second\n");
-    CHECK(read(target) == "second\n");
+    CHECK(test::read_file(target) == "second\n");
     CHECK(entries(dir) == std::vector<std::string>{"plan.json"});
 }
 

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <deployphase/phase/loader.hpp>
+#include <deployphase/support/errors.hpp>
 
 #include "phase_dump.hpp"
 

@@ -4,9 +4,10 @@
 #include <fstream>
 
 #include <deployphase/context/context.hpp>
+#include <deployphase/support/errors.hpp>
 
 #include "phase_dump.hpp"
-#include "temp_dir.hpp"
+#include "test_support.hpp"
 
 using namespace deployphase;
 using nlohmann::json;

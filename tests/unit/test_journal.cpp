@@ -13,30 +13,19 @@
 #include <deployphase/state/journal.hpp>
 #include <deployphase/state/journal_file.hpp>
 #include <deployphase/support/crc32.hpp>
-#include <deployphase/support/storage_error.hpp>
+#include <deployphase/support/errors.hpp>
 
-#include "temp_dir.hpp"
+#include "test_support.hpp"
 
 using namespace deployphase;
+using deployphase::StateError;
 using deployphase::state::Journal;
-using deployphase::state::StateError;
 namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
 
 using test::TempDir;
-
-std::string read(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
-}
-
-void write(const fs::path& path, const std::string& bytes) {
-    std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
-}
 
 // A journal of `count` events, returned as its bytes, with the offset where each record starts.
 std::pair<std::string, std::vector<std::size_t>> journal_bytes(const fs::path& dir, int count) {
@@ -49,7 +38,7 @@ std::pair<std::string, std::vector<std::size_t>> journal_bytes(const fs::path& d
             journal.append({{"type", "step_finished"}, {"step", i + 1}, {"note", "é ünïcode"}});
         }
     }
-    std::string bytes = read(path);
+    std::string bytes = test::read_file(path);
     fs::remove(path);
     return {bytes, starts};
 }
@@ -85,7 +74,7 @@ TEST_CASE("journal: records survive reopening, in order, numbered", "[journal]")
     CHECK(again.records()[2]["text"] == "line\nbreak \"quoted\"");
     CHECK_FALSE(again.torn_tail().has_value());
     // One header line, then one line per record.
-    std::string bytes = read(path);
+    std::string bytes = test::read_file(path);
     CHECK(std::count(bytes.begin(), bytes.end(), '\n') == 4);
     CHECK(bytes.starts_with("deployphase-journal 1\nR "));
     struct stat info {};
@@ -106,7 +95,7 @@ TEST_CASE(
         fs::remove_all(dir.path / "journal");
         for (const auto& entry : fs::directory_iterator(dir.path))
             fs::remove(entry.path());
-        write(path, bytes.substr(0, cut));
+        test::write_file(path, bytes.substr(0, cut));
 
         Journal journal = Journal::open(path, true);
         CHECK(journal.records().size() == 2);
@@ -116,7 +105,7 @@ TEST_CASE(
         } else {
             REQUIRE(journal.torn_tail().has_value());
             CHECK(journal.torn_tail()->offset == last);
-            CHECK(read(journal.torn_tail()->copy) == bytes.substr(last, cut - last));
+            CHECK(test::read_file(journal.torn_tail()->copy) == bytes.substr(last, cut - last));
         }
         journal.append({{"type", "after"}});
         CHECK(Journal::open(path, true).records().back() == json({{"type", "after"}, {"seq", 3}}));
@@ -131,7 +120,7 @@ TEST_CASE("journal: a zeroed last block is a torn tail", "[journal]") {
     std::string zeroed = bytes;
     std::fill(zeroed.begin() + static_cast<std::ptrdiff_t>(block), zeroed.end(), '\0');
     fs::path path = dir.path / "journal";
-    write(path, zeroed);
+    test::write_file(path, zeroed);
     Journal journal = Journal::open(path, true);
     // Every record that ends before the zeroed block survives.
     std::size_t survivors = 0;
@@ -151,17 +140,17 @@ TEST_CASE("journal: damage before the last record is refused with its offset", "
     fs::path path = dir.path / "journal";
     std::string flipped = bytes;
     flipped[starts[1] + 20] ^= 0x04;  // inside the second record's payload
-    write(path, flipped);
+    test::write_file(path, flipped);
     CHECK(error_of(path) == path.string() + ": error: damaged record at byte " +
                                 std::to_string(starts[1]) +
                                 " with intact records after it; refusing to guess (the file is "
                                 "left as it is)");
-    CHECK(read(path) == flipped);
+    CHECK(test::read_file(path) == flipped);
 
     // The same flip in the last record is a torn tail.
     flipped = bytes;
     flipped[starts[3] + 20] ^= 0x04;
-    write(path, flipped);
+    test::write_file(path, flipped);
     Journal journal = Journal::open(path, true);
     CHECK(journal.records().size() == 3);
 }
@@ -169,17 +158,18 @@ TEST_CASE("journal: damage before the last record is refused with its offset", "
 TEST_CASE("journal: unknown versions, other files and sequence gaps are refused", "[journal]") {
     TempDir dir;
     fs::path path = dir.path / "journal";
-    write(path, "deployphase-journal 2\n");
+    test::write_file(path, "deployphase-journal 2\n");
     CHECK(error_of(path) == path.string() +
                                 ": error: byte 0: journal format version \"2\" is not one this "
                                 "deployphase reads (version 1); use the deployphase "
                                 "that wrote it");
-    write(path, "{\"some\": \"json\"}\n");
+    test::write_file(path, "{\"some\": \"json\"}\n");
     CHECK(error_of(path) ==
           path.string() +
               ": error: byte 0: not a deployphase journal (no \"deployphase-journal\" header)");
-    write(path, "deployphase-journal 1\n" + state::frame_record(R"({"seq":1})") +
-                    state::frame_record(R"({"seq":3})") + state::frame_record(R"({"seq":4})"));
+    test::write_file(path, "deployphase-journal 1\n" + state::frame_record(R"({"seq":1})") +
+                               state::frame_record(R"({"seq":3})") +
+                               state::frame_record(R"({"seq":4})"));
     std::size_t second =
         std::string("deployphase-journal 1\n").size() + state::frame_record(R"({"seq":1})").size();
     CHECK(error_of(path) == path.string() + ": error: record at byte " + std::to_string(second) +
@@ -191,7 +181,7 @@ TEST_CASE("journal: unknown versions, other files and sequence gaps are refused"
 TEST_CASE("journal: a header cut short by a crash is rewritten", "[journal]") {
     TempDir dir;
     fs::path path = dir.path / "journal";
-    write(path, "deployph");
+    test::write_file(path, "deployph");
     Journal journal = Journal::open(path, true);
     CHECK(journal.records().empty());
     journal.append({{"type", "run_started"}});

@@ -5,6 +5,7 @@
 
 #include <deployphase/phase/json_form.hpp>
 #include <deployphase/phase/loader.hpp>
+#include <deployphase/support/errors.hpp>
 
 #include "phase_dump.hpp"
 

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <deployphase/support/errors.hpp>
 #include <deployphase/support/json_source.hpp>
 
 #include "phase_dump.hpp"

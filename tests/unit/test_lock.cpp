@@ -10,9 +10,11 @@
 #include <thread>
 
 #include <deployphase/state/lock.hpp>
+#include <deployphase/support/errors.hpp>
 
-#include "temp_dir.hpp"
+#include "test_support.hpp"
 
+using namespace deployphase;
 using namespace deployphase::state;
 namespace fs = std::filesystem;
 

@@ -4,6 +4,7 @@
 
 #include <deployphase/phase/loader.hpp>
 #include <deployphase/phase/markdown_reader.hpp>
+#include <deployphase/support/errors.hpp>
 
 #include "phase/step_item.hpp"
 #include "phase_dump.hpp"

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <deployphase/predicate/parser.hpp>
+#include <deployphase/support/errors.hpp>
 
 #include "phase_dump.hpp"
 

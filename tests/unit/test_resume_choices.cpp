@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <deployphase/run/runner.hpp>
-#include <deployphase/support/diagnostic.hpp>
+#include <deployphase/support/errors.hpp>
 
 #include "runner_workspace.hpp"
 

@@ -1,9 +1,13 @@
 #include <catch2/catch.hpp>
 
+#include <deployphase/report/run_text.hpp>
 #include <deployphase/state/journal.hpp>
 #include <deployphase/state/run_state.hpp>
+#include <deployphase/support/errors.hpp>
 
+using namespace deployphase;
 using namespace deployphase::state;
+using deployphase::report::status_json;
 using nlohmann::json;
 
 namespace {

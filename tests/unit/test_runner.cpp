@@ -11,6 +11,7 @@
 #include <deployphase/run/runner.hpp>
 #include <deployphase/state/directory_store.hpp>
 #include <deployphase/state/lock.hpp>
+#include <deployphase/support/errors.hpp>
 
 #include "runner_workspace.hpp"
 
@@ -128,7 +129,7 @@ TEST_CASE("runner: a failing step stops the run, resume reruns it and goes on", 
 
     // A new run is refused while this one can be resumed.
     CHECK_THROWS_AS(run::start_run(phase, json::object(), ws.options(), no_interrupt),
-                    run::UnfinishedRun);
+                    UnfinishedRun);
 
     std::ofstream(ws.dir / "fixed") << "";
     state::RunState resumed = run::resume_run(phase, ws.options(), no_interrupt);
@@ -205,7 +206,7 @@ TEST_CASE("runner: resume refuses a changed phase, and a held lock stops everyth
     try {
         run::resume_run(changed, ws.options(), no_interrupt);
         FAIL("expected a refusal");
-    } catch (const state::StateError& e) {
+    } catch (const StateError& e) {
         CHECK(std::string(e.what()).find("the phase file changed since run") != std::string::npos);
     }
     RunOptions allow = ws.options();
@@ -213,8 +214,7 @@ TEST_CASE("runner: resume refuses a changed phase, and a held lock stops everyth
     CHECK(statuses(run::resume_run(changed, allow, no_interrupt)) == "succeeded: succeeded");
 
     state::StateLock held = state::StateLock::acquire(ws.dir / ".deployphase");
-    CHECK_THROWS_AS(run::start_run(changed, json::object(), ws.options(), no_interrupt),
-                    state::LockHeld);
+    CHECK_THROWS_AS(run::start_run(changed, json::object(), ws.options(), no_interrupt), LockHeld);
     CHECK(ws.ran() == "one\none\n");
 }
 
@@ -228,7 +228,7 @@ TEST_CASE("runner: confirm records a waiting manual step, resume continues past 
     auto refusal = [&](const std::string& ref) {
         try {
             run::confirm_step(store, ref);
-        } catch (const state::StateError& e) {
+        } catch (const StateError& e) {
             std::string message = e.what();
             return message.substr(message.find("error: ") + 7);
         }

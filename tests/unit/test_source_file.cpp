@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <deployphase/support/errors.hpp>
 #include <deployphase/support/source_file.hpp>
 
 #include "phase_dump.hpp"

@@ -10,7 +10,7 @@
 #include <deployphase/run/step_environment.hpp>
 #include <deployphase/run/subprocess.hpp>
 
-#include "temp_dir.hpp"
+#include "test_support.hpp"
 
 using namespace deployphase::run;
 using nlohmann::json;

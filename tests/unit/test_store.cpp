@@ -6,9 +6,9 @@
 #include <deployphase/state/journal.hpp>
 #include <deployphase/state/run_state.hpp>
 #include <deployphase/state/store.hpp>
-#include <deployphase/support/diagnostic.hpp>
+#include <deployphase/support/errors.hpp>
 
-#include "temp_dir.hpp"
+#include "test_support.hpp"
 
 using namespace deployphase;
 using namespace deployphase::state;

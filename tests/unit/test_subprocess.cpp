@@ -12,7 +12,7 @@
 
 #include <deployphase/run/subprocess.hpp>
 
-#include "temp_dir.hpp"
+#include "test_support.hpp"
 
 using namespace deployphase;
 using namespace deployphase::run;
@@ -35,18 +35,12 @@ struct Sandbox {
         spec.kill_after = milliseconds(500);
         return spec;
     }
-    std::string log() const { return read(dir / "step.log"); }
-    static std::string read(const fs::path& path) {
-        std::ifstream in(path);
-        std::ostringstream out;
-        out << in.rdbuf();
-        return out.str();
-    }
+    std::string log() const { return test::read_file(dir / "step.log"); }
     pid_t pid_from(const std::string& name) const {
         for (int i = 0; i < 200 && !fs::exists(dir / name); ++i) {
             std::this_thread::sleep_for(milliseconds(10));
         }
-        return static_cast<pid_t>(std::stol(read(dir / name)));
+        return static_cast<pid_t>(std::stol(test::read_file(dir / name)));
     }
 };
 

@@ -6,14 +6,14 @@
 #include <vector>
 
 #include <deployphase/phase/model.hpp>
-#include <deployphase/predicate/phase_logic.hpp>
+#include <deployphase/phase/phase_logic.hpp>
 #include <deployphase/support/source_file.hpp>
 
 namespace deployphase::phase {
 
 struct LoadedPhase {
     Phase phase;
-    predicate::PhaseLogic logic;  // the validation logic and guards, compiled
+    phase::PhaseLogic logic;  // the validation logic and guards, compiled
     std::vector<Diagnostic> warnings;
     std::optional<SourceFile> source;  // the file as read, for messages about it
 

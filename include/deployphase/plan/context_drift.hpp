@@ -9,8 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include <deployphase/phase/model.hpp>
+#include <deployphase/phase/phase_logic.hpp>
 #include <deployphase/plan/plan.hpp>
-#include <deployphase/predicate/phase_logic.hpp>
 
 namespace deployphase::plan {
 
@@ -30,7 +30,7 @@ std::vector<std::string> changed_keys(const nlohmann::json& before, const nlohma
 // Evaluates the guard of every step in `pending` (1-based indexes) against both contexts and
 // keeps those whose run/skip decision differs. Changed keys are those whose values differ once
 // `secrets` masks them: a secret given again is not a change.
-ContextDrift context_drift(const phase::Phase& phase, const predicate::PhaseLogic& logic,
+ContextDrift context_drift(const phase::Phase& phase, const phase::PhaseLogic& logic,
                            const nlohmann::json& before, const nlohmann::json& after,
                            const std::vector<std::size_t>& pending,
                            const context::Secrets& secrets);

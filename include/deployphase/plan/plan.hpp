@@ -9,8 +9,9 @@
 
 #include <deployphase/context/secrets.hpp>
 #include <deployphase/phase/model.hpp>
+#include <deployphase/phase/phase_logic.hpp>
 #include <deployphase/predicate/evaluator.hpp>
-#include <deployphase/predicate/phase_logic.hpp>
+#include <deployphase/support/source_file.hpp>
 
 namespace deployphase::plan {
 
@@ -53,6 +54,12 @@ struct Plan {
     std::vector<const FactStatus*> missing_used_facts() const;
 };
 
+// `plan --strict`: an error for every fact the plan read that the context lacks, at its first
+// use in `source` (the phase file).
+std::vector<Diagnostic> strict_errors(const Plan& plan, const SourceFile& source);
+// The facts the context lacks that the plan never read (short-circuiting skipped them).
+std::vector<std::string> missing_unread_facts(const Plan& plan);
+
 // A context value as reasons and traces show it: compact JSON, cut to about 60 characters
 // (never inside a UTF-8 character) with "..." when longer.
 std::string short_value(const nlohmann::json& value);
@@ -61,11 +68,11 @@ std::string short_value(const nlohmann::json& value);
 // it for every step; the runner calls it just before each step, against the context as it
 // stands then. `position` counts from 0. Evaluation sees the real values; what the result
 // shows of them (traces, facts, reasons) has the secrets masked.
-StepPlan plan_step(const phase::Phase& phase, const predicate::PhaseLogic& logic,
+StepPlan plan_step(const phase::Phase& phase, const phase::PhaseLogic& logic,
                    const nlohmann::json& context, std::size_t position,
                    const context::Secrets& secrets);
 
-Plan make_plan(const phase::Phase& phase, const predicate::PhaseLogic& logic,
+Plan make_plan(const phase::Phase& phase, const phase::PhaseLogic& logic,
                const nlohmann::json& context, const context::Secrets& secrets);
 
 // Every context key a phase can read, with where each is read. Context-free: a call F()
@@ -81,7 +88,6 @@ struct FactEntry {
     std::string exact_key;  // for "fact": the call's own name, which the context may use instead
     std::vector<FactUse> uses;
 };
-std::vector<FactEntry> fact_inventory(const phase::Phase& phase,
-                                      const predicate::PhaseLogic& logic);
+std::vector<FactEntry> fact_inventory(const phase::Phase& phase, const phase::PhaseLogic& logic);
 
 }  // namespace deployphase::plan

@@ -31,6 +31,10 @@ Fingerprint fingerprint(std::string phase_file, std::string phase_sha256,
 // the file is not such a plan (unknown format_version, no or malformed fingerprint).
 Fingerprint read_fingerprint(const JsonSource& saved_plan);
 
+// `run --plan FILE`: what is about to run must be what the saved plan was made from. Throws
+// InputError at the saved plan's fingerprint, naming every change, when it is not.
+void require_saved_plan_matches(const JsonSource& saved_plan, const Fingerprint& now);
+
 // How `now` differs from `saved`, for an error message: "the phase file", then
 // "context key \"K\" (changed|added|removed)" per key in key order. Empty when they match.
 std::vector<std::string> fingerprint_changes(const Fingerprint& saved, const Fingerprint& now);

@@ -4,10 +4,11 @@
 
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include <deployphase/phase/loader.hpp>
-#include <deployphase/run/runner.hpp>
 #include <deployphase/state/journal.hpp>
 #include <deployphase/state/run_state.hpp>
 #include <deployphase/state/store.hpp>
@@ -32,6 +33,7 @@ void require_same_phase(const phase::LoadedPhase& phase, const state::RunState& 
                         bool allow_changed);
 
 // The keys a run treats as secret by name: those it started with and those given now.
-std::vector<std::string> secret_names(const state::RunState& run, const RunOptions& options);
+std::vector<std::string> secret_names(const state::RunState& run,
+                                      const std::vector<std::string>& given);
 
 }  // namespace deployphase::run

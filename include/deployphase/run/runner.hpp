@@ -1,8 +1,8 @@
 #pragma once
-// Drives a run: decides, then for each step evaluates its guard, runs its check and its script
-// (with retries and timeouts) or waits for a manual confirmation, and records every transition
-// in the journal before acting on it. A fresh run and a resume are the same loop over the
-// state folded from the journal.
+// Running a phase: starting a run, resuming one, confirming a manual step, and reading the run a
+// command acts on. Each decides, then drives the steps (src/run/driver.hpp), recording every
+// transition in the journal before acting on it. A fresh run and a resume are the same loop
+// over the state folded from the journal.
 
 #include <chrono>
 #include <filesystem>
@@ -16,6 +16,8 @@
 
 #include <deployphase/phase/loader.hpp>
 #include <deployphase/plan/context_drift.hpp>
+#include <deployphase/run/recorded_run.hpp>
+#include <deployphase/run/scripts.hpp>
 #include <deployphase/run/subprocess.hpp>
 #include <deployphase/state/journal.hpp>
 #include <deployphase/state/run_state.hpp>
@@ -58,17 +60,8 @@ struct RunOptions {
     std::function<void(const nlohmann::json&)> on_event;
     // Called repeatedly (at least every 100 ms) while a script runs: a live timer's tick.
     std::function<void()> on_wait;
-};
-
-// Where a script's output is logged: DIR/logs/INDEX-ID.log for the step script,
-// INDEX-ID.check.log and INDEX-ID.rollback.log for the others.
-std::filesystem::path step_log_file(const std::filesystem::path& state_dir, std::size_t index,
-                                    const std::string& id, std::string_view kind = "step");
-
-// The state directory holds a run that has not finished.
-class UnfinishedRun : public state::StateError {
-  public:
-    explicit UnfinishedRun(const std::string& message) : state::StateError(message) {}
+    // Makes the run's scripts; empty: real processes (process_scripts). Tests put a fake here.
+    ScriptsFactory scripts;
 };
 
 // The store a command with `options` records its run in.
@@ -78,6 +71,11 @@ std::shared_ptr<state::StateStore> store_of(const RunOptions& options);
 // ignored, not cut); nothing when there is none.
 std::optional<state::RunState> read_run(state::StateStore& store);
 
+// The last run in the store as `status` and `report` show it: an unfinished run whose lock
+// nobody holds has lost its runner, so it and its running step read `interrupted`. Throws
+// StateError ("no run here") when there is none.
+state::RunState last_run(state::StateStore& store);
+
 // `run --resume` of a run that already succeeded with this very phase file and context: a
 // retried CI job whose first attempt finished (perhaps killed just after) must not deploy
 // again. Anything else (another phase or context, a run that ended otherwise) starts anew.
@@ -86,13 +84,29 @@ std::optional<state::RunState> read_run(state::StateStore& store);
 bool already_succeeded(const state::RunState& run, const phase::LoadedPhase& phase,
                        const nlohmann::json& context);
 
+// What `run --resume` does: continue the store's unfinished run, leave alone one that already
+// succeeded with this phase and context, or start a new run. A run to continue or leave alone
+// is kept open under the store's lock, so the journal is read once.
+struct ResumeDecision {
+    enum class Action { start, resume, already_succeeded };
+    Action action = Action::start;
+    std::optional<RecordedRun> recorded;  // for resume and already_succeeded
+};
+ResumeDecision decide_run_resume(state::StateStore& store, const phase::LoadedPhase& phase,
+                                 const nlohmann::json& context);
+
+// resume --context/--set: files become the new base (none: the run's context), assignments
+// apply last. Nothing when neither was given. Throws InputError for a bad file.
+std::optional<RunOptions::ContextUpdate> context_update(
+    const std::vector<std::string>& files, const std::vector<std::string>& assignments);
+
 // Records the operator's confirmation of a manual step that the run is waiting on; `resume`
 // then continues past it. `step` is an id or a 1-based index. Throws StateError when there is
 // no such run or step, the id names several steps, or the step is not awaiting confirmation.
 state::StepState confirm_step(state::StateStore& store, const std::string& step);
 
 // Starts a new run. Refuses (UnfinishedRun) when the state directory holds an unfinished run;
-// a finished one is moved into the store's history first. Throws state::LockHeld when another
+// a finished one is moved into the store's history first. Throws LockHeld when another
 // runner holds the store.
 state::RunState start_run(const phase::LoadedPhase& phase, const nlohmann::json& context,
                           const RunOptions& options, const InterruptFlag& interrupt);
@@ -105,7 +119,6 @@ state::RunState resume_run(const phase::LoadedPhase& phase, const RunOptions& op
                            const InterruptFlag& interrupt);
 // The same for a run already opened with open_recorded_run() (recorded_run.hpp), whose phase
 // file the caller has read from it: the journal is read once, under the lock.
-struct RecordedRun;
 state::RunState resume_run(RecordedRun run, const phase::LoadedPhase& phase,
                            const RunOptions& options, const InterruptFlag& interrupt);
 

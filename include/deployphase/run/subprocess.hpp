@@ -44,7 +44,8 @@ struct ProcessResult {
 using InterruptFlag = std::atomic<int>;
 
 // Runs the process to the end; every process left in its group is killed before returning.
-// Throws std::system_error when the process cannot be started or its log cannot be written.
+// Throws StorageError when the process cannot be started or watched, or its log cannot be
+// written (the process is then killed first).
 ProcessResult run_process(const ProcessSpec& spec, const InterruptFlag& interrupt);
 
 }  // namespace deployphase::run

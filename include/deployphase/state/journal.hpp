@@ -7,7 +7,6 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,13 +17,6 @@
 #include <deployphase/state/store.hpp>
 
 namespace deployphase::state {
-
-// A state file could not be read, written or trusted. The message names the file; the run
-// stops, and nothing is retried.
-class StateError : public std::runtime_error {
-  public:
-    using std::runtime_error::runtime_error;
-};
 
 class Fold;
 struct RunState;

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include <deployphase/state/store.hpp>
+#include <deployphase/support/fd.hpp>
 
 namespace deployphase::state {
 
@@ -36,11 +37,11 @@ class JournalFile final : public RecordLog {
     void append(const std::vector<std::string>& payloads, std::size_t first_seq) override;
 
   private:
-    JournalFile(std::filesystem::path path, int fd);
+    JournalFile(std::filesystem::path path, Fd fd);
 
     std::filesystem::path m_path;
     std::string m_name;
-    int m_fd;
+    Fd m_fd;
     std::optional<std::size_t> m_size;  // of the file, once an append has asked
 };
 

@@ -1,14 +1,13 @@
 #pragma once
 // One run at a time per state directory. docs/state-format.md describes the lock file.
 
-#include <sys/types.h>
-
 #include <filesystem>
 #include <optional>
 #include <string>
 
 #include <deployphase/state/journal.hpp>
 #include <deployphase/state/store.hpp>
+#include <deployphase/support/fd.hpp>
 
 namespace deployphase::state {
 
@@ -29,13 +28,9 @@ class StateLock {
     // Writes and creates nothing.
     static std::optional<LockHolder> holder(const std::filesystem::path& state_dir);
 
-    StateLock(StateLock&& other) noexcept : m_fd(other.m_fd) { other.m_fd = -1; }
-    StateLock& operator=(StateLock&&) = delete;
-    ~StateLock();
-
   private:
-    explicit StateLock(int fd) : m_fd(fd) {}
-    int m_fd;
+    explicit StateLock(Fd fd) : m_fd(std::move(fd)) {}
+    Fd m_fd;  // closing it releases the flock
 };
 
 }  // namespace deployphase::state

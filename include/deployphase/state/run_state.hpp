@@ -1,7 +1,6 @@
 #pragma once
-// Events are the one record of a run; everything else is folded from them. This is the
-// vocabulary the runner writes to the journal, and the fold that status and resume read.
-// docs/state-format.md lists the events.
+// Events are the one record of a run; everything else is folded from them. This is the fold
+// that status, resume, rollback and the reports read; the events are in state/events.hpp.
 
 #include <cstdint>
 #include <optional>
@@ -10,35 +9,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <deployphase/state/events.hpp>
 #include <deployphase/state/journal.hpp>
 
 namespace deployphase::state {
-
-enum class StepStatus {
-    pending,
-    running,
-    succeeded,
-    failed,
-    skipped,
-    satisfied,
-    awaiting_confirmation,
-    interrupted,
-    rolled_back,
-};
-
-enum class RunStatus {
-    running,
-    succeeded,
-    failed,
-    interrupted,
-    awaiting_confirmation,
-    rolled_back,
-    skipped,
-    blocked,
-};
-
-std::string_view step_status_name(StepStatus status);  // "awaiting-confirmation", ...
-std::string_view run_status_name(RunStatus status);
 
 struct StepState {
     std::size_t index = 0;
@@ -83,18 +57,6 @@ struct RunState {
     std::vector<std::size_t> pending_rollbacks() const;
 };
 
-// A record the fold cannot make sense of; seq() says which (1-based).
-class RecordError : public StateError {
-  public:
-    RecordError(std::size_t seq, const std::string& message);
-    std::size_t seq() const { return m_seq; }
-    const std::string& message() const { return m_message; }
-
-  private:
-    std::size_t m_seq;
-    std::string m_message;
-};
-
 // Folds records one at a time into the state they describe: what a run's journal keeps
 // instead of its records. apply() throws RecordError when a record does not fit a run (no
 // run_started first, an unknown step index or event type, a field of the wrong type).
@@ -105,7 +67,9 @@ class Fold {
 
   private:
     void apply_record(const nlohmann::json& record);
-    [[noreturn]] void bad(const nlohmann::json& record, std::string message) const;
+    void start(const nlohmann::json& record);
+    void rollback_script_finished(const nlohmann::json& record);
+    [[noreturn]] void bad(std::string message) const;
     StepState& step(const nlohmann::json& record);
 
     std::size_t m_seq = 0;  // the record being folded, 1-based
@@ -116,9 +80,5 @@ class Fold {
 // does not fit a run (no run_started first, an unknown step index or event type, a field of
 // the wrong type), StateError when there is no record.
 RunState fold(const std::vector<nlohmann::json>& records);
-
-// `status --output json`: run_id, phase, state, reason, and steps with index, id, status,
-// attempts, exit_code, duration_ms and reason.
-nlohmann::ordered_json status_json(const RunState& state);
 
 }  // namespace deployphase::state

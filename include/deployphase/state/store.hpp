@@ -8,31 +8,15 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include <deployphase/support/errors.hpp>
+
 namespace deployphase::state {
-
-struct LockHolder {
-    long pid = 0;
-    std::string host;
-    std::string since;  // UTC, ISO 8601
-};
-
-// Another live runner holds the lock. The message names where (`where: error: ...`), the
-// holder, and what releases the lock.
-class LockHeld : public std::runtime_error {
-  public:
-    LockHeld(const std::string& where, LockHolder holder, std::string_view released_when);
-    const LockHolder& holder() const { return m_holder; }
-
-  private:
-    LockHolder m_holder;
-};
 
 // Held while a runner owns the store; released when destroyed, or by the operating system or
 // the server when the runner dies.

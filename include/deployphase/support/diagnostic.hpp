@@ -1,8 +1,9 @@
 #pragma once
-// One error type for every problem a user can fix in their input, with a position.
+// A problem found in a user's input, with its position, and how it is printed. The errors
+// that carry them are in errors.hpp.
 
 #include <cstddef>
-#include <stdexcept>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,14 @@ namespace deployphase {
 // characters (Unicode code points), so a tab or a multi-byte character is one
 // column. line == 0 means "the file as a whole" (it could not be read, say).
 struct SourceLocation {
+    SourceLocation() = default;
+    // A place without a line (a file as a whole, a flag, a state directory, a server) or, with
+    // a line and column, a position in a file.
+    SourceLocation(std::string where, std::size_t at_line = 0, std::size_t at_column = 0)
+        : file(std::move(where)), line(at_line), column(at_column) {}
+    SourceLocation(const char* where) : file(where) {}
+    SourceLocation(const std::filesystem::path& where) : file(where.string()) {}
+
     std::string file;
     std::size_t line = 0;
     std::size_t column = 0;
@@ -37,21 +46,11 @@ struct Diagnostic {
     bool operator==(const Diagnostic&) const = default;
 };
 
-// `FILE:LINE:COL: error: message`, then the source line and a caret under the column.
+// `FILE:LINE:COL: error: message`, then the source line and a caret under the column;
+// `WHERE: error: message` for a place without a line (a file as a whole, a flag, a state
+// directory, a server), and `deployphase: error: message` for no place at all. The one place
+// deployphase's error text is made.
 std::string format_diagnostic(const Diagnostic& diagnostic);
-
-// Thrown when an input cannot be used. Carries every diagnostic found, warnings
-// included, so a caller can print the whole picture at once.
-class InputError : public std::runtime_error {
-  public:
-    explicit InputError(std::vector<Diagnostic> diagnostics);
-    explicit InputError(Diagnostic diagnostic);
-
-    const std::vector<Diagnostic>& diagnostics() const { return m_diagnostics; }
-
-  private:
-    std::vector<Diagnostic> m_diagnostics;
-};
 
 // Collects diagnostics while reading one input; throws once at the end if any is an error.
 class DiagnosticSink {

@@ -1,10 +1,10 @@
-#include "cli/plan_text.hpp"
+#include <deployphase/report/plan_text.hpp>
 
 #include <fmt/format.h>
 
 #include <algorithm>
 
-namespace deployphase::cli {
+namespace deployphase::report {
 namespace {
 
 // One line per call, indented by depth, with what each fact read found in a column.
@@ -92,4 +92,4 @@ std::string render_plan_text(const plan::Plan& plan, const Style& style) {
     return out;
 }
 
-}  // namespace deployphase::cli
+}  // namespace deployphase::report

@@ -1,0 +1,36 @@
+#pragma once
+// A run as `status` shows it (text, JSON), and a rollback plan and a context change as text for
+// a person at a terminal.
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include <deployphase/phase/model.hpp>
+#include <deployphase/plan/context_drift.hpp>
+#include <deployphase/run/rollback.hpp>
+#include <deployphase/state/run_state.hpp>
+
+namespace deployphase::report {
+
+// `Run ID of "PHASE": STATE (REASON)`: the one line --quiet ends with.
+std::string render_run_line(const state::RunState& run);
+
+// That line, then one per step: "  2/8  deploy  succeeded  1 attempt  1.2s".
+std::string render_run_state(const state::RunState& run);
+
+// What `rollback --dry-run` prints (and a rollback with nothing to undo): the rollback scripts
+// that would run, in order, and the completed steps left as they are.
+std::string render_rollback_plan(const state::RunState& run, const phase::Phase& phase,
+                                 const run::RollbackPlan& plan);
+
+// "Context changed: a, b" and each pending step whose guard decision flipped.
+std::string render_context_drift(const plan::ContextDrift& drift);
+
+// A run as JSON: run_id, phase, state, reason, and steps with index, id, status, attempts,
+// exit_code, duration_ms and reason.
+nlohmann::ordered_json status_json(const state::RunState& run);
+// What `status --output json` (and `run -o json`) prints: status_json, then `finished`.
+nlohmann::ordered_json status_document(const state::RunState& run);
+
+}  // namespace deployphase::report

@@ -1,0 +1,107 @@
+#include <deployphase/report/run_text.hpp>
+
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+namespace deployphase::report {
+
+using nlohmann::ordered_json;
+using state::RunState;
+using state::StepState;
+
+std::string render_run_line(const RunState& run) {
+    return fmt::format("Run {} of \"{}\": {}{}\n", run.run_id, run.phase,
+                       state::run_status_name(run.status),
+                       run.reason.empty() ? "" : " (" + run.reason + ")");
+}
+
+std::string render_run_state(const RunState& run) {
+    std::string out = render_run_line(run);
+    std::size_t width = 0;
+    for (const StepState& step : run.steps)
+        width = std::max(width, step.id.size());
+    for (const StepState& step : run.steps) {
+        std::string detail;
+        if (step.attempts > 0) {
+            detail =
+                fmt::format("{} attempt{}  {:.1f}s", step.attempts, step.attempts == 1 ? "" : "s",
+                            static_cast<double>(step.duration_ms) / 1000.0);
+        }
+        if (!step.reason.empty()) detail += (detail.empty() ? "" : "  ") + step.reason;
+        std::string line =
+            fmt::format("  {}/{}  {:<{}}  {:<21}  {}", step.index, run.steps.size(), step.id, width,
+                        state::step_status_name(step.status), detail);
+        while (!line.empty() && line.back() == ' ')
+            line.pop_back();
+        out += line + "\n";
+    }
+    return out;
+}
+
+std::string render_rollback_plan(const RunState& run, const phase::Phase& phase,
+                                 const run::RollbackPlan& plan) {
+    std::string out;
+    if (plan.order.empty()) {
+        out = fmt::format("Run {} of \"{}\" has no rollback script to run; nothing was changed.\n",
+                          run.run_id, run.phase);
+    } else {
+        out = fmt::format("Rolling back run {} of \"{}\" would run, in this order:\n", run.run_id,
+                          run.phase);
+    }
+    std::size_t width = 0;
+    for (const StepState& step : run.steps)
+        width = std::max(width, step.id.size());
+    for (std::size_t index : plan.order) {
+        const StepState& step = run.steps[index - 1];
+        out += fmt::format("  {}/{}  {:<{}}  rollback of a step that {}\n", index, run.steps.size(),
+                           step.id, width,
+                           step.status == state::StepStatus::succeeded
+                               ? "succeeded"
+                               : fmt::format("is {}", state::step_status_name(step.status)));
+    }
+    for (std::size_t index : plan.without_script) {
+        out += fmt::format("  {}/{}  {:<{}}  succeeded, has no rollback script: left as it is\n",
+                           index, run.steps.size(), phase.steps[index - 1].id, width);
+    }
+    return out;
+}
+
+std::string render_context_drift(const plan::ContextDrift& drift) {
+    if (drift.changed_keys.empty()) return "Context unchanged.\n";
+    std::string out = fmt::format("Context changed: {}\n", fmt::join(drift.changed_keys, ", "));
+    if (drift.guard_changes.empty()) return out + "  no pending step's guard decision changed\n";
+    for (const plan::GuardChange& change : drift.guard_changes) {
+        out += fmt::format("  step {} {}: {} before, {} now ({})\n", change.after.index,
+                           change.after.id, change.before.will_run ? "runs" : "skipped",
+                           change.after.will_run ? "runs" : "skipped", change.after.reason);
+    }
+    return out;
+}
+
+ordered_json status_json(const RunState& run) {
+    ordered_json steps = ordered_json::array();
+    for (const StepState& s : run.steps) {
+        steps.push_back({{"index", s.index},
+                         {"id", s.id},
+                         {"status", state::step_status_name(s.status)},
+                         {"attempts", s.attempts},
+                         {"exit_code", s.exit_code ? ordered_json(*s.exit_code) : ordered_json()},
+                         {"duration_ms", s.duration_ms},
+                         {"reason", s.reason}});
+    }
+    return {{"run_id", run.run_id},
+            {"phase", run.phase},
+            {"state", state::run_status_name(run.status)},
+            {"reason", run.reason},
+            {"steps", std::move(steps)}};
+}
+
+ordered_json status_document(const RunState& run) {
+    ordered_json out = status_json(run);
+    out["finished"] = run.finished;
+    return out;
+}
+
+}  // namespace deployphase::report
