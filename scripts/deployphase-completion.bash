@@ -1,5 +1,10 @@
 # bash completion for deployphase; installed as
 # share/bash-completion/completions/deployphase by `cmake --install`.
+# COMPREPLY: the words of $1 that start with the word being completed.
+_deployphase_reply() {
+    mapfile -t COMPREPLY < <(compgen -W "$1" -- "$cur")
+}
+
 _deployphase() {
     local cur prev words cword
     _init_completion || return
@@ -13,18 +18,18 @@ _deployphase() {
         esac
     done
     case $prev in
-        --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
-        --log-level) COMPREPLY=($(compgen -W "trace debug info warn error off" -- "$cur")); return ;;
-        -o | --output) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
-        --format) COMPREPLY=($(compgen -W "md json" -- "$cur")); return ;;
-        --on-failure) COMPREPLY=($(compgen -W "stop rollback" -- "$cur")); return ;;
-        --interrupted) COMPREPLY=($(compgen -W "rerun done fail" -- "$cur")); return ;;
+        --color) _deployphase_reply "auto always never"; return ;;
+        --log-level) _deployphase_reply "trace debug info warn error off"; return ;;
+        -o | --output) _deployphase_reply "text json"; return ;;
+        --format) _deployphase_reply "md json"; return ;;
+        --on-failure) _deployphase_reply "stop rollback"; return ;;
+        --interrupted) _deployphase_reply "rerun done fail"; return ;;
         --state-dir | --workdir) _filedir -d; return ;;
         -c | --context | --plan | --out | --events | --junit | --log-file) _filedir; return ;;
     esac
     local flags
     case $command in
-        "") COMPREPLY=($(compgen -W "$commands $global" -- "$cur")); return ;;
+        "") _deployphase_reply "$commands $global"; return ;;
         validate) flags="--help" ;;
         show | facts) flags="--output --help" ;;
         plan) flags="--context --set --output --strict --out --help" ;;
@@ -42,7 +47,7 @@ _deployphase() {
         unlock) flags="--state-dir --state-url --state-key --state-schema --yes --help" ;;
     esac
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W "$flags" -- "$cur"))
+        _deployphase_reply "$flags"
     else
         _filedir
     fi

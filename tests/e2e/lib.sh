@@ -2,6 +2,25 @@
 # compare exactly what it printed. Sourced, not run.
 set -uo pipefail
 
+# CASE=REGEX runs only the cases whose names match it; what comes before a suite's first case
+# always runs, since it sets up what the cases share. The suite runs again as a copy without
+# the other cases' lines (blank, so line numbers stay): a case's lines run from its `case_` at
+# the start of a line to the next one, or to suite_done. A case_ inside a loop is written
+# `case_ NAME || continue`.
+if [ -n "${CASE:-}" ] && [ -z "${CASE_SELECTED:-}" ]; then
+    export CASE_SELECTED=1
+    exec bash -c "$(awk -v pattern="$CASE" '
+        /^case_ / {
+            started = 1
+            name = $0
+            sub(/^case_ +"?/, "", name)
+            sub(/"?[[:space:]]*$/, "", name)
+            keep = name ~ pattern
+        }
+        /^suite_done/ { keep = 1 }
+        { print (!started || keep) ? $0 : "" }' "$0")" "$0" "$@"
+fi
+
 : "${DEPLOYPHASE:?set DEPLOYPHASE to the deployphase binary}"
 : "${FIXTURES:?set FIXTURES to tests/fixtures}"
 
@@ -9,7 +28,21 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/deployphase-e2e.XXXXXX")
 FAILURES=0      # failed expectations
 FAILED_CASES=0
 CASES=0
-SHARED_SEED="${PROJECT_ROOT:-.}/../shared/seeds/deployment-operations.md"
+# The user's own seed document, for the suites that read it when it is there.
+export SHARED_SEED="${PROJECT_ROOT:-.}/../shared/seeds/deployment-operations.md"
+
+# Under the sanitizers (DEPLOYPHASE_TEST_SANITIZED=1, which ctest sets in that build) every
+# process starts several times slower, so the suites that repeat one check hundreds of times
+# do fewer rounds there: `rounds FULL FEWER` says how many, and `sampled N` passes one call in
+# N (the first, then every Nth). The plain build and tests/soak/ always do the full count.
+SANITIZED=${DEPLOYPHASE_TEST_SANITIZED:-0}
+rounds() { if [ "$SANITIZED" = 1 ]; then echo "$2"; else echo "$1"; fi; }
+SAMPLED_CALLS=0
+sampled() {
+    [ "$SANITIZED" = 1 ] || return 0
+    SAMPLED_CALLS=$((SAMPLED_CALLS + 1))
+    [ $(((SAMPLED_CALLS - 1) % $1)) -eq 0 ]
+}
 
 COMPLETE=0
 # directory (the default) or postgresql: where runs are recorded (tests/pg/store_lib.sh).
@@ -28,6 +61,10 @@ finish() {
         FAILURES=$((FAILURES + 1))
         FAILED_CASES=$((FAILED_CASES + 1))
         printf 'FAIL [%s]: the suite stopped before its end (status %s)\n' "$CURRENT" "$status"
+    fi
+    if [ -n "${CASE:-}" ] && [ "$CASES" -eq 0 ]; then
+        FAILURES=$((FAILURES + 1))
+        printf 'FAIL: no case of %s matches CASE=%s\n' "$(basename "$0")" "$CASE"
     fi
     if [ "$FAILURES" -eq 0 ]; then
         [ "$STORE" = postgresql ] && drop_suite_schema
@@ -55,13 +92,17 @@ run() {
     (cd "$WORK" && "$DEPLOYPHASE" "$@") >"$WORK/.stdout" 2>"$WORK/.stderr"
     STATUS=$?
     OUT=$(cat "$WORK/.stdout")
+    export OUT ERR  # read by the suites, after run
     ERR=$(cat "$WORK/.stderr")
 }
 
 CURRENT=""
 LAST_FAILED=""
+# case_ NAME: the expectations that follow belong to this case. Returns 1 for a case that
+# CASE leaves out.
 case_() {
     CURRENT=$1
+    if [ -n "${CASE:-}" ] && ! [[ $1 =~ $CASE ]]; then return 1; fi
     CASES=$((CASES + 1))
 }
 

@@ -82,7 +82,7 @@ whole_run_ms() {
 # after a random delay of up to MAX_DELAY_MS, until KILLS kills landed. After each kill and at
 # the end of each run the invariants are checked. Sets KILLS_LANDED and RUNS_FINISHED.
 random_kills() {
-    local root=$1 steps=$2 wanted=$3 max_delay=$4 dir runner status kills=0 delay
+    local root=$1 steps=$2 wanted=$3 max_delay=$4 dir status kills=0 delay
     KILLS_LANDED=0
     RUNS_FINISHED=0
     while :; do
@@ -93,12 +93,12 @@ random_kills() {
             (cd "$dir" && "$DEPLOYPHASE" run phase.md --resume -q >"$dir/.out" 2>&1)
             status=$?
         else
-            (cd "$dir" && exec "$DEPLOYPHASE" run phase.md --resume -q >"$dir/.out" 2>&1) &
-            runner=$!
-            delay=$((RANDOM % (max_delay + 1)))
-            sleep "$((delay / 1000)).$(printf '%03d' $((delay % 1000)))"
-            kill -KILL "$runner" 2>/dev/null
-            wait "$runner" 2>/dev/null
+            # SIGKILL after the delay, or not at all when the run ends first: a round never
+            # outlasts its run (sleeping out every delay, on a loaded machine, took the suite
+            # past its timeout). timeout(1) exits 137 when it killed the runner.
+            delay=$((RANDOM % (max_delay + 1) + 1))
+            (cd "$dir" && exec timeout -s KILL "$((delay / 1000)).$(printf '%03d' $((delay % 1000)))" \
+                "$DEPLOYPHASE" run phase.md --resume -q >"$dir/.out" 2>&1)
             status=$?
         fi
         if [ "$status" -eq 137 ]; then
@@ -150,14 +150,14 @@ check_fault() {
         fail "$what: temporary files left" "$(find "$dir/.deployphase" -name '*.tmp*')"
     if [ -e "$dir/.deployphase/journal" ]; then
         records=$(grep -c '^R ' "$dir/.deployphase/journal")
-        events=$(cat "$dir/events" 2>/dev/null | wc -l)
+        events=$(wc -l <"$dir/events" 2>/dev/null || echo 0)
         [ "$records" -eq "$events" ] ||
             fail "$what: the journal has $records records, $events were reported recorded"
     fi
     reset_frozen
     check_recorded "$dir" "$what"
-    (cd "$dir" && "$DEPLOYPHASE" run phase.md --resume -q >"$dir/.out" 2>&1)
-    [ $? -eq 0 ] || fail "$what: run --resume after the fault cleared failed" "$(cat "$dir/.out")"
+    (cd "$dir" && "$DEPLOYPHASE" run phase.md --resume -q >"$dir/.out" 2>&1) ||
+        fail "$what: run --resume after the fault cleared failed" "$(cat "$dir/.out")"
     [ -z "$(find "$dir/.deployphase" -name 'journal.torn-*')" ] ||
         fail "$what: the failed write left a torn journal behind"
     check_finished "$dir" "$steps" 1 "$what"

@@ -27,7 +27,7 @@ while IFS=$'\t' read -r file expected; do
     before=$FAILURES
     case $file in
         phase/*)
-            case_ "bad phase $file"
+            case_ "bad phase $file" || continue
             expect_rejected "$file" "$expected" validate "$file"
             expect_rejected "$file" "$expected" plan "$file"
             expect_rejected "$file" "$expected" run "$file" --state-dir state-of-bad
@@ -35,17 +35,18 @@ while IFS=$'\t' read -r file expected; do
             [ ! -e state-of-bad ] || { fail "$file: a state directory was created"; rm -rf state-of-bad; }
             ;;
         context/*)
-            case_ "bad context $file"
+            case_ "bad context $file" || continue
             expect_rejected "$file" "$expected" plan good.md -c "$file"
             expect_rejected "$file" "$expected" run good.md -c "$file" --state-dir state-of-bad
             [ ! -e state-of-bad ] || { fail "$file: a state directory was created"; rm -rf state-of-bad; }
             ;;
         state/*)
-            case_ "bad journal $file"
+            case_ "bad journal $file" || continue
             rm -rf s && mkdir s && cp "$file" s/journal
             for command in "status --state-dir s" "report --state-dir s" \
                 "run good.md --state-dir s --resume" "resume --state-dir s" \
                 "rollback --state-dir s" "confirm a --state-dir s"; do
+                # shellcheck disable=SC2086 # the command is words to split
                 expect_rejected "$file" "$expected" $command
             done
             cmp -s "$file" s/journal || fail "$file: the journal was changed"

@@ -6,10 +6,11 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/marker_phase.sh"
 
-case_ "20 random SIGKILLs over whole 8-step runs, each followed by run --resume"
+KILLS=$(rounds 20 8)
+case_ "$KILLS random SIGKILLs over whole 8-step runs, each followed by run --resume"
 # Delays up to 1.5 whole runs: most kills land mid-run, some runs finish between kills.
 delay=$(($(whole_run_ms 8) * 3 / 2))
-random_kills "$WORK" 8 20 "$((delay > 60 ? delay : 60))"
+random_kills "$WORK" 8 "$KILLS" "$((delay > 60 ? delay : 60))"
 echo "kills landed: $KILLS_LANDED over $RUNS_FINISHED whole runs"
 [ "$RUNS_FINISHED" -ge 2 ] || fail "the kills did not spread over several runs"
 

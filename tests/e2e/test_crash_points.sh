@@ -6,11 +6,13 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/marker_phase.sh"
 
 # 4 steps in ctest (every kind of boundary: each record type, the context file, the end);
-# tests/soak/crash_points.sh walks an 8-step run.
+# tests/soak/crash_points.sh walks an 8-step run. Under the sanitizers one point in 3.
 STEPS=${CRASH_POINT_STEPS:-4}
 case_ "a kill at every state-write boundary of an $STEPS-step run, then run --resume"
 points=0
+tried=0
 for ((n = 1; n <= 1000; n++)); do
+    sampled 3 || continue
     dir="$WORK/p$n"
     mkdir "$dir"
     write_marker_phase "$dir/phase.md" "$STEPS"
@@ -22,6 +24,7 @@ for ((n = 1; n <= 1000; n++)); do
         continue
     fi
     points=$n
+    tried=$((tried + 1))
     reset_frozen
     check_recorded "$dir" "the kill at crash point $n"
     (cd "$dir" && "$DEPLOYPHASE" run phase.md --resume -q >"$dir/.out" 2>&1)
@@ -31,8 +34,8 @@ for ((n = 1; n <= 1000; n++)); do
     rm -rf "$dir"
 done
 # 4 crash points per journal write (2 a step) plus the context file's; fewer means the seam
-# is not wired.
-[ "$points" -ge $((STEPS * 2 * 4)) ] || fail "only $points crash points in a $STEPS-step run"
-echo "crash points survived: $points of $points"
+# is not wired (sampled, the last one tried is at most 2 short of the last there is).
+[ "$points" -ge $((STEPS * 2 * 4 - 2)) ] || fail "only $points crash points in a $STEPS-step run"
+echo "crash points survived: $tried tried of the $points passed"
 
 suite_done

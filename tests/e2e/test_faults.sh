@@ -32,6 +32,7 @@ injected=0
 for call in write fsync rename; do
     total=$(grep "^$call " "$WORK/f/.counts" | cut -d' ' -f2)
     for ((n = 1; n <= total; n++)); do
+        sampled 3 || continue  # under the sanitizers
         combos=("ENOSPC once" "EIO forever" "EIO once" "ENOSPC forever")
         read -r error mode <<<"${combos[$((n % 4))]}"
         new_dir

@@ -19,7 +19,7 @@ for ((n = 1; n <= 200; n++)); do
 done
 size=$(stat -c %s "$journal")
 last=$(grep -bo '^R ' "$journal" | tail -1 | cut -d: -f1)  # the last record's offset
-[ "$last" -gt 1 ] && [ "$size" -gt "$last" ] || fail "no last record found in the journal"
+{ [ "$last" -gt 1 ] && [ "$size" -gt "$last" ]; } || fail "no last record found in the journal"
 
 # resume_damaged WHAT: resumes the copy in $WORK/d; checks it finished with the torn tail kept.
 # resume_damaged WHAT [REDONE]: REDONE (default 0) more reruns are allowed: steps whose
@@ -35,7 +35,11 @@ resume_damaged() {
 
 case_ "the journal cut at every byte of its last record: the tail is dropped, kept, resumed"
 recovered=0
+tried=0
 for ((cut = last; cut < size; cut++)); do
+    # Under the sanitizers: the record's first and last byte, and one cut in 6 between.
+    [ "$cut" -eq "$last" ] || [ "$cut" -eq $((size - 1)) ] || sampled 6 || continue
+    tried=$((tried + 1))
     rm -rf "$WORK/d" && cp -a "$WORK/base" "$WORK/d"
     truncate -s "$cut" "$WORK/d/.deployphase/journal"
     resume_damaged "cut at byte $cut"
@@ -46,7 +50,7 @@ for ((cut = last; cut < size; cut++)); do
     fi
     recovered=$((recovered + 1))
 done
-echo "torn journals recovered: $recovered of $((size - last))"
+echo "torn journals recovered: $recovered of $tried (cuts at $((size - last)) bytes)"
 
 case_ "the last 512-byte block zeroed: a torn tail, dropped and resumed"
 rm -rf "$WORK/d" && cp -a "$WORK/base" "$WORK/d"
@@ -56,18 +60,19 @@ dd if=/dev/zero of="$WORK/d/.deployphase/journal" bs=512 seek="$block" count=1 c
 lost=$(grep -bo '"type":"step_finished"' "$journal" | awk -F: -v from=$((block * 512)) \
     '$1 >= from' | wc -l)
 resume_damaged "the zeroed block $block" "$lost"
-ls "$WORK/d/.deployphase" | grep -q '^journal\.torn-' || fail "the zeroed tail was not kept"
+compgen -G "$WORK/d/.deployphase/journal.torn-*" >/dev/null || fail "the zeroed tail was not kept"
 
 case_ "a bit flipped in a middle record: refused with its offset, nothing runs or changes"
 rm -rf "$WORK/d" && cp -a "$WORK/base" "$WORK/d"
 middle=$(grep -bo '^R ' "$journal" | sed -n 3p | cut -d: -f1)
 flip_at=$((middle + 30))
 byte=$(od -An -tu1 -j "$flip_at" -N1 "$journal" | tr -d ' ')
-printf "\\$(printf '%03o' $((byte ^ 4)))" |
+printf '%b' "\\$(printf '%03o' $((byte ^ 4)))" |
     dd of="$WORK/d/.deployphase/journal" bs=1 seek="$flip_at" conv=notrunc 2>/dev/null
 cp "$WORK/d/.deployphase/journal" "$WORK/damaged-journal"
 marks_before=$(cat "$WORK/d/marks")
 for command in "run phase.md --resume" "resume" "rollback" "confirm s3"; do
+    # shellcheck disable=SC2086 # the command is words to split
     (cd "$WORK/d" && "$DEPLOYPHASE" $command >"$WORK/d/.out" 2>&1)
     status=$?
     expect_eq "exit of $command" "$status" "2"

@@ -108,7 +108,7 @@ expect_match saved "$saved" "\"phase_sha256\": \"$phase_sum\""
 expect_match saved "$saved" '"phase_file": "deploy.md"'
 expect_match saved "$saved" '"context_keys": \{'
 expect_match saved "$saved" "\"env\": \"$(printf '%s' '"prod"' | sha256sum | cut -d' ' -f1)\""
-leftovers=$(cd "$WORK" && ls -A | grep '\.tmp\.' || true)
+leftovers=$(cd "$WORK" && find . -maxdepth 1 -name '*.tmp.*')
 expect_eq "temporary files" "$leftovers" ""
 
 case_ "a context file that is not JSON: its line and column, exit 2"

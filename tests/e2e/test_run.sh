@@ -24,7 +24,7 @@ test -e fixed
 echo three >> ran
 ```
 MD
-ran() { cat "$WORK/ran" 2>/dev/null | tr '\n' ' '; }
+ran() { tr '\n' ' ' <"$WORK/ran" 2>/dev/null; }
 
 case_ "a failing step: exit 1, later steps not run"
 run run phase.md
@@ -138,7 +138,7 @@ MD
 run run hostile.md --state-dir hostile-state --set 'ticket=$(touch pwned); `touch pwned2`'
 expect_status 0
 expect_eq ticket "$(cat "$WORK/ticket")" '$(touch pwned); `touch pwned2`'
-[ ! -e "$WORK/pwned" ] && [ ! -e "$WORK/pwned2" ] || fail "a context value was executed"
+{ [ ! -e "$WORK/pwned" ] && [ ! -e "$WORK/pwned2" ]; } || fail "a context value was executed"
 
 case_ "--dry-run prints the plan and creates nothing"
 run run phase.md --dry-run --state-dir dry-state

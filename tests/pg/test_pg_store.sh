@@ -136,7 +136,7 @@ for i in $(seq 1 10); do
     status=$?
     [ "$status" -eq 0 ] || fail "the runner of slot/$i exited $status" "$(cat "$WORK/k$i.out")"
 done
-expect_eq "met" "$(ls "$WORK/barrier" | wc -l)" 10
+expect_eq "met" "$(find "$WORK/barrier" -mindepth 1 -maxdepth 1 | wc -l)" 10
 expect_eq "runs recorded" "$(psql -X -At -c "select count(*) from $DEPLOYPHASE_STATE_SCHEMA.runs")" 10
 psql -q -c "drop schema $DEPLOYPHASE_STATE_SCHEMA cascade" >/dev/null 2>&1
 export DEPLOYPHASE_STATE_SCHEMA="${DEPLOYPHASE_STATE_SCHEMA%_fresh}"
@@ -210,10 +210,10 @@ touch "$WORK/gate-8"
 
 case_ "unlock of a state directory explains that only the holder's end releases it"
 machine e
-DEPLOYPHASE_STATE_URL= start_holder e "$WORK/ledger-5" --set ledger="$WORK/ledger-5" \
+DEPLOYPHASE_STATE_URL='' start_holder e "$WORK/ledger-5" --set ledger="$WORK/ledger-5" \
     --set gate="$WORK/gate-5"
 holder=$HOLDER
-(cd "$WORK/e" && DEPLOYPHASE_STATE_URL= "$DP" unlock --yes) >"$WORK/.stdout" 2>"$WORK/.stderr"
+(cd "$WORK/e" && DEPLOYPHASE_STATE_URL='' "$DP" unlock --yes) >"$WORK/.stdout" 2>"$WORK/.stderr"
 STATUS=$?
 expect_status 2
 expect_match stderr "$(cat "$WORK/.stderr")" "lock: error: the lock is held by a live process \\(pid $holder"
