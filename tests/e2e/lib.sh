@@ -3,22 +3,15 @@
 set -uo pipefail
 
 # CASE=REGEX runs only the cases whose names match it; what comes before a suite's first case
-# always runs, since it sets up what the cases share. The suite runs again as a copy without
-# the other cases' lines (blank, so line numbers stay): a case's lines run from its `case_` at
-# the start of a line to the next one, or to suite_done. A case_ inside a loop is written
-# `case_ NAME || continue`.
+# always runs, since it sets up what the cases share, and so do the helper functions a suite
+# defines between its cases. The suite runs again as a copy without the other cases' lines
+# (blank, so line numbers stay): a case's lines run from its `case_` at the start of a line to
+# the next one, or to suite_done. A case_ inside a loop is written `case_ NAME || continue`. A
+# case that needs what an earlier case made needs both: CASE='first|second'.
 if [ -n "${CASE:-}" ] && [ -z "${CASE_SELECTED:-}" ]; then
     export CASE_SELECTED=1
-    exec bash -c "$(awk -v pattern="$CASE" '
-        /^case_ / {
-            started = 1
-            name = $0
-            sub(/^case_ +"?/, "", name)
-            sub(/"?[[:space:]]*$/, "", name)
-            keep = name ~ pattern
-        }
-        /^suite_done/ { keep = 1 }
-        { print (!started || keep) ? $0 : "" }' "$0")" "$0" "$@"
+    exec bash -c "$(awk -v pattern="$CASE" -f "$(dirname "${BASH_SOURCE[0]}")/select_cases.awk" "$0")" \
+        "$0" "$@"
 fi
 
 : "${DEPLOYPHASE:?set DEPLOYPHASE to the deployphase binary}"

@@ -55,7 +55,7 @@ while IFS=$'\t' read -r file expected; do
     tried=$((tried + 1))
     [ "$FAILURES" -eq "$before" ] && rejected=$((rejected + 1))
 done <expected.txt
-[ "$tried" -ge 50 ] || fail "only $tried files in the corpus"
+[ -n "${CASE:-}" ] || [ "$tried" -ge 50 ] || fail "only $tried files in the corpus"
 
 # counted_rejection FILE EXPECTED COMMAND...: expect_rejected for one generated input, counted.
 counted_rejection() {
