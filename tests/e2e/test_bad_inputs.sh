@@ -21,6 +21,9 @@ expect_rejected() {
     [ ! -e canary-ran ] || { fail "$file: \`$*\` ran a step"; rm -f canary-ran; }
 }
 
+# Under the sanitizers each file meets a reading command and a writing one, not every command
+# the plain build tries: the parsers they share are the same code.
+full() { [ "$SANITIZED" = 0 ]; }
 tried=0
 rejected=0
 while IFS=$'\t' read -r file expected; do
@@ -29,9 +32,9 @@ while IFS=$'\t' read -r file expected; do
         phase/*)
             case_ "bad phase $file" || continue
             expect_rejected "$file" "$expected" validate "$file"
-            expect_rejected "$file" "$expected" plan "$file"
+            full && expect_rejected "$file" "$expected" plan "$file"
             expect_rejected "$file" "$expected" run "$file" --state-dir state-of-bad
-            expect_rejected "$file" "$expected" run "$file" --dry-run
+            full && expect_rejected "$file" "$expected" run "$file" --dry-run
             [ ! -e state-of-bad ] || { fail "$file: a state directory was created"; rm -rf state-of-bad; }
             ;;
         context/*)
@@ -43,9 +46,10 @@ while IFS=$'\t' read -r file expected; do
         state/*)
             case_ "bad journal $file" || continue
             rm -rf s && mkdir s && cp "$file" s/journal
-            for command in "status --state-dir s" "report --state-dir s" \
-                "run good.md --state-dir s --resume" "resume --state-dir s" \
-                "rollback --state-dir s" "confirm a --state-dir s"; do
+            commands=("status --state-dir s" "run good.md --state-dir s --resume")
+            full && commands+=("report --state-dir s" "resume --state-dir s" \
+                "rollback --state-dir s" "confirm a --state-dir s")
+            for command in "${commands[@]}"; do
                 # shellcheck disable=SC2086 # the command is words to split
                 expect_rejected "$file" "$expected" $command
             done

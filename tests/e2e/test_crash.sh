@@ -6,7 +6,7 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/marker_phase.sh"
 
-KILLS=$(rounds 20 8)
+KILLS=$(rounds 20 4)
 case_ "$KILLS random SIGKILLs over whole 8-step runs, each followed by run --resume"
 # Delays up to 1.5 whole runs: most kills land mid-run, some runs finish between kills.
 delay=$(($(whole_run_ms 8) * 3 / 2))

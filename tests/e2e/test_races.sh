@@ -5,14 +5,15 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/marker_phase.sh"
 
+ROUNDS=$(rounds 10 3)
 for runners in 2 10; do
-    case_ "$runners runners at once on one state directory, 10 rounds" || continue
+    case_ "$runners runners at once on one state directory, $ROUNDS rounds" || continue
     won=0
-    for round in $(seq 1 10); do
+    for round in $(seq 1 "$ROUNDS"); do
         race_round "$WORK/race-$runners-$round" "$runners" && won=$((won + 1))
         rm -rf "$WORK/race-$runners-$round"
     done
-    echo "$runners runners: $won of 10 rounds with exactly one winner"
+    echo "$runners runners: $won of $ROUNDS rounds with exactly one winner"
 done
 
 case_ "a live holder is never robbed: every command that writes state exits 5"
