@@ -1,17 +1,10 @@
 #include <deployphase/predicate/fact_naming.hpp>
 
+#include "support/text.hpp"
+
 namespace deployphase::predicate {
 namespace {
 
-bool is_upper(char c) {
-    return c >= 'A' && c <= 'Z';
-}
-bool is_lower(char c) {
-    return c >= 'a' && c <= 'z';
-}
-bool is_digit(char c) {
-    return c >= '0' && c <= '9';
-}
 char to_lower(char c) {
     return is_upper(c) ? static_cast<char>(c - 'A' + 'a') : c;
 }

@@ -1,4 +1,5 @@
 #include "predicate/lexer.hpp"
+#include "support/text.hpp"
 
 #include <deployphase/support/errors.hpp>
 
@@ -10,13 +11,10 @@ namespace deployphase::predicate {
 namespace {
 
 bool is_identifier_start(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$';
+    return is_letter(c) || c == '_' || c == '$';
 }
 bool is_identifier_char(char c) {
-    return is_identifier_start(c) || (c >= '0' && c <= '9');
-}
-bool is_digit(char c) {
-    return c >= '0' && c <= '9';
+    return is_identifier_start(c) || is_digit(c);
 }
 
 // Operators of JavaScript the language does not have, longest first, so `===` is one token.

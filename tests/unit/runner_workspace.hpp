@@ -18,8 +18,6 @@
 
 namespace deployphase::test {
 
-inline const run::InterruptFlag no_interrupt{0};
-
 struct Workspace {
     TempDir temp;
     const std::filesystem::path& dir = temp.path;
@@ -74,14 +72,6 @@ inline std::string step_script(const std::string& ref, const std::string& extra 
 
 inline std::string rollback_script(const std::string& ref, const std::string& extra = "") {
     return step_script(ref, extra, "", "rollback");
-}
-
-// "failed: succeeded failed pending": the run's status, then each step's.
-inline std::string statuses(const state::RunState& state) {
-    std::string out = std::string(state::run_status_name(state.status)) + ":";
-    for (const auto& s : state.steps)
-        out += " " + std::string(state::step_status_name(s.status));
-    return out;
 }
 
 }  // namespace deployphase::test

@@ -38,14 +38,6 @@ phase::LoadedPhase phase_from(const std::string& markdown) {
     return phase::load_phase(SourceFile::from_text("phase.md", markdown));
 }
 
-// "failed: succeeded failed pending": the run's status, then each step's.
-std::string statuses(const RunState& state) {
-    std::string out = std::string(state::run_status_name(state.status)) + ":";
-    for (const auto& s : state.steps)
-        out += " " + std::string(state::step_status_name(s.status));
-    return out;
-}
-
 // One deployment target's store, the scripts the test scripted, and its interrupt flag.
 struct Engine {
     std::shared_ptr<MemoryStore> store = std::make_shared<MemoryStore>();
@@ -78,7 +70,7 @@ struct Engine {
     }
 };
 
-const std::string three_steps =
+const std::string three_fake_steps =
     "# Phase: Three\n## Steps Sequence\n1. **one**\n2. **two**\n3. **three** [if more wanted]\n"
     "## Step Actions\n" +
     scripts_for({"one", "two", "three"});
@@ -87,7 +79,7 @@ const std::string three_steps =
 
 TEST_CASE("engine: each step runs once, in order, two durable writes a step", "[engine]") {
     Engine engine;
-    auto phase = phase_from(three_steps);
+    auto phase = phase_from(three_fake_steps);
     engine.scripts.will("one", {FakeEnding::writes("more_wanted=true\n")});
     RunState result = engine.start(phase);
     CHECK(statuses(result) == "succeeded: succeeded succeeded succeeded");
@@ -109,7 +101,7 @@ TEST_CASE("engine: each step runs once, in order, two durable writes a step", "[
 TEST_CASE("engine: a guard is decided when its step's turn comes, on the outputs so far",
           "[engine]") {
     Engine engine;
-    auto phase = phase_from(three_steps);
+    auto phase = phase_from(three_fake_steps);
     engine.scripts.will("one", {FakeEnding::writes("more_wanted=false\n")});
     RunState result = engine.start(phase);
     CHECK(statuses(result) == "succeeded: succeeded succeeded skipped");
@@ -197,7 +189,7 @@ TEST_CASE("engine: a manual step waits, confirm records it, and resume goes on",
 
 TEST_CASE("engine: an interrupted step is rerun, or taken as done or failed, as resume says",
           "[engine]") {
-    auto phase = phase_from(three_steps);
+    auto phase = phase_from(three_fake_steps);
     Engine engine;
     engine.scripts.will("one", {FakeEnding::writes("more_wanted=true\n")});
     FakeEnding cut_off = FakeEnding::writes("release=v7\n");
@@ -266,7 +258,7 @@ TEST_CASE(
     "engine: a store that fails at any record stops the run there, and resume finishes "
     "it without running a recorded step again",
     "[engine]") {
-    auto phase = phase_from(three_steps);
+    auto phase = phase_from(three_fake_steps);
     auto scripted = [](Engine& engine) {  // one writes its output however often it runs
         FakeEnding writes = FakeEnding::writes("more_wanted=true\n");
         engine.scripts.will("one", {writes, writes});
@@ -330,7 +322,7 @@ TEST_CASE(
 
 TEST_CASE("engine: a second runner is refused while one holds the store", "[engine]") {
     Engine engine;
-    auto phase = phase_from(three_steps);
+    auto phase = phase_from(three_fake_steps);
     auto held = engine.store->lock();
     CHECK_THROWS_AS(engine.start(phase), LockHeld);
     CHECK(engine.scripts.calls().empty());
@@ -339,7 +331,7 @@ TEST_CASE("engine: a second runner is refused while one holds the store", "[engi
 
 TEST_CASE("engine: status reads a run whose runner is gone as interrupted", "[engine]") {
     Engine engine;
-    auto phase = phase_from(three_steps);
+    auto phase = phase_from(three_fake_steps);
     engine.store->fail_append(5);  // the end of step two's attempt
     CHECK_THROWS_AS(engine.start(phase), StorageError);
     CHECK(statuses(*run::read_run(*engine.store)) == "running: succeeded running pending");
@@ -354,7 +346,7 @@ TEST_CASE("engine: status reads a run whose runner is gone as interrupted", "[en
 
 TEST_CASE("engine: run --resume continues, leaves alone a success, or starts anew", "[engine]") {
     using Action = run::ResumeDecision::Action;
-    auto phase = phase_from(three_steps);
+    auto phase = phase_from(three_fake_steps);
     auto decide = [&](Engine& engine, const json& context) {
         run::ResumeDecision decision = run::decide_run_resume(*engine.store, phase, context);
         // Kept open under the lock, so the journal is read once, or let go for a new run.

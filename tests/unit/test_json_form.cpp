@@ -13,14 +13,15 @@ using namespace deployphase;
 
 namespace {
 
-phase::Phase load_text(std::string text, std::string name) {
+phase::Phase load_either_form(std::string text, std::string name) {
     return phase::load_phase(SourceFile::from_text(std::move(name), std::move(text))).phase;
 }
 
 }  // namespace
 
 TEST_CASE("json form: a generated phase, with defaults filled in", "[json]") {
-    phase::Phase p = load_text(test::read_fixture("phases/generated.json"), "generated.json");
+    phase::Phase p =
+        load_either_form(test::read_fixture("phases/generated.json"), "generated.json");
     CHECK(test::dump_phase(p) ==
           "name: Generated Rollout\n"
           "title: Generated Rollout\n"
@@ -41,7 +42,7 @@ TEST_CASE("json form: a generated phase, with defaults filled in", "[json]") {
 }
 
 TEST_CASE("json form: the exact document `show --output json` writes", "[json]") {
-    phase::Phase p = load_text(
+    phase::Phase p = load_either_form(
         "# Phase: Tiny\n## Steps Sequence\n1. **a** - first [if ready] [manual]\n"
         "## Validation Logic\n```js\nf() { return x(); }\n```\n## Notes\n- n\n",
         "tiny.md");
@@ -64,9 +65,9 @@ TEST_CASE("json form: Markdown -> JSON -> model gives the same phase", "[json]")
     }
     for (const auto& [name, markdown] : documents) {
         INFO(name);
-        phase::Phase original = load_text(markdown, name);
+        phase::Phase original = load_either_form(markdown, name);
         std::string json = phase::phase_to_json(original).dump(2);
-        phase::Phase again = load_text(json, name + ".json");
+        phase::Phase again = load_either_form(json, name + ".json");
         CHECK(test::dump_phase(again, test::Positions::hidden) ==
               test::dump_phase(original, test::Positions::hidden));
         // Writing the re-read phase gives the same document, but for where things came from.
@@ -114,24 +115,25 @@ TEST_CASE("json form: a .json file on disk is read as the JSON form", "[json]") 
 
 TEST_CASE("json form: the validation language follows the Markdown rule", "[json]") {
     auto language_of = [](const std::string& language) {
-        return load_text(R"({"format_version": 1, "name": "x", "steps": [{"id": "a"}],)"
-                         R"( "validation": {"language": ")" +
-                             language + R"j(", "source": "f() { return true; }"}})j",
-                         "p.json")
+        return load_either_form(R"({"format_version": 1, "name": "x", "steps": [{"id": "a"}],)"
+                                R"( "validation": {"language": ")" +
+                                    language + R"j(", "source": "f() { return true; }"}})j",
+                                "p.json")
             .validation->language;
     };
     CHECK(language_of("JavaScript") == "JavaScript");
     CHECK(language_of("JS") == "JS");
     CHECK(language_of("") == "");
     CHECK_THROWS_AS(language_of("python"), InputError);
-    CHECK(load_text("# Phase: x\n## Steps Sequence\n1. **a**\n## Validation Logic\n```JS\nf() { "
-                    "return true; }\n```\n",
-                    "p.md")
+    CHECK(load_either_form(
+              "# Phase: x\n## Steps Sequence\n1. **a**\n## Validation Logic\n```JS\nf() { "
+              "return true; }\n```\n",
+              "p.md")
               .validation->language == "JS");
 }
 
 TEST_CASE("json form: scripts, retries and their errors", "[json][actions]") {
-    phase::Phase p = load_text(
+    phase::Phase p = load_either_form(
         R"j({"format_version": 1, "name": "x", "steps": [
              {"id": "a", "run": {"script": "make", "timeout": "2m"}, "retries": 3, "retry_delay": "1s",
               "rollback": {"shell": "bash", "script": "undo"}}]})j",
@@ -145,9 +147,9 @@ TEST_CASE("json form: scripts, retries and their errors", "[json][actions]") {
     CHECK_FALSE(p.steps[0].check.has_value());
 
     try {
-        load_text(R"j({"format_version": 1, "name": "x", "steps": [
+        load_either_form(R"j({"format_version": 1, "name": "x", "steps": [
              {"id": "a", "run": {"shell": "zsh", "script": " ", "timeout": "soon"}, "retries": -1}]})j",
-                  "p.json");
+                         "p.json");
         FAIL("expected errors");
     } catch (const InputError& e) {
         std::string messages;

@@ -14,7 +14,7 @@ using nlohmann::json;
 
 namespace {
 
-const std::string three_steps =
+const std::string three_steps_two_undone =
     "# Phase: Three\n## Steps Sequence\n1. **one**\n2. **two**\n3. **three** [if more wanted]\n"
     "## Step Actions\n" +
     step_script("one") + step_script("two") + rollback_script("two") + step_script("three");
@@ -30,7 +30,7 @@ void killed_during_two(const Workspace& ws, const phase::LoadedPhase& phase) {
 
 TEST_CASE("resume --interrupted=done takes the cut-off step as done, with its output", "[resume]") {
     Workspace ws;
-    auto phase = ws.phase(three_steps);
+    auto phase = ws.phase(three_steps_two_undone);
     killed_during_two(ws, phase);
     std::filesystem::create_directories(ws.dir / ".deployphase" / "outputs");
     std::ofstream(ws.dir / ".deployphase" / "outputs" / "step.env") << "release=v7\n";
@@ -46,7 +46,7 @@ TEST_CASE("resume --interrupted=done takes the cut-off step as done, with its ou
 TEST_CASE("resume --interrupted=fail fails the cut-off step, and a later resume reruns it",
           "[resume]") {
     Workspace ws;
-    auto phase = ws.phase(three_steps);
+    auto phase = ws.phase(three_steps_two_undone);
     killed_during_two(ws, phase);
     run::RunOptions options = ws.options();
     options.interrupted = run::RunOptions::Interrupted::fail;
@@ -64,7 +64,7 @@ TEST_CASE("resume --interrupted=fail fails the cut-off step, and a later resume 
 TEST_CASE("resume --context/--set: the new context opens a guard, and the drift is reported",
           "[resume]") {
     Workspace ws;
-    auto phase = ws.phase(three_steps);
+    auto phase = ws.phase(three_steps_two_undone);
     ws.write_journal(phase, {{"region", "eu"}},
                      {{{"type", "step_finished"}, {"index", 1}, {"status", "succeeded"}},
                       {{"type", "output_recorded"}, {"index", 1}, {"values", {{"url", "u"}}}},

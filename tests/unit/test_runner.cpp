@@ -23,7 +23,7 @@ using nlohmann::json;
 
 namespace {
 
-const std::string three_steps =
+const std::string three_scripted_steps =
     "# Phase: Three\n## Steps Sequence\n1. **one**\n2. **two**\n3. **three** [if more wanted]\n"
     "## Step Actions\n" +
     step_script("one", "echo more_wanted=true >> \"$DEPLOYPHASE_OUTPUT\"\necho one says hi\n") +
@@ -33,7 +33,7 @@ const std::string three_steps =
 
 TEST_CASE("runner: every step runs once, in order, and an output opens a later guard", "[runner]") {
     Workspace ws;
-    auto phase = ws.phase(three_steps);
+    auto phase = ws.phase(three_scripted_steps);
     state::RunState result = run::start_run(phase, json::object(), ws.options(), no_interrupt);
     CHECK(statuses(result) == "succeeded: succeeded succeeded succeeded");
     CHECK(ws.ran() == "one\ntwo\nthree\n");
@@ -46,7 +46,7 @@ TEST_CASE("runner: every step runs once, in order, and an output opens a later g
 
 TEST_CASE("runner: state files are 0600 in a 0700 directory, whatever the umask", "[runner]") {
     Workspace ws;
-    auto phase = ws.phase(three_steps);
+    auto phase = ws.phase(three_scripted_steps);
     mode_t old_mask = ::umask(0022);
     run::start_run(phase, json::object(), ws.options(), no_interrupt);
     ::umask(old_mask);
@@ -63,7 +63,7 @@ TEST_CASE("runner: state files are 0600 in a 0700 directory, whatever the umask"
 TEST_CASE("runner: the journal records the plan, and each guard's decision with its reason",
           "[runner]") {
     Workspace ws;
-    auto phase = ws.phase(three_steps);
+    auto phase = ws.phase(three_scripted_steps);
     run::start_run(phase, json::object(), ws.options(), no_interrupt);
     auto records = state::Journal::open(ws.dir / ".deployphase" / "journal", false).records();
     CHECK(records.front()["plan"] ==
@@ -139,7 +139,7 @@ TEST_CASE("runner: a failing step stops the run, resume reruns it and goes on", 
 
 TEST_CASE("runner: a step that was running when its runner died runs again on resume", "[runner]") {
     Workspace ws;
-    auto phase = ws.phase(three_steps);
+    auto phase = ws.phase(three_scripted_steps);
     // What a runner killed during step 2 leaves behind.
     ws.write_journal(phase, {{"more_wanted", true}},
                      {{{"type", "attempt_started"}, {"index", 1}, {"attempt", 1}},

@@ -16,6 +16,7 @@
 
 using namespace deployphase;
 using namespace deployphase::run;
+using deployphase::test::no_interrupt;
 namespace fs = std::filesystem;
 using std::chrono::milliseconds;
 
@@ -62,8 +63,6 @@ bool dies(pid_t pid) {
     }
     return false;
 }
-
-const InterruptFlag no_interrupt{0};
 
 }  // namespace
 

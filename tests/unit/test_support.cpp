@@ -1,5 +1,7 @@
 #include "test_support.hpp"
 
+#include <deployphase/state/run_state.hpp>
+
 #include <stdlib.h>
 
 #include <fstream>
@@ -27,6 +29,13 @@ std::string read_file(const std::filesystem::path& path) {
 
 void write_file(const std::filesystem::path& path, const std::string& bytes) {
     std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+}
+
+std::string statuses(const state::RunState& state) {
+    std::string out = std::string(state::run_status_name(state.status)) + ":";
+    for (const auto& s : state.steps)
+        out += " " + std::string(state::step_status_name(s.status));
+    return out;
 }
 
 }  // namespace deployphase::test
