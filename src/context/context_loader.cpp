@@ -5,19 +5,49 @@
 #include <deployphase/support/errors.hpp>
 #include <deployphase/support/json_source.hpp>
 
+#include <algorithm>
+
+#include "support/utf8.hpp"
+
 namespace deployphase::context {
 namespace {
 
 using nlohmann::json;
 
-// Names the assignment by its key only: the value may be a secret, and no error here is
-// about the value.
+// A key as an error shows it: printable (invalid UTF-8 replaced) and at most 60 bytes long.
+std::string shown_key(std::string_view key) {
+    constexpr std::size_t longest = 60;
+    return key.size() <= longest ? replace_invalid_utf8(key)
+                                 : replace_invalid_utf8(key.substr(0, longest)) + "...";
+}
+
+// Names the assignment by its key only: the value may be a secret, and no error here shows
+// the value.
 [[noreturn]] void assignment_error(std::string_view assignment, std::string message) {
     std::size_t equals = assignment.find('=');
     std::string shown = equals == std::string_view::npos
-                            ? std::string(assignment)
-                            : fmt::format("{}=...", assignment.substr(0, equals));
+                            ? shown_key(assignment)
+                            : fmt::format("{}=...", shown_key(assignment.substr(0, equals)));
     throw InputError(Diagnostic::error({"--set " + shown, 0, 0}, std::move(message)));
+}
+
+// Checks what would make the assignment unrecordable or costly before anything is done with
+// it: invalid UTF-8 cannot be written as JSON, and a path deeper than a JSON file may be is
+// refused before it is walked.
+void check_assignment(std::string_view assignment, std::size_t equals) {
+    if (auto bad = first_invalid_utf8(assignment)) {
+        assignment_error(assignment,
+                         fmt::format("the {} is not valid UTF-8 (byte 0x{:02X} at byte {})",
+                                     *bad < equals ? "key" : "value",
+                                     static_cast<unsigned char>(assignment[*bad]), *bad + 1));
+    }
+    std::string_view key = assignment.substr(0, equals);
+    std::size_t levels = static_cast<std::size_t>(std::count(key.begin(), key.end(), '.')) + 1;
+    if (levels > max_json_depth) {
+        assignment_error(assignment, fmt::format("the key is a path of {} levels; at most {} are "
+                                                 "allowed, as in a JSON file",
+                                                 levels, max_json_depth));
+    }
 }
 
 }  // namespace
@@ -42,13 +72,14 @@ void apply_assignment(json& context, std::string_view assignment) {
     if (equals == std::string_view::npos) {
         assignment_error(assignment, "expected KEY=VALUE");
     }
+    check_assignment(assignment, equals);
     std::string_view key = assignment.substr(0, equals);
     std::string_view text = assignment.substr(equals + 1);
     if (key.empty() || key.front() == '.' || key.back() == '.' ||
         key.find("..") != std::string_view::npos) {
         assignment_error(assignment, fmt::format("'{}' is not a usable key; use a name or a dotted "
                                                  "path such as change.approved",
-                                                 key));
+                                                 shown_key(key)));
     }
     json value = json::accept(text) ? json::parse(text) : json(std::string(text));
 

@@ -3,13 +3,15 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include <deployphase/support/fd.hpp>
 
 namespace deployphase {
 
-std::optional<IoError> read_file(const std::filesystem::path& path, std::string& content) {
+std::optional<IoError> read_file(const std::filesystem::path& path, std::string& content,
+                                 std::size_t limit) {
     Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd) return IoError{"open", errno};
     char buffer[65536];
@@ -18,6 +20,9 @@ std::optional<IoError> read_file(const std::filesystem::path& path, std::string&
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) return IoError{"read", errno};
         if (n == 0) return std::nullopt;
+        if (static_cast<std::size_t>(n) > limit - std::min(limit, content.size())) {
+            return IoError{"read", EFBIG};
+        }
         content.append(buffer, static_cast<std::size_t>(n));
     }
 }

@@ -11,10 +11,6 @@ namespace {
 
 using nlohmann::json;
 
-// Far deeper than any phase or context needs; deeper input is refused before its cost (each
-// level's JSON pointer is kept for error positions) grows with the square of the depth.
-constexpr std::size_t max_json_depth = 100;
-
 // An input iterator that tells how many bytes nlohmann's lexer has consumed; the SAX
 // interface reports values but not where they are.
 class CountingIterator {

@@ -19,7 +19,13 @@ constexpr std::string_view utf8_bom = "\xEF\xBB\xBF";
 
 std::string read_whole_file(const std::string& path) {
     std::string content;
-    if (auto failure = read_file(path, content)) {
+    if (auto failure = read_file(path, content, max_input_bytes)) {
+        if (failure->error == EFBIG) {
+            throw InputError(Diagnostic::error(
+                {path, 0, 0}, fmt::format("input is larger than {} MiB, the most deployphase reads "
+                                          "from a phase, context or plan file",
+                                          max_input_bytes / (1024 * 1024))));
+        }
         throw InputError(Diagnostic::error(
             {path, 0, 0},
             fmt::format("cannot {} file: {}", failure->operation, std::strerror(failure->error))));

@@ -81,6 +81,23 @@ TEST_CASE("context: malformed --set", "[context]") {
           "set\n");
 }
 
+TEST_CASE("context: --set that could not be recorded or walked is refused first", "[context]") {
+    json context = json::object();
+    CHECK(error_of([&] { context::apply_assignment(context, "token=\xff\xfesecret"); }) ==
+          "--set token=...: error: the value is not valid UTF-8 (byte 0xFF at byte 7)\n");
+    CHECK(error_of([&] { context::apply_assignment(context, "k\xc3=1"); }) ==
+          "--set k\xef\xbf\xbd=...: error: the key is not valid UTF-8 (byte 0xC3 at byte 2)\n");
+    std::string path;
+    for (int i = 0; i < 99; ++i)
+        path += "a.";
+    context::apply_assignment(context, path + "b=1");  // 100 levels: a JSON file's limit
+    CHECK(context.dump().size() > 400);
+    CHECK(error_of([&] { context::apply_assignment(context, path + "b.c=1"); }) ==
+          "--set a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a....=...: error: the "
+          "key is a path of 101 levels; at most 100 are allowed, as in a JSON file\n");
+    CHECK(context.dump().find("\"c\"") == std::string::npos);
+}
+
 TEST_CASE("context: files that are not JSON objects", "[context]") {
     TempDir dir;
     std::string broken = dir.write("broken.json", "{\n  \"a\": 1,\n  \"b\" 2\n}\n");

@@ -15,8 +15,9 @@ namespace deployphase::context {
 void deep_merge(nlohmann::json& base, const nlohmann::json& overlay);
 
 // Applies one `KEY=VALUE` (KEY may be a dotted path; VALUE is JSON when it parses as JSON,
-// otherwise a string). Throws InputError naming the assignment when it is malformed or a
-// path runs through a value that is not an object.
+// otherwise a string). Throws InputError naming the key when the assignment is malformed, is
+// not valid UTF-8, has a path of more than max_json_depth levels, or runs through a value
+// that is not an object.
 void apply_assignment(nlohmann::json& context, std::string_view assignment);
 
 // One context file's JSON object. Throws InputError with FILE:LINE:COL when it is not valid

@@ -12,6 +12,11 @@
 
 namespace deployphase {
 
+// Far deeper than any phase or context needs; deeper input is refused before its cost (each
+// level's JSON pointer is kept for error positions) grows with the square of the depth. A
+// dotted --set path or step output key obeys the same limit.
+inline constexpr std::size_t max_json_depth = 100;
+
 class JsonSource {
   public:
     // Parses the whole file. Throws InputError at the offending LINE:COL for invalid

@@ -11,10 +11,15 @@
 
 namespace deployphase {
 
+// The most a phase document, context file or saved plan may hold. The largest real phase
+// documents are tens of KB and a 10,000-step one is under 1 MB; an input without an end
+// (/dev/zero) is refused here instead of read until memory runs out.
+inline constexpr std::size_t max_input_bytes = 16 * 1024 * 1024;
+
 class SourceFile {
   public:
-    // Reads and checks a file. Throws InputError when it cannot be read, is empty,
-    // is binary or UTF-16, or is not valid UTF-8.
+    // Reads and checks a file. Throws InputError when it cannot be read, is larger than
+    // max_input_bytes, is empty, is binary or UTF-16, or is not valid UTF-8.
     static SourceFile load(const std::string& path);
     // The same checks on text already in memory; `path` is only used in messages.
     static SourceFile from_text(std::string path, std::string text);

@@ -1,0 +1,96 @@
+# Inputs that would hang, exhaust memory or crash deployphase after it recorded a run: an
+# endless phase or context (/dev/zero), one larger than the documented limit, invalid UTF-8 in
+# --set, a --set path 50,000 levels deep. Each is an error naming what was read (exit 2),
+# quickly, before anything is recorded; a pipe is still read.
+source "$(dirname "$0")/lib.sh"
+
+cat >"$WORK/one.md" <<'MD'
+# Phase: One
+## Steps Sequence
+1. **a** - writes a mark and an output
+## Step Actions
+```sh step=a
+echo a >> marks
+```
+MD
+
+limit_error='error: input is larger than 16 MiB, the most deployphase reads from a phase, context or plan file'
+
+# bounded CMD...: runs deployphase, but never for more than 60 s (an input that hangs or
+# grows without end fails the case instead of the suite's timeout).
+bounded() {
+    (cd "$WORK" && timeout 60 "$DEPLOYPHASE" "$@") >"$WORK/.stdout" 2>"$WORK/.stderr"
+    STATUS=$?
+    OUT=$(cat "$WORK/.stdout")
+    ERR=$(cat "$WORK/.stderr")
+}
+
+case_ "an endless phase or context (/dev/zero) is an error at the size limit"
+bounded validate /dev/zero
+expect_status 2
+expect_eq stderr "$ERR" "/dev/zero: $limit_error"
+bounded plan one.md --context /dev/zero
+expect_status 2
+expect_eq stderr "$ERR" "/dev/zero: $limit_error"
+bounded run /dev/zero --state-dir zero -q
+expect_status 2
+[ -e "$WORK/zero" ] && fail "a run of /dev/zero made its state directory"
+
+case_ "a phase over 16 MiB is refused; one through a pipe is read"
+{ cat "$WORK/one.md"; head -c $((16 * 1024 * 1024)) /dev/zero | tr '\0' ' '; } >"$WORK/big.md"
+bounded validate big.md
+expect_status 2
+expect_eq stderr "$ERR" "big.md: $limit_error"
+(cd "$WORK" && "$DEPLOYPHASE" validate <(cat one.md) >.stdout 2>&1)
+STATUS=$?
+expect_status 0
+expect_match "a phase read from a pipe" "$(cat "$WORK/.stdout")" 'valid phase "One": 1 steps'
+(cd "$WORK" && "$DEPLOYPHASE" plan one.md --context <(echo '{"a": 1}') >.stdout 2>&1)
+STATUS=$?
+expect_status 0
+
+case_ "invalid UTF-8 in --set is an error naming the key, before a run is recorded"
+bounded run one.md --set $'release=\xff\xfe' --state-dir bad-utf8 -q
+expect_status 2
+expect_eq stderr "$ERR" '--set release=...: error: the value is not valid UTF-8 (byte 0xFF at byte 9)'
+[ -e "$WORK/bad-utf8" ] && fail "the refused run made its state directory"
+[ -e "$WORK/marks" ] && fail "the refused run ran its step"
+bounded run one.md --set $'k\xffey=1' --state-dir bad-utf8 -q
+expect_status 2
+expect_eq stderr "$ERR" $'--set k\xef\xbf\xbdey=...: error: the key is not valid UTF-8 (byte 0xFF at byte 2)'
+bounded plan one.md --set $'release=\xff' --out plan.json
+expect_status 2
+[ -e "$WORK/plan.json" ] && fail "plan --out wrote a plan"
+
+case_ "invalid UTF-8 in --set on resume leaves the recorded run as it was"
+cat >"$WORK/fails.md" <<'MD'
+# Phase: Fails
+## Steps Sequence
+1. **b** - fails
+## Step Actions
+```sh step=b
+exit 1
+```
+MD
+bounded run fails.md --state-dir resumed -q
+expect_status 1
+cp "$WORK/resumed/journal" "$WORK/journal.before"
+bounded run fails.md --resume --set $'k=\xff' --state-dir resumed -q
+expect_status 2
+expect_eq stderr "$ERR" '--set k=...: error: the value is not valid UTF-8 (byte 0xFF at byte 3)'
+cmp -s "$WORK/journal.before" "$WORK/resumed/journal" || fail "the journal changed"
+bounded resume --set $'k=\xff' --state-dir resumed -q
+expect_status 2
+cmp -s "$WORK/journal.before" "$WORK/resumed/journal" || fail "the journal changed on resume"
+
+case_ "a --set path deeper than 100 levels is an error at once"
+deep=$(printf 'a.%.0s' $(seq 50000))
+bounded plan one.md --set "${deep}b=1"
+expect_status 2
+expect_match stderr "$ERR" \
+    '^--set a\.a\.a.*\.\.\.=\.\.\.: error: the key is a path of 50001 levels; at most 100 are allowed, as in a JSON file$'
+bounded plan one.md --set "$(printf 'a.%.0s' $(seq 99))b=1"
+expect_status 0
+expect_eq "stderr of a 100-level path" "$ERR" ""
+
+suite_done
