@@ -1,9 +1,20 @@
 # The runner killed at every crash point of a whole run (DEPLOYPHASE_TEST_CRASH_AT=N: before,
 # halfway through and after each journal write, before and after each fsync and rename), then
 # resumed: the run ends succeeded, status always loads, a step recorded as finished never
-# starts again, and each kill costs at most one rerun.
+# starts again, and each kill costs at most one rerun. The kills need the test build's
+# deployphase-crashable; the binary that ships has no crash points.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/marker_phase.sh"
+: "${DEPLOYPHASE_CRASHABLE:?set DEPLOYPHASE_CRASHABLE to build/tests/deployphase-crashable}"
+
+case_ "the shipped binary ignores DEPLOYPHASE_TEST_CRASH_AT"
+mkdir "$WORK/shipped"
+write_marker_phase "$WORK/shipped/phase.md" 2
+(cd "$WORK/shipped" && DEPLOYPHASE_TEST_CRASH_AT=1 "$DEPLOYPHASE" run phase.md -q >/dev/null 2>"$WORK/.stderr")
+STATUS=$? ERR=$(cat "$WORK/.stderr")
+expect_status 0
+check_finished "$WORK/shipped" 2 0 "the shipped binary's run"
+reset_frozen
 
 # 4 steps in ctest (every kind of boundary: each record type, the context file, the end);
 # tests/soak/crash_points.sh walks an 8-step run. Under the sanitizers one point in 3.
@@ -16,7 +27,7 @@ for ((n = 1; n <= 1000; n++)); do
     dir="$WORK/p$n"
     mkdir "$dir"
     write_marker_phase "$dir/phase.md" "$STEPS"
-    (cd "$dir" && DEPLOYPHASE_TEST_CRASH_AT=$n "$DEPLOYPHASE" run phase.md -q >/dev/null 2>&1)
+    (cd "$dir" && DEPLOYPHASE_TEST_CRASH_AT=$n "$DEPLOYPHASE_CRASHABLE" run phase.md -q >/dev/null 2>&1)
     status=$?
     [ "$status" -eq 0 ] && break  # the run passed fewer than n crash points: all were tried
     if [ "$status" -ne 137 ]; then

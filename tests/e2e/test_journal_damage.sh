@@ -4,6 +4,7 @@
 # a middle record is refused with the byte offset (exit 2), the file untouched, no step run.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/marker_phase.sh"
+: "${DEPLOYPHASE_CRASHABLE:?set DEPLOYPHASE_CRASHABLE to build/tests/deployphase-crashable}"
 
 STEPS=4
 mkdir "$WORK/base"
@@ -13,7 +14,8 @@ write_marker_phase "$WORK/base/phase.md" "$STEPS"
 journal="$WORK/base/.deployphase/journal"
 for ((n = 1; n <= 200; n++)); do
     rm -rf "$WORK/base/.deployphase" "$WORK/base/marks"
-    (cd "$WORK/base" && DEPLOYPHASE_TEST_CRASH_AT=$n "$DEPLOYPHASE" run phase.md -q >/dev/null 2>&1)
+    (cd "$WORK/base" && DEPLOYPHASE_TEST_CRASH_AT=$n "$DEPLOYPHASE_CRASHABLE" run phase.md -q \
+        >/dev/null 2>&1)
     [ $? -eq 137 ] || { fail "no crash point leaves s3 started"; break; }
     tail -1 "$journal" | grep -q '"attempt":1,"index":3,.*"type":"attempt_started"' && break
 done

@@ -1,7 +1,8 @@
 #pragma once
-// A test seam for crash testing. With DEPLOYPHASE_TEST_CRASH_AT=N in the environment, the N-th
-// crash point the process passes kills it with SIGKILL, exactly as a power cut or `kill -9`
-// would stop it between two state writes. Without the variable a crash point is one compare.
+// A test seam for crash testing. In the test build's deployphase-crashable, with
+// DEPLOYPHASE_TEST_CRASH_AT=N in the environment, the N-th crash point the process passes kills
+// it with SIGKILL, exactly as a power cut or `kill -9` would stop it between two state writes.
+// In the shipped binary a crash point is an empty call and the variable means nothing.
 
 #include <functional>
 
