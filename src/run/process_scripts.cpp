@@ -15,6 +15,8 @@
 #include <deployphase/support/errors.hpp>
 #include <deployphase/support/fd.hpp>
 
+#include "support/file_io.hpp"
+
 namespace deployphase::run {
 namespace {
 
@@ -24,8 +26,7 @@ using nlohmann::json;
 // Truncates the file at `path`, creating it (0600) when `create` is set; a file that is not
 // there is empty enough otherwise.
 void empty_file(const fs::path& path, bool create) {
-    int flags = O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOFOLLOW | (create ? O_CREAT : 0);
-    Fd fd(::open(path.c_str(), flags, 0600));
+    Fd fd = open_state_file(path, O_WRONLY | O_TRUNC | (create ? O_CREAT : 0));
     if (!fd && !create && errno == ENOENT) return;
     if (!fd || ::fchmod(fd.get(), 0600) != 0)
         throw_storage_error(path, "cannot empty the output file", errno);
@@ -56,15 +57,14 @@ class ProcessScripts final : public Scripts {
           m_state_dir(fs::absolute(setup.options.state_dir)) {
         for (const char* dir : {"logs", "outputs"}) {
             fs::path path = setup.options.state_dir / dir;
-            if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) {
+            if (!make_state_directory(path)) {
                 throw_storage_error(path, "cannot create the directory", errno);
             }
         }
         // Kept open for the whole run: every step empties it and reads it, and a path lookup
         // and open per step cost more than the rest of that together.
         fs::path output = output_file(ScriptKind::step);
-        m_step_output.reset(
-            ::open(output.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
+        m_step_output = open_state_file(output, O_RDWR | O_CREAT);
         if (!m_step_output || ::fchmod(m_step_output.get(), 0600) != 0)
             throw_storage_error(output, "cannot open the output file", errno);
     }

@@ -16,7 +16,7 @@ std::filesystem::path step_log_file(const std::filesystem::path& state_dir, std:
 std::string read_step_log(const std::filesystem::path& state_dir, std::size_t index,
                           const std::string& id, std::string_view kind) {
     std::string text;
-    if (read_file(step_log_file(state_dir, index, id, kind), text)) return "";
+    if (read_state_file(step_log_file(state_dir, index, id, kind), text)) return "";
     return text;
 }
 

@@ -92,8 +92,7 @@ ProcessResult run_process(const ProcessSpec& spec, const InterruptFlag& interrup
     // file per step is a cost the runner should not add to every quiet step.
     Fd log;
     auto open_log = [&] {
-        log.reset(::open(spec.log_file.c_str(),
-                         O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600));
+        log = open_state_file(spec.log_file, O_WRONLY | O_CREAT | O_APPEND);
         return log.get() >= 0;
     };
     int pipe_fds[2];
@@ -145,7 +144,14 @@ ProcessResult run_process(const ProcessSpec& spec, const InterruptFlag& interrup
     // with it, as if the runner had died there.
     auto keep = [&](std::string_view output) {
         if (output.empty()) return;
-        if (log.get() < 0 && !open_log()) {
+        bool opened = log.get() >= 0;
+        try {
+            opened = opened || open_log();
+        } catch (...) {  // a link or a FIFO where the log goes: refused, the step stopped
+            abandon();
+            throw;
+        }
+        if (!opened) {
             int error = errno;
             abandon();
             throw_storage_error(spec.log_file, "cannot open the step log", error);

@@ -54,7 +54,7 @@ void DirectoryStore::archive_current(const std::string& run_id) {
     fs::path history = m_dir / "history";
     fs::path archived = history / (run_id + ".journal");
     fs::path current = journal();
-    if (::mkdir(history.c_str(), 0700) != 0 && errno != EEXIST) {
+    if (!make_state_directory(history)) {
         throw_storage_error(history, "cannot create the history directory", errno);
     }
     crash_point();

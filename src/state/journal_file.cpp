@@ -50,7 +50,7 @@ std::string read_journal(const fs::path& path) {
         refuse(path, "the journal is a symbolic link; refusing to follow it");
     }
     std::string content;
-    if (auto failure = read_file(path, content)) {
+    if (auto failure = read_state_file(path, content)) {
         throw_storage_error(path, "cannot read the journal", failure->error);
     }
     return content;
@@ -102,7 +102,7 @@ bool intact_record_after(std::string_view content, std::size_t offset) {
 }
 
 Fd open_for_append(const fs::path& path) {
-    Fd fd(::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW));
+    Fd fd = open_state_file(path, O_WRONLY | O_APPEND);
     if (!fd) throw_storage_error(path, "cannot open the journal for writing", errno);
     return fd;
 }
@@ -128,7 +128,7 @@ TornTail cut_torn_tail(const fs::path& path, std::string_view content, std::size
     if (::truncate(path.c_str(), static_cast<off_t>(offset)) != 0) {
         throw_storage_error(path, "cannot cut the torn tail off the journal", errno);
     }
-    Fd journal(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+    Fd journal = open_state_file(path, O_WRONLY);
     if (!journal || ::fsync(journal.get()) != 0)
         throw_storage_error(path, "fsync of the journal", errno);
     journal.reset();

@@ -13,6 +13,7 @@
 
 #include <deployphase/support/errors.hpp>
 
+#include "support/file_io.hpp"
 #include "support/system.hpp"
 
 namespace deployphase::state {
@@ -81,7 +82,7 @@ StateLock StateLock::acquire(const fs::path& state_dir) {
     }
     check_state_directory(state_dir, true);
     fs::path path = state_dir / "lock";
-    Fd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
+    Fd fd = open_state_file(path, O_RDWR | O_CREAT);
     if (!fd) throw_storage_error(path, "cannot open the lock file", errno);
     if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
         if (errno == EWOULDBLOCK) throw LockHeld(path, read_holder(fd.get()), "that process ends");
@@ -100,7 +101,7 @@ StateLock StateLock::acquire(const fs::path& state_dir) {
 
 std::optional<LockHolder> StateLock::holder(const fs::path& state_dir) {
     fs::path path = state_dir / "lock";
-    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+    Fd fd = open_state_file(path, O_RDONLY);
     if (!fd) {
         if (errno == ENOENT) return std::nullopt;
         throw_storage_error(path, "cannot open the lock file", errno);

@@ -89,6 +89,77 @@ expect_status 2
 expect_match stderr "$ERR" 'linked-journal/journal: error: the journal is a symbolic link'
 expect_eq "the link's target" "$(cat "$WORK/elsewhere")" "not yours"
 
+cat >"$WORK/quiet.md" <<'MD'
+# Phase: Quiet
+## Steps Sequence
+1. **speak** - prints a line and records an output
+## Step Actions
+```sh step=speak
+echo spoken >> spoke
+echo said
+echo word=hello >> "$DEPLOYPHASE_OUTPUT"
+```
+MD
+
+# bounded CMD...: `run`, but never for more than 20 s: a command that blocks on a FIFO fails
+# its case instead of the suite's timeout.
+bounded() {
+    (cd "$WORK" && timeout 20 "$DEPLOYPHASE" "$@") >"$WORK/.stdout" 2>"$WORK/.stderr"
+    STATUS=$?
+    ERR=$(cat "$WORK/.stderr")
+}
+fifo_error='error: a FIFO where deployphase keeps a regular file; refusing to use it (remove it: deployphase makes its own)'
+
+case_ "a FIFO in the state directory is refused by every command, never waited on"
+mkdir -m 0700 "$WORK/fifo-journal"
+mkfifo -m 0600 "$WORK/fifo-journal/journal"
+for command in "status" "run quiet.md -q" "run quiet.md --resume -q" "resume" "report" \
+    "rollback" "confirm 1"; do
+    # shellcheck disable=SC2086 # the command's words
+    bounded $command --state-dir fifo-journal
+    expect_status 2
+    expect_eq "stderr of $command" "$ERR" "fifo-journal/journal: $fifo_error"
+done
+mkdir -m 0700 "$WORK/fifo-lock"
+mkfifo -m 0600 "$WORK/fifo-lock/lock"
+bounded run quiet.md --state-dir fifo-lock -q
+expect_status 2
+expect_eq "stderr with a FIFO lock" "$ERR" "fifo-lock/lock: $fifo_error"
+[ -e "$WORK/spoke" ] && fail "a step ran"
+mkdir -m 0700 "$WORK/fifo-log" "$WORK/fifo-log/logs"
+mkfifo -m 0600 "$WORK/fifo-log/logs/1-speak.log"
+bounded run quiet.md --state-dir fifo-log -q
+expect_status 2
+expect_eq "stderr with a FIFO step log" "$ERR" "fifo-log/logs/1-speak.log: $fifo_error"
+rm -f "$WORK/spoke"
+
+case_ "a symbolic link inside the state directory is never written through"
+mkdir "$WORK/victim"
+for dir in logs outputs; do
+    mkdir -m 0700 "$WORK/linked-$dir"
+    ln -s ../victim "$WORK/linked-$dir/$dir"
+    bounded run quiet.md --state-dir "linked-$dir" -q
+    expect_status 2
+    expect_eq "stderr with $dir/ a link" "$ERR" \
+        "linked-$dir/$dir: error: a symbolic link where deployphase keeps a directory; refusing to use it (remove it: deployphase makes its own)"
+done
+[ -e "$WORK/spoke" ] && fail "a step ran"
+mkdir -m 0700 "$WORK/linked-history"
+bounded run quiet.md --state-dir linked-history -q
+expect_status 0
+ln -s ../victim "$WORK/linked-history/history"
+bounded run quiet.md --state-dir linked-history -q
+expect_status 2
+expect_match "stderr with history/ a link" "$ERR" \
+    '^linked-history/history: error: a symbolic link where deployphase keeps a directory'
+mkdir -m 0700 "$WORK/linked-log" "$WORK/linked-log/logs"
+ln -s ../../victim/log "$WORK/linked-log/logs/1-speak.log"
+bounded run quiet.md --state-dir linked-log -q
+expect_status 2
+expect_match "stderr with a step log a link" "$ERR" \
+    '^linked-log/logs/1-speak.log: error: a symbolic link where deployphase keeps a regular file'
+expect_eq "what reached the link's target" "$(ls -A "$WORK/victim")" ""
+
 case_ "a state directory of another user is refused"
 if [ "$(id -u)" -eq 0 ]; then
     mkdir -m 0700 "$WORK/theirs"
