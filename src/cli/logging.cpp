@@ -10,6 +10,7 @@
 #include <fmt/ranges.h>
 
 #include <deployphase/context/secrets.hpp>
+#include <deployphase/state/postgres_store.hpp>
 #include <deployphase/support/errors.hpp>
 
 namespace deployphase::cli {
@@ -87,6 +88,14 @@ std::string loggable_command_line(const std::vector<std::string>& arguments) {
             continue;
         std::string masked = assignment->substr(0, equals + 1) + std::string(context::masked_value);
         shown[separate ? i + 1 : i] = separate ? masked : "--set=" + masked;
+    }
+    // A state URL may carry the server's password.
+    for (std::size_t i = 0; i < arguments.size(); ++i) {
+        std::optional<std::string> url = value_of(i, "--state-url");
+        if (!url) continue;
+        bool separate = arguments[i] == "--state-url";
+        std::string masked = state::mask_url_password(*url);
+        shown[separate ? i + 1 : i] = separate ? masked : "--state-url=" + masked;
     }
     return fmt::format("{}", fmt::join(shown, " "));
 }

@@ -20,7 +20,8 @@ bool logs(LogLevel level);
 void log(LogLevel level, std::string_view message);
 
 // The command line as the debug log shows it: the value of every `--set KEY=VALUE` whose key
-// is secret (by name, or named by a --secret on the same line) replaced by ***.
+// is secret (by name, or named by a --secret on the same line), and the password of a
+// --state-url, replaced by ***.
 std::string loggable_command_line(const std::vector<std::string>& arguments);
 
 }  // namespace deployphase::cli

@@ -2,9 +2,6 @@
 
 #include <unistd.h>
 
-#include <chrono>
-
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <deployphase/state/journal.hpp>
@@ -14,6 +11,8 @@
 
 #include "state/pg_connection.hpp"
 #include "state/pg_schema.hpp"
+#include "support/system.hpp"
+#include "support/utf8.hpp"
 
 namespace deployphase::state {
 
@@ -53,18 +52,6 @@ std::string url_for_messages(const std::string& url) {
     libpq().PQconninfoFree(options);
     return fmt::format("postgresql://{}{}{}{}/{}", user.empty() ? "" : user + "@", host,
                        port.empty() ? "" : ":", port, database);
-}
-
-std::string now_utc() {
-    return fmt::format(
-        "{:%Y-%m-%dT%H:%M:%SZ}",
-        fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
-}
-
-std::string hostname() {
-    char host[256] = {};
-    ::gethostname(host, sizeof host - 1);
-    return host;
 }
 
 // Both locks a runner holds: the local state directory's (its logs and outputs) and the key's
@@ -147,14 +134,15 @@ void check_postgres_names(const std::string& schema, const std::string& key) {
                         "digits and _ (at most 63)",
                         schema)));
     }
-    bool printable = !key.empty() && key.size() <= 200;
+    // Bytes, not characters: the key is a column of the server's, compared byte for byte.
+    bool printable = !key.empty() && key.size() <= 200 && !first_invalid_utf8(key);
     for (unsigned char c : key)
         printable = printable && c >= 0x20 && c != 0x7f;
     if (!printable) {
         throw InputError(Diagnostic::error(
             {"--state-key", 0, 0},
             key.empty() ? "a shared state store needs --state-key NAME (for example payments/prod)"
-                        : "the state key must be 1 to 200 printable characters"));
+                        : "the state key must be 1 to 200 bytes of printable UTF-8"));
     }
 }
 
@@ -228,7 +216,7 @@ std::unique_ptr<StoreLock> PostgresStore::lock() {
     }
     auto held = std::make_unique<PostgresLock>(std::move(local), m_session, key);
     s.connection.exec(s.schema.record_holder_sql(),
-                      {m_key, std::to_string(::getpid()), hostname(), now_utc()});
+                      {m_key, std::to_string(::getpid()), host_name(), now_utc()});
     return held;
 }
 

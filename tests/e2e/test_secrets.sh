@@ -166,6 +166,23 @@ expect_match "the command line is logged, masked" "$(cat "$WORK/debug.log")" \
 expect_match "recorded events are logged" "$(cat "$WORK/debug.log")" 'recorded .*run_started'
 leaks "the debug log" "$WORK/debug.log"
 
+case_ "the debug log never shows a state URL's password"
+# Port 1 refuses at once: the command fails (exit 6) after the command line is logged.
+run --log-level debug --log-file url.log status --state-url \
+    'postgresql://postgres:pg-pass-one@127.0.0.1:1/db' --state-key k
+expect_status 6
+run --log-level debug --log-file url.log status \
+    '--state-url=host=127.0.0.1 port=1 password=pg-pass-two dbname=db' --state-key k
+expect_status 6
+run --log-level debug --log-file url.log status --state-key k --state-url \
+    'postgresql://127.0.0.1:1/db?password=pg-pass-three'
+expect_status 6
+expect_match "the URLs are logged, masked" "$(cat "$WORK/url.log")" \
+    'postgresql://postgres:\*\*\*@127\.0\.0\.1:1/db.*--state-url=host=127\.0\.0\.1 port=1 password=\*\*\* dbname=db.*db\?password=\*\*\*'
+if grep -q 'pg-pass' "$WORK/url.log" "$WORK/.stderr"; then
+    fail "a password reached the log or stderr" "$(grep 'pg-pass' "$WORK/url.log")"
+fi
+
 case_ "a malformed --set names its key, never its value"
 run plan secrets.md --set 'DEPLOY_TOKEN.=tok-abcdef'
 expect_status 2

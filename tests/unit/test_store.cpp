@@ -4,6 +4,7 @@
 
 #include <deployphase/state/directory_store.hpp>
 #include <deployphase/state/journal.hpp>
+#include <deployphase/state/postgres_store.hpp>
 #include <deployphase/state/run_state.hpp>
 #include <deployphase/state/store.hpp>
 #include <deployphase/support/errors.hpp>
@@ -65,14 +66,38 @@ TEST_CASE("store: a shared store is named by server and key, never with the pass
     CHECK(other->name() == "postgresql://db:5/d?schema=team_x#k");
 }
 
+TEST_CASE("store: a state URL as a log keeps it has no password", "[store]") {
+    using state::mask_url_password;
+    CHECK(mask_url_password("postgresql://deploy:s3cret@db:6543/deploys") ==
+          "postgresql://deploy:***@db:6543/deploys");
+    CHECK(mask_url_password("postgres://deploy:s3:c@r@et@db") == "postgres://deploy:***@db");
+    CHECK(mask_url_password("postgresql://deploy@db/x?sslmode=require&password=s3cret&a=b") ==
+          "postgresql://deploy@db/x?sslmode=require&password=***&a=b");
+    CHECK(mask_url_password("postgresql://db?password=s3cret") == "postgresql://db?password=***");
+    CHECK(mask_url_password("postgresql:///deploys") == "postgresql:///deploys");
+    CHECK(mask_url_password("host=db password=s3cret dbname=d") == "host=db password=*** dbname=d");
+    CHECK(mask_url_password("host=db password = 's3 cr\\'et' dbname=d") ==
+          "host=db password = *** dbname=d");
+    CHECK(mask_url_password("password='unterminated") == "password=***");
+    CHECK(mask_url_password("host=db passwordx=keep") == "host=db passwordx=keep");
+}
+
 TEST_CASE("store: a key, URL or schema that cannot work is an input error", "[store]") {
     CHECK(input_error(shared("postgresql://", ""))
               .starts_with("a shared state store needs --state-key"));
     CHECK(input_error(shared("", "k")).ends_with("give --state-url too"));
     CHECK(input_error(shared("postgresql://", std::string(201, 'k'))) ==
-          "the state key must be 1 to 200 printable characters");
+          "the state key must be 1 to 200 bytes of printable UTF-8");
     CHECK(input_error(shared("postgresql://", "a\nb")) ==
-          "the state key must be 1 to 200 printable characters");
+          "the state key must be 1 to 200 bytes of printable UTF-8");
+    CHECK(input_error(shared("postgresql://", "caf\xe9")) ==
+          "the state key must be 1 to 200 bytes of printable UTF-8");
+    std::string accents;  // 100 characters, 200 bytes: the most a key holds
+    for (int i = 0; i < 100; ++i)
+        accents += "\xc3\xa9";
+    CHECK(input_error(shared("postgresql://", accents)) == "no error");
+    CHECK(input_error(shared("postgresql://", accents + "k")) ==
+          "the state key must be 1 to 200 bytes of printable UTF-8");
     CHECK(input_error(shared("postgresql://", "k", "Bad-Name"))
               .starts_with("\"Bad-Name\" is not a schema name"));
     CHECK(input_error(shared("postgresql://", "k", "9lives"))

@@ -7,12 +7,18 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <deployphase/state/store.hpp>
 
 namespace deployphase::state {
 
 inline constexpr int postgres_schema_version = 1;
+
+// A --state-url as a log may keep it: every password shown as ***, in the URI form
+// (`postgresql://ops:***@db/deploy`, `?password=***`) and the keyword form (`host=db
+// password=***`). Pure text: it needs no libpq and accepts what libpq would refuse.
+std::string mask_url_password(std::string_view url);
 
 class PostgresStore final : public StateStore {
   public:
@@ -58,7 +64,7 @@ class PostgresStore final : public StateStore {
 };
 
 // Throws InputError unless `schema` is a plain lower-case SQL identifier and `key` is 1 to 200
-// printable characters.
+// bytes of printable UTF-8.
 void check_postgres_names(const std::string& schema, const std::string& key);
 
 }  // namespace deployphase::state
