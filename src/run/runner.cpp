@@ -10,6 +10,7 @@
 #include <deployphase/context/secrets.hpp>
 #include <deployphase/plan/plan.hpp>
 #include <deployphase/run/leftovers.hpp>
+#include <deployphase/run/step_environment.hpp>
 #include <deployphase/state/directory_store.hpp>
 #include <deployphase/state/events.hpp>
 #include <deployphase/support/errors.hpp>
@@ -218,6 +219,7 @@ state::StepState confirm_step(state::StateStore& store, const std::string& ref) 
 
 RunState start_run(const phase::LoadedPhase& phase, const json& context, const RunOptions& options,
                    const InterruptFlag& interrupt) {
+    require_environment_fits(context);
     std::shared_ptr<state::StateStore> store = store_of(options);
     std::unique_ptr<state::StoreLock> lock = store->lock();
     // An empty current run (a crash before its first record) is used again.
@@ -294,12 +296,12 @@ RunState resume_run(RecordedRun run, const phase::LoadedPhase& phase, const RunO
     require_same_phase(phase, state, options.allow_changed);
     context::Secrets secrets(secret_names(state, options.secret_keys));
     run.journal.mask_with(&secrets);
-    // A bad --set, or a secret not given again, must stop the resume before anything is
-    // recorded.
-    require_secrets(options.context_update
-                        ? updated_context(state, *options.context_update, secrets)
-                        : state.context,
-                    secrets, run.journal, state);
+    // A bad --set, a value too long for a step's environment, or a secret not given again,
+    // must stop the resume before anything is recorded.
+    json resumed = options.context_update ? updated_context(state, *options.context_update, secrets)
+                                          : state.context;
+    require_environment_fits(resumed);
+    require_secrets(resumed, secrets, run.journal, state);
     // Whatever a step of a dead runner left running must not meet the rerun of that step.
     std::size_t stopped = stop_leftover_processes(state.run_id);
     run.journal.append(event::run_resumed(stopped));

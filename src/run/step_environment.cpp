@@ -20,6 +20,39 @@ std::string context_variable_name(std::string_view key) {
     return name;
 }
 
+namespace {
+
+// The length of KEY's DEPLOYPHASE_CTX_ entry, NAME=VALUE; 0 for a value left out of the
+// environment.
+std::size_t environment_entry_size(const std::string& key, const nlohmann::json& value) {
+    std::size_t name = context_variable_name(key).size() + 1;
+    if (value.is_string()) return name + value.get_ref<const std::string&>().size();
+    if (value.is_number() || value.is_boolean()) return name + value.dump().size();
+    return 0;
+}
+
+// `subject` ("its value", or the key) is `size` bytes as KEY's variable.
+std::string too_long(std::string_view subject, const std::string& key, std::size_t size) {
+    return fmt::format(
+        "{} is {} bytes as {}=...; a step's environment holds at most {} bytes in "
+        "one variable (Linux's limit): keep large data in a file and put its path "
+        "in the context",
+        subject, size, context_variable_name(key), max_environment_entry);
+}
+
+}  // namespace
+
+void require_environment_fits(const nlohmann::json& context) {
+    if (!context.is_object()) return;
+    for (const auto& [key, value] : context.items()) {
+        std::size_t size = environment_entry_size(key, value);
+        if (size > max_environment_entry) {
+            throw InputError(
+                Diagnostic::error({"context key " + key, 0, 0}, too_long("its value", key, size)));
+        }
+    }
+}
+
 std::vector<std::string> step_environment(const std::vector<std::string>& inherited,
                                           const StepIdentity& step, const nlohmann::json& context,
                                           const std::filesystem::path& context_file,
@@ -82,6 +115,17 @@ StepOutput parse_step_output(std::string_view text) {
         } catch (const InputError& e) {
             output.problems.push_back(
                 fmt::format("line {}: {}", line_number, e.diagnostics().front().message));
+            continue;
+        }
+        std::string key(line.substr(0, line.find('=')));
+        auto value = output.values.find(key);
+        if (value != output.values.end()) {
+            std::size_t size = environment_entry_size(key, *value);
+            if (size > max_environment_entry) {
+                output.problems.push_back(
+                    fmt::format("line {}: {}; ignored", line_number, too_long(key, key, size)));
+                output.values.erase(value);
+            }
         }
     }
     return output;

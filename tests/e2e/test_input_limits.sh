@@ -93,4 +93,39 @@ bounded plan one.md --set "$(printf 'a.%.0s' $(seq 99))b=1"
 expect_status 0
 expect_eq "stderr of a 100-level path" "$ERR" ""
 
+case_ "a context value too long for a step's environment is refused before the run"
+# Linux holds at most 128 KiB in one environment string; a longer one made every step
+# "exit 127" (execve: E2BIG).
+big=$(head -c 140000 /dev/zero | tr '\0' x)
+printf '{"big": "%s"}\n' "$big" >"$WORK/big.json"
+bounded run one.md -c big.json --state-dir too-big -q
+expect_status 2
+expect_eq stderr "$ERR" "context key big: error: its value is 140020 bytes as DEPLOYPHASE_CTX_BIG=...; a step's environment holds at most 131071 bytes in one variable (Linux's limit): keep large data in a file and put its path in the context"
+[ -e "$WORK/too-big" ] && fail "the refused run made its state directory"
+[ -e "$WORK/marks" ] && fail "the refused run ran its step"
+bounded run fails.md --state-dir resumed-big -q
+bounded run fails.md --resume -c big.json --state-dir resumed-big -q
+expect_status 2
+expect_match "the resume names the key" "$ERR" '^context key big: error: its value is 140020 bytes'
+
+case_ "a step output too long for the next step's environment is reported, and the next step runs"
+cat >"$WORK/outputs.md" <<'MD'
+# Phase: Outputs
+## Steps Sequence
+1. **write** - outputs a value too long for an environment
+2. **read** - runs after it
+## Step Actions
+```sh step=write
+printf 'huge=%0140000d\nsmall=ok\n' 0 >> "$DEPLOYPHASE_OUTPUT"
+```
+```sh step=read
+echo "small=$DEPLOYPHASE_CTX_SMALL huge=${#DEPLOYPHASE_CTX_HUGE}" > read-saw
+```
+MD
+bounded run outputs.md --state-dir outputs -q
+expect_status 0
+expect_eq "what the next step saw" "$(cat "$WORK/read-saw" 2>/dev/null)" "small=ok huge=0"
+expect_match "the problem is recorded" "$(cat "$WORK/outputs/journal")" \
+    'line 1: huge is 140021 bytes as DEPLOYPHASE_CTX_HUGE=\.\.\.; .*; ignored'
+
 suite_done

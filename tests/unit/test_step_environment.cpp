@@ -100,3 +100,21 @@ TEST_CASE(
     CHECK_FALSE(fs::exists(dir / "pwned2"));
     CHECK_FALSE(fs::exists(dir / "pwned3"));
 }
+
+TEST_CASE("step environment: a value longer than Linux lets one variable hold is refused",
+          "[environment]") {
+    using nlohmann::json;
+    // DEPLOYPHASE_CTX_V= is 18 bytes: the longest value that fits is 131071 - 18.
+    std::string longest(max_environment_entry - 18, 'x');
+    CHECK_NOTHROW(
+        require_environment_fits(json{{"v", longest}, {"nested", {{"v", longest + "x"}}}}));
+    CHECK_THROWS_WITH(require_environment_fits(json{{"v", longest + "x"}}),
+                      "context key v: error: its value is 131072 bytes as DEPLOYPHASE_CTX_V=...; a "
+                      "step's environment holds at most 131071 bytes in one variable (Linux's "
+                      "limit): keep large data in a file and put its path in the context");
+
+    StepOutput output = parse_step_output("v=" + longest + "x\nw=ok\nv.inner=" + longest + "x\n");
+    CHECK(output.values == json{{"w", "ok"}, {"v", {{"inner", longest + "x"}}}});
+    REQUIRE(output.problems.size() == 1);
+    CHECK(output.problems[0].starts_with("line 1: v is 131072 bytes as DEPLOYPHASE_CTX_V=...;"));
+}

@@ -24,6 +24,15 @@ struct StepIdentity {
 // DEPLOYPHASE_CTX_<KEY>: KEY upper-cased, every character outside [A-Z0-9] replaced by '_'.
 std::string context_variable_name(std::string_view key);
 
+// The most one environment entry (NAME=VALUE) may hold on Linux: MAX_ARG_STRLEN, 32 pages of
+// 4 KiB, less its NUL. A longer one makes the step's exec fail (E2BIG).
+inline constexpr std::size_t max_environment_entry = 32 * 4096 - 1;
+
+// Throws InputError naming the first top-level context key whose DEPLOYPHASE_CTX_ entry would
+// be longer than max_environment_entry: checked before a run or a resume records anything,
+// so such a value is refused with its size, never a step that cannot start.
+void require_environment_fits(const nlohmann::json& context);
+
 // The inherited environment without any DEPLOYPHASE_* entries, then DEPLOYPHASE_RUN_ID,
 // _PHASE, _STEP, _STEP_INDEX, _ATTEMPT, _ACTION, _CONTEXT_FILE, _OUTPUT and one
 // DEPLOYPHASE_CTX_<KEY> per top-level scalar context value (strings as they are, numbers and
@@ -41,7 +50,8 @@ struct StepOutput {
 
 // Reads what a step appended to $DEPLOYPHASE_OUTPUT: one KEY=VALUE per line, with the rules
 // of --set (VALUE is JSON when it parses, else a string; KEY may be dotted). Blank lines are
-// skipped; a malformed line is reported and skipped.
+// skipped; a malformed line, and a value too long for a later step's environment, are
+// reported and skipped.
 StepOutput parse_step_output(std::string_view text);
 
 }  // namespace deployphase::run
