@@ -49,11 +49,21 @@ std::string_view kind_of(mode_t mode) {
     return "an unknown kind of file";
 }
 
+// The path in single quotes, as a shell reads it back.
+std::string shell_quoted(const std::string& text) {
+    std::string out = "'";
+    for (char c : text)
+        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+// Names what was found and the command that clears it (a link is removed, not its target).
 [[noreturn]] void refuse_planted(const std::filesystem::path& path, mode_t mode,
                                  std::string_view expected) {
-    throw StateError(path, fmt::format("{} where deployphase keeps {}; refusing to use it (remove "
-                                       "it: deployphase makes its own)",
-                                       kind_of(mode), expected));
+    throw StateError(path, fmt::format("{} where deployphase keeps {}; refusing to use it. Remove "
+                                       "it (rm {}{}), and deployphase makes its own",
+                                       kind_of(mode), expected, S_ISDIR(mode) ? "-r " : "",
+                                       shell_quoted(path.string())));
 }
 
 }  // namespace

@@ -108,7 +108,11 @@ bounded() {
     STATUS=$?
     ERR=$(cat "$WORK/.stderr")
 }
-fifo_error='error: a FIFO where deployphase keeps a regular file; refusing to use it (remove it: deployphase makes its own)'
+# planted PATH KIND EXPECTED: the error for KIND found at PATH where a file or folder belongs.
+planted() {
+    printf "%s: error: %s where deployphase keeps %s; refusing to use it. Remove it (rm '%s'), and deployphase makes its own" \
+        "$1" "$2" "$3" "$1"
+}
 
 case_ "a FIFO in the state directory is refused by every command, never waited on"
 mkdir -m 0700 "$WORK/fifo-journal"
@@ -118,19 +122,20 @@ for command in "status" "run quiet.md -q" "run quiet.md --resume -q" "resume" "r
     # shellcheck disable=SC2086 # the command's words
     bounded $command --state-dir fifo-journal
     expect_status 2
-    expect_eq "stderr of $command" "$ERR" "fifo-journal/journal: $fifo_error"
+    expect_eq "stderr of $command" "$ERR" "$(planted fifo-journal/journal "a FIFO" "a regular file")"
 done
 mkdir -m 0700 "$WORK/fifo-lock"
 mkfifo -m 0600 "$WORK/fifo-lock/lock"
 bounded run quiet.md --state-dir fifo-lock -q
 expect_status 2
-expect_eq "stderr with a FIFO lock" "$ERR" "fifo-lock/lock: $fifo_error"
+expect_eq "stderr with a FIFO lock" "$ERR" "$(planted fifo-lock/lock "a FIFO" "a regular file")"
 [ -e "$WORK/spoke" ] && fail "a step ran"
 mkdir -m 0700 "$WORK/fifo-log" "$WORK/fifo-log/logs"
 mkfifo -m 0600 "$WORK/fifo-log/logs/1-speak.log"
 bounded run quiet.md --state-dir fifo-log -q
 expect_status 2
-expect_eq "stderr with a FIFO step log" "$ERR" "fifo-log/logs/1-speak.log: $fifo_error"
+expect_eq "stderr with a FIFO step log" "$ERR" \
+    "$(planted fifo-log/logs/1-speak.log "a FIFO" "a regular file")"
 rm -f "$WORK/spoke"
 
 case_ "a symbolic link inside the state directory is never written through"
@@ -141,7 +146,7 @@ for dir in logs outputs; do
     bounded run quiet.md --state-dir "linked-$dir" -q
     expect_status 2
     expect_eq "stderr with $dir/ a link" "$ERR" \
-        "linked-$dir/$dir: error: a symbolic link where deployphase keeps a directory; refusing to use it (remove it: deployphase makes its own)"
+        "$(planted "linked-$dir/$dir" "a symbolic link" "a directory")"
 done
 [ -e "$WORK/spoke" ] && fail "a step ran"
 mkdir -m 0700 "$WORK/linked-history"
