@@ -18,7 +18,7 @@ using nlohmann::json;
 std::string shown_key(std::string_view key) {
     constexpr std::size_t longest = 60;
     return key.size() <= longest ? replace_invalid_utf8(key)
-                                 : replace_invalid_utf8(key.substr(0, longest)) + "...";
+                                 : replace_invalid_utf8(utf8_prefix(key, longest)) + "...";
 }
 
 // Names the assignment by its key only: the value may be a secret, and no error here shows

@@ -4,6 +4,8 @@
 
 #include <map>
 
+#include "support/utf8.hpp"
+
 namespace deployphase::plan {
 namespace {
 
@@ -158,10 +160,7 @@ std::string short_value(const json& value) {
     constexpr std::size_t limit = 60;
     std::string text = value.dump();
     if (text.size() <= limit) return text;
-    std::size_t cut = limit - 3;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
-        --cut;
-    return text.substr(0, cut) + "...";
+    return std::string(utf8_prefix(text, limit - 3)) + "...";
 }
 
 std::string_view decision_name(Decision decision) {

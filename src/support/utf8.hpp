@@ -17,6 +17,9 @@ std::optional<std::size_t> first_invalid_utf8(std::string_view text);
 
 std::size_t count_code_points(std::string_view text);
 
+// The longest start of `text` of at most `max_bytes` that does not end inside a character.
+std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes);
+
 // Calls visit(character) for each code point (an invalid byte counts as one) until it
 // returns false.
 template <typename Visit>

@@ -25,3 +25,11 @@ TEST_CASE("utf8: first invalid byte and code point counts", "[utf8]") {
                             "b") == 3);
     CHECK(replace_invalid_utf8("a\xFFz") == "a\xEF\xBF\xBDz");
 }
+
+TEST_CASE("utf8: a prefix never ends inside a character", "[utf8]") {
+    CHECK(utf8_prefix("abc", 5) == "abc");
+    CHECK(utf8_prefix("abc", 2) == "ab");
+    CHECK(utf8_prefix("a\xC3\xA9z", 2) == "a");  // é does not fit whole
+    CHECK(utf8_prefix("a\xC3\xA9z", 3) == "a\xC3\xA9");
+    CHECK(utf8_prefix("\xF0\x9F\x9A\x80", 3) == "");
+}
