@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <optional>
 
 #include <deployphase/context/context.hpp>
 
 #include <deployphase/support/errors.hpp>
+#include "support/text.hpp"
 #include "support/utf8.hpp"
 
 namespace deployphase::run {
@@ -14,21 +16,31 @@ namespace deployphase::run {
 std::string context_variable_name(std::string_view key) {
     std::string name = "DEPLOYPHASE_CTX_";
     for (char c : key) {
-        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-        name += (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ? c : '_';
+        if (is_lower(c)) c = static_cast<char>(c - 'a' + 'A');
+        name += is_upper(c) || is_digit(c) ? c : '_';
     }
     return name;
 }
 
 namespace {
 
+// What a context value is in a step's environment: a string as it is, a number or boolean as
+// JSON; nothing for null, arrays, objects and strings holding a NUL byte.
+std::optional<std::string> variable_value(const nlohmann::json& value) {
+    if (value.is_string()) {
+        const std::string& text = value.get_ref<const std::string&>();
+        if (text.find('\0') != std::string::npos) return std::nullopt;
+        return text;
+    }
+    if (value.is_number() || value.is_boolean()) return value.dump();
+    return std::nullopt;
+}
+
 // The length of KEY's DEPLOYPHASE_CTX_ entry, NAME=VALUE; 0 for a value left out of the
 // environment.
 std::size_t environment_entry_size(const std::string& key, const nlohmann::json& value) {
-    std::size_t name = context_variable_name(key).size() + 1;
-    if (value.is_string()) return name + value.get_ref<const std::string&>().size();
-    if (value.is_number() || value.is_boolean()) return name + value.dump().size();
-    return 0;
+    std::optional<std::string> text = variable_value(value);
+    return text ? context_variable_name(key).size() + 1 + text->size() : 0;
 }
 
 // `subject` ("its value", or the key) is `size` bytes as KEY's variable.
@@ -73,16 +85,8 @@ std::vector<std::string> step_environment(const std::vector<std::string>& inheri
     std::map<std::string, std::string> variables;  // name -> value; later keys overwrite
     if (context.is_object()) {
         for (const auto& [key, value] : context.items()) {
-            std::string text;
-            if (value.is_string()) {
-                text = value.get<std::string>();
-                if (text.find('\0') != std::string::npos) continue;
-            } else if (value.is_number() || value.is_boolean()) {
-                text = value.dump();
-            } else {
-                continue;
-            }
-            variables[context_variable_name(key)] = std::move(text);
+            if (std::optional<std::string> text = variable_value(value))
+                variables[context_variable_name(key)] = std::move(*text);
         }
     }
     for (const auto& [name, value] : variables)
