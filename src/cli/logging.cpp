@@ -78,24 +78,27 @@ std::string loggable_command_line(const std::vector<std::string>& arguments) {
     }
     context::Secrets secrets(named);
     std::vector<std::string> shown = arguments;
+    // FLAG's value, at i (FLAG=VALUE) or after it, shown as `masked`.
+    auto show_value = [&](std::size_t i, std::string_view flag, const std::string& masked) {
+        if (arguments[i] == flag) {
+            shown[i + 1] = masked;
+        } else {
+            shown[i] = fmt::format("{}={}", flag, masked);
+        }
+    };
     for (std::size_t i = 0; i < arguments.size(); ++i) {
-        bool separate = arguments[i] == "--set" || arguments[i] == "-s";
-        std::optional<std::string> assignment =
-            separate ? value_of(i, arguments[i]) : value_of(i, "--set");
+        // A state URL may carry the server's password.
+        if (auto url = value_of(i, "--state-url")) {
+            show_value(i, "--state-url", state::mask_url_password(*url));
+            continue;
+        }
+        std::string_view set = arguments[i] == "-s" ? "-s" : "--set";
+        std::optional<std::string> assignment = value_of(i, set);
         if (!assignment) continue;
         std::size_t equals = assignment->find('=');
         if (equals == std::string::npos || !secrets.is_secret(assignment->substr(0, equals)))
             continue;
-        std::string masked = assignment->substr(0, equals + 1) + std::string(context::masked_value);
-        shown[separate ? i + 1 : i] = separate ? masked : "--set=" + masked;
-    }
-    // A state URL may carry the server's password.
-    for (std::size_t i = 0; i < arguments.size(); ++i) {
-        std::optional<std::string> url = value_of(i, "--state-url");
-        if (!url) continue;
-        bool separate = arguments[i] == "--state-url";
-        std::string masked = state::mask_url_password(*url);
-        shown[separate ? i + 1 : i] = separate ? masked : "--state-url=" + masked;
+        show_value(i, set, assignment->substr(0, equals + 1) + std::string(context::masked_value));
     }
     return fmt::format("{}", fmt::join(shown, " "));
 }
