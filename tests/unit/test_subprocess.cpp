@@ -37,11 +37,18 @@ struct Sandbox {
         return spec;
     }
     std::string log() const { return test::read_file(dir / "step.log"); }
+    // The pid a script wrote to `name` with `echo $$ > name`. The shell creates the file
+    // before it writes the line, so only a whole line is a pid; a loaded machine (the
+    // sanitizer run) can take a while to get there.
     pid_t pid_from(const std::string& name) const {
-        for (int i = 0; i < 200 && !fs::exists(dir / name); ++i) {
+        std::string text;
+        for (int i = 0; i < 3000; ++i) {
+            text = test::read_file(dir / name);
+            if (text.ends_with('\n')) return static_cast<pid_t>(std::stol(text));
             std::this_thread::sleep_for(milliseconds(10));
         }
-        return static_cast<pid_t>(std::stol(test::read_file(dir / name)));
+        FAIL("no pid was written to " << name << " within 30 s (it holds \"" << text << "\")");
+        return -1;
     }
 };
 
@@ -111,8 +118,10 @@ TEST_CASE("subprocess: a script that ignores SIGTERM is killed after the grace p
 TEST_CASE("subprocess: an interrupt stops the step", "[subprocess]") {
     Sandbox box;
     InterruptFlag interrupt{0};
+    // Once the step is running (its shell wrote its pid), never after a guessed delay.
     std::thread trigger([&] {
-        std::this_thread::sleep_for(milliseconds(200));
+        for (int i = 0; i < 3000 && !test::read_file(box.dir / "shell").ends_with('\n'); ++i)
+            std::this_thread::sleep_for(milliseconds(10));
         interrupt = SIGINT;
     });
     ProcessResult result = run_process(box.spec("echo $$ > shell; sleep 100"), interrupt);
