@@ -31,6 +31,11 @@ std::string shown_key(std::string_view key) {
     throw InputError(Diagnostic::error({"--set " + shown, 0, 0}, std::move(message)));
 }
 
+// How many levels a dotted key walks: "a.b" is two.
+std::size_t levels_of(std::string_view key) {
+    return static_cast<std::size_t>(std::count(key.begin(), key.end(), '.')) + 1;
+}
+
 // Checks what would make the assignment unrecordable or costly before anything is done with
 // it: invalid UTF-8 cannot be written as JSON, and a path deeper than a JSON file may be is
 // refused before it is walked.
@@ -41,12 +46,37 @@ void check_assignment(std::string_view assignment, std::size_t equals) {
                                      *bad < equals ? "key" : "value",
                                      static_cast<unsigned char>(assignment[*bad]), *bad + 1));
     }
-    std::string_view key = assignment.substr(0, equals);
-    std::size_t levels = static_cast<std::size_t>(std::count(key.begin(), key.end(), '.')) + 1;
+    std::size_t levels = levels_of(assignment.substr(0, equals));
     if (levels > max_json_depth) {
         assignment_error(assignment, fmt::format("the key is a path of {} levels; at most {} are "
                                                  "allowed, as in a JSON file",
                                                  levels, max_json_depth));
+    }
+}
+
+// The value as JSON when it is JSON, otherwise the text as a string. The key's levels and the
+// value's nesting together obey a JSON file's limit, checked while parsing: a value nested
+// tens of thousands of levels deep once overflowed the stack when it was printed.
+json value_of(std::string_view assignment, std::string_view text, std::size_t key_levels) {
+    struct TooDeep {};
+    std::size_t deepest = 0;
+    auto depth_guard = [&](int depth, json::parse_event_t event, json&) {
+        if (event == json::parse_event_t::object_start ||
+            event == json::parse_event_t::array_start) {
+            deepest = std::max(deepest, static_cast<std::size_t>(depth) + 1);
+            if (key_levels + deepest > max_json_depth) throw TooDeep{};
+        }
+        return true;
+    };
+    try {
+        json value = json::parse(text, depth_guard, false);
+        return value.is_discarded() ? json(std::string(text)) : value;
+    } catch (const TooDeep&) {
+        if (!json::accept(text)) return json(std::string(text));  // not JSON after all
+        assignment_error(assignment,
+                         fmt::format("the value nests deeper than the {} levels a JSON file may "
+                                     "have, counting the key's {}",
+                                     max_json_depth, key_levels));
     }
 }
 
@@ -81,7 +111,7 @@ void apply_assignment(json& context, std::string_view assignment) {
                                                  "path such as change.approved",
                                                  shown_key(key)));
     }
-    json value = json::accept(text) ? json::parse(text) : json(std::string(text));
+    json value = value_of(assignment, text, levels_of(key));
 
     json* node = &context;
     std::string walked;

@@ -93,6 +93,13 @@ bounded plan one.md --set "$(printf 'a.%.0s' $(seq 99))b=1"
 expect_status 0
 expect_eq "stderr of a 100-level path" "$ERR" ""
 
+case_ "a --set value nested deeper than 100 levels is an error, not a crash"
+# 60,000 levels once overflowed the stack when the context was printed (exit 139).
+deep=$(printf '[%.0s' $(seq 60000))$(printf ']%.0s' $(seq 60000))
+bounded plan one.md --set "k=$deep"
+expect_status 2
+expect_eq stderr "$ERR" "--set k=...: error: the value nests deeper than the 100 levels a JSON file may have, counting the key's 1"
+
 case_ "a context value too long for a step's environment is refused before the run"
 # Linux holds at most 128 KiB in one environment string; a longer one made every step
 # "exit 127" (execve: E2BIG).

@@ -98,6 +98,24 @@ TEST_CASE("context: --set that could not be recorded or walked is refused first"
     CHECK(context.dump().find("\"c\"") == std::string::npos);
 }
 
+TEST_CASE("context: a --set value obeys the nesting limit with its key", "[context]") {
+    json context = json::object();
+    auto nested = [](std::size_t levels) {
+        return std::string(levels, '[') + std::string(levels, ']');
+    };
+    context::apply_assignment(context, "a.b=" + nested(98));  // 2 + 98 levels: the limit
+    CHECK(context["a"]["b"].is_array());
+    CHECK(error_of([&] { context::apply_assignment(context, "a.b=" + nested(99)); }) ==
+          "--set a.b=...: error: the value nests deeper than the 100 levels a JSON file may have, "
+          "counting the key's 2\n");
+    // Once a stack overflow when printed; now refused while parsing, in linear time.
+    CHECK(error_of([&] { context::apply_assignment(context, "k=" + nested(200000)); }) ==
+          "--set k=...: error: the value nests deeper than the 100 levels a JSON file may have, "
+          "counting the key's 1\n");
+    context::apply_assignment(context, "text=" + std::string(200000, '['));  // not JSON: a string
+    CHECK(context["text"].get<std::string>().size() == 200000);
+}
+
 TEST_CASE("context: files that are not JSON objects", "[context]") {
     TempDir dir;
     std::string broken = dir.write("broken.json", "{\n  \"a\": 1,\n  \"b\" 2\n}\n");
