@@ -55,29 +55,18 @@ void check_assignment(std::string_view assignment, std::size_t equals) {
 }
 
 // The value as JSON when it is JSON, otherwise the text as a string. The key's levels and the
-// value's nesting together obey a JSON file's limit, checked while parsing: a value nested
-// tens of thousands of levels deep once overflowed the stack when it was printed.
+// value's nesting together obey a JSON file's limit: a value nested tens of thousands of levels
+// deep once overflowed the stack when it was printed.
 json value_of(std::string_view assignment, std::string_view text, std::size_t key_levels) {
-    struct TooDeep {};
-    std::size_t deepest = 0;
-    auto depth_guard = [&](int depth, json::parse_event_t event, json&) {
-        if (event == json::parse_event_t::object_start ||
-            event == json::parse_event_t::array_start) {
-            deepest = std::max(deepest, static_cast<std::size_t>(depth) + 1);
-            if (key_levels + deepest > max_json_depth) throw TooDeep{};
-        }
-        return true;
-    };
-    try {
-        json value = json::parse(text, depth_guard, false);
-        return value.is_discarded() ? json(std::string(text)) : value;
-    } catch (const TooDeep&) {
-        if (!json::accept(text)) return json(std::string(text));  // not JSON after all
+    if (!json::accept(text)) return json(std::string(text));
+    // check_assignment has kept key_levels within the limit.
+    if (json_nests_deeper_than(text, max_json_depth - key_levels)) {
         assignment_error(assignment,
                          fmt::format("the value nests deeper than the {} levels a JSON file may "
                                      "have, counting the key's {}",
                                      max_json_depth, key_levels));
     }
+    return json::parse(text);
 }
 
 }  // namespace

@@ -180,6 +180,11 @@ JournalScan scan_journal(std::string_view content, const fs::path& path,
         std::size_t end = 0;
         auto payload = read_frame(content, offset, end);
         nlohmann::json record;
+        if (payload && json_nests_deeper_than(*payload, max_record_depth)) {
+            refuse(path, fmt::format("record {} at byte {}: nested more than {} levels deep; "
+                                     "deployphase never writes such a record",
+                                     scan.offsets.size() + 1, offset, max_record_depth));
+        }
         if (payload) {
             record = nlohmann::json::parse(*payload, nullptr, false);
             if (record.is_discarded() || !record.is_object()) payload.reset();

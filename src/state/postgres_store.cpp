@@ -268,25 +268,36 @@ std::optional<OpenedLog> PostgresStore::open_current(bool writable, const Record
     OpenedLog opened;
     for (int i = 0; i < rows.rows(); ++i) {
         std::size_t expected = static_cast<std::size_t>(i) + 1;
-        std::string seq(rows.text(i, 0));
-        if (seq != std::to_string(expected)) {
-            throw StateError(name(), fmt::format("run {} has record {} where {} was expected; "
-                                                 "refusing to guess",
-                                                 run, seq, expected));
-        }
-        nlohmann::json record = nlohmann::json::parse(rows.text(i, 1), nullptr, false);
-        if (record.is_discarded() || !record.is_object() || !record.contains("seq") ||
-            record["seq"] != expected) {
-            throw StateError(
-                name(), fmt::format("record {} of run {} is not the JSON object that was recorded",
-                                    expected, run));
-        }
-        take(std::move(record), fmt::format("run {} row {}", run, expected));
+        take(parse_record_row(rows.text(i, 0), rows.text(i, 1), expected, run, name()),
+             fmt::format("run {} row {}", run, expected));
     }
     opened.records = static_cast<std::size_t>(rows.rows());
     if (writable)
         opened.log = std::make_unique<PostgresLog>(m_session, s.schema, m_key, run, name());
     return opened;
+}
+
+nlohmann::json parse_record_row(std::string_view seq, std::string_view record, std::size_t expected,
+                                long long run, const std::string& store) {
+    if (seq != std::to_string(expected)) {
+        throw StateError(store,
+                         fmt::format("run {} has record {} where {} was expected; "
+                                     "refusing to guess",
+                                     run, replace_invalid_utf8(utf8_prefix(seq, 40)), expected));
+    }
+    if (json_nests_deeper_than(record, max_record_depth)) {
+        throw StateError(store, fmt::format("record {} of run {}: nested more than {} levels deep; "
+                                            "deployphase never writes such a record",
+                                            expected, run, max_record_depth));
+    }
+    nlohmann::json parsed = nlohmann::json::parse(record, nullptr, false);
+    auto found = parsed.is_object() ? parsed.find("seq") : parsed.end();
+    if (!parsed.is_object() || found == parsed.end() || *found != expected) {
+        throw StateError(store,
+                         fmt::format("record {} of run {} is not the JSON object that was recorded",
+                                     expected, run));
+    }
+    return parsed;
 }
 
 OpenedLog PostgresStore::create_current() {

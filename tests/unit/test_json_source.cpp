@@ -59,3 +59,15 @@ TEST_CASE("json source: a repeated key is an error at its second occurrence", "[
           " \"a\": 2}\n"
           " ^\n");
 }
+
+TEST_CASE("json source: nesting is counted outside strings only", "[json]") {
+    CHECK_FALSE(json_nests_deeper_than("[[1]]", 2));
+    CHECK(json_nests_deeper_than("[[[1]]]", 2));
+    CHECK(json_nests_deeper_than("{\"a\":{\"b\":[]}}", 2));
+    CHECK_FALSE(json_nests_deeper_than("[[]][[]][[]]", 2));  // siblings, not nesting
+    CHECK_FALSE(json_nests_deeper_than(R"(["[[[[", {"k": "{{{{"}])", 2));
+    CHECK_FALSE(json_nests_deeper_than(R"(["\"[[[[", "\\", []])", 2));  // escapes end no string
+    CHECK(json_nests_deeper_than(R"(["\\", [[]]])", 2));
+    CHECK_FALSE(json_nests_deeper_than("]]]][[", 2));  // stray closers never go below zero
+    CHECK(json_nests_deeper_than(std::string(100000, '['), 100));
+}

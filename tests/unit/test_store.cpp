@@ -9,6 +9,7 @@
 #include <deployphase/state/store.hpp>
 #include <deployphase/support/errors.hpp>
 
+#include "phase_dump.hpp"
 #include "test_support.hpp"
 
 using namespace deployphase;
@@ -103,4 +104,33 @@ TEST_CASE("store: a key, URL or schema that cannot work is an input error", "[st
     CHECK(input_error(shared("postgresql://", "k", "9lives"))
               .starts_with("\"9lives\" is not a schema name"));
     CHECK(input_error(shared("postgresql://", std::string(200, 'k'), "ok_2")) == "no error");
+}
+
+TEST_CASE("store: a PostgreSQL row is the record recorded there, or an error", "[store]") {
+    auto row_error = [](std::string_view seq, std::string_view record) {
+        try {
+            (void)parse_record_row(seq, record, 2, 7, "pg:k");
+        } catch (const StateError& e) {
+            return test::dump_diagnostics(e.diagnostics());
+        }
+        return std::string("no error");
+    };
+    CHECK(parse_record_row("2", R"({"seq":2,"type":"step_started"})", 2, 7, "pg:k")["type"] ==
+          "step_started");
+    CHECK(row_error("3", R"({"seq":3})") ==
+          "pg:k: error: run 7 has record 3 where 2 was expected; refusing to guess\n");
+    CHECK(row_error("2", R"({"seq":3})") ==
+          "pg:k: error: record 2 of run 7 is not the JSON object that was recorded\n");
+    CHECK(row_error("2", "[2]") ==
+          "pg:k: error: record 2 of run 7 is not the JSON object that was recorded\n");
+    CHECK(row_error("2", "{\"seq\":2,\"x\":\"\xff\"}") ==
+          "pg:k: error: record 2 of run 7 is not the JSON object that was recorded\n");
+    // Printing or merging a record recurses once per level: a deep one is refused unread.
+    std::string deep =
+        R"({"seq":2,"values":)" + std::string(50000, '[') + std::string(50000, ']') + "}";
+    CHECK(row_error("2", deep) ==
+          "pg:k: error: record 2 of run 7: nested more than 108 levels "
+          "deep; deployphase never writes such a record\n");
+    CHECK(row_error("2\xff", "{}") ==
+          "pg:k: error: run 7 has record 2\xef\xbf\xbd where 2 was expected; refusing to guess\n");
 }

@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 #include <deployphase/state/store.hpp>
 
 namespace deployphase::state {
@@ -62,6 +64,12 @@ class PostgresStore final : public StateStore {
     std::chrono::steady_clock::time_point m_last_check;
     bool m_lost = false;
 };
+
+// Row `expected` (from 1) of run `run` as the server returned it, its seq and record columns
+// as text: the JSON object that was recorded, or StateError (naming `store`) when the row is
+// out of place, is not a JSON object, or its "seq" disagrees. Pure: the fuzzers feed it.
+nlohmann::json parse_record_row(std::string_view seq, std::string_view record, std::size_t expected,
+                                long long run, const std::string& store);
 
 // Throws InputError unless `schema` is a plain lower-case SQL identifier and `key` is 1 to 200
 // bytes of printable UTF-8.

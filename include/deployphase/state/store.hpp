@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include <deployphase/support/errors.hpp>
+#include <deployphase/support/json_source.hpp>
 
 namespace deployphase::state {
 
@@ -36,6 +37,11 @@ class RecordLog {
     // unknown, and the caller must append nothing more.
     virtual void append(const std::vector<std::string>& payloads, std::size_t first_seq) = 0;
 };
+
+// How deeply a record read back may nest. A record holds a context or outputs (at most
+// max_json_depth levels, as every input is) a level or two down; anything deeper was not
+// written by deployphase, and is refused before printing or merging it recurses that deep.
+inline constexpr std::size_t max_record_depth = max_json_depth + 8;
 
 // Hands each record read to the caller with where it was found ("byte 412", "row 7").
 using RecordSink = std::function<void(nlohmann::json&& record, std::string_view where)>;

@@ -40,6 +40,12 @@ class JsonSource {
     std::unordered_map<std::string, std::size_t> m_offsets;
 };
 
+// Whether JSON text opens more than `limit` objects and arrays inside one another (brackets in
+// strings do not count); text that is not JSON is scanned the same way. Linear, allocating
+// nothing: printing, merging and comparing a value recurse once per level, so text from outside
+// is checked with this before it is parsed.
+bool json_nests_deeper_than(std::string_view text, std::size_t limit);
+
 // "an object", "a string", "null"...: how messages name the type of a JSON value.
 const char* json_type_name(const nlohmann::json& value);
 
