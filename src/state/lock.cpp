@@ -15,6 +15,7 @@
 
 #include "support/file_io.hpp"
 #include "support/system.hpp"
+#include "support/utf8.hpp"
 
 namespace deployphase::state {
 namespace {
@@ -29,20 +30,28 @@ LockHolder read_holder(int fd) {
         text.append(buffer, static_cast<std::size_t>(n));
         if (text.size() > 4096) break;
     }
-    // Informational, and written by whoever holds the lock: anything odd reads as unknown.
+    return parse_lock_holder(text);
+}
+
+}  // namespace
+
+LockHolder parse_lock_holder(std::string_view text) {
     LockHolder holder;
     auto info = nlohmann::json::parse(text, nullptr, false);
     if (!info.is_object()) return holder;
     if (auto pid = info.find("pid"); pid != info.end() && pid->is_number_integer())
         holder.pid = pid->get<long>();
-    if (auto host = info.find("host"); host != info.end() && host->is_string())
-        holder.host = host->get<std::string>();
-    if (auto since = info.find("since"); since != info.end() && since->is_string())
-        holder.since = since->get<std::string>();
+    // Shown in the operator's terminal: text that could move its cursor reads as unknown.
+    auto text_field = [&info](const char* name) {
+        auto found = info.find(name);
+        if (found == info.end() || !found->is_string()) return std::string();
+        const auto& value = found->get_ref<const std::string&>();
+        return value.size() <= 255 && is_printable_utf8(value) ? value : std::string();
+    };
+    holder.host = text_field("host");
+    holder.since = text_field("since");
     return holder;
 }
-
-}  // namespace
 
 void check_state_directory(const fs::path& state_dir, bool make_private) {
     struct stat info {};

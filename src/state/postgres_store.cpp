@@ -135,10 +135,7 @@ void check_postgres_names(const std::string& schema, const std::string& key) {
                         schema)));
     }
     // Bytes, not characters: the key is a column of the server's, compared byte for byte.
-    bool printable = !key.empty() && key.size() <= 200 && !first_invalid_utf8(key);
-    for (unsigned char c : key)
-        printable = printable && c >= 0x20 && c != 0x7f;
-    if (!printable) {
+    if (key.empty() || key.size() > 200 || !is_printable_utf8(key)) {
         throw InputError(Diagnostic::error(
             {"--state-key", 0, 0},
             key.empty() ? "a shared state store needs --state-key NAME (for example payments/prod)"

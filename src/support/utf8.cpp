@@ -70,4 +70,16 @@ std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes) {
     return text.substr(0, cut);
 }
 
+bool is_printable_utf8(std::string_view text) {
+    if (first_invalid_utf8(text)) return false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        auto c = static_cast<unsigned char>(text[i]);
+        if (c < 0x20 || c == 0x7f) return false;
+        // U+0080..U+009F, encoded C2 80..C2 9F: terminals act on these too.
+        if (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) < 0xa0)
+            return false;
+    }
+    return true;
+}
+
 }  // namespace deployphase

@@ -33,6 +33,9 @@ void for_each_code_point(std::string_view text, Visit&& visit) {
     }
 }
 
+// Valid UTF-8 without control characters (C0, DEL or C1): safe to show in a terminal as it is.
+bool is_printable_utf8(std::string_view text);
+
 // The text with every invalid byte replaced by U+FFFD, safe to print.
 std::string replace_invalid_utf8(std::string_view text);
 

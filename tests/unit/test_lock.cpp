@@ -117,3 +117,24 @@ TEST_CASE("lock: holder() names a live holder, and creates and writes nothing", 
     }
     CHECK_FALSE(StateLock::holder(dir).has_value());
 }
+
+TEST_CASE("lock: a lock file is read for who holds it, anything odd as unknown", "[lock]") {
+    LockHolder holder = parse_lock_holder(
+        R"({"pid": 41877, "host": "ci-runner-3", "since": "2026-11-26T12:03:44Z"})");
+    CHECK(holder.pid == 41877);
+    CHECK(holder.host == "ci-runner-3");
+    CHECK(holder.since == "2026-11-26T12:03:44Z");
+    // Fields of another type, not JSON, not an object: unknown, never an error.
+    holder = parse_lock_holder(R"({"pid": "x", "host": 7, "since": null})");
+    CHECK(holder.pid == 0);
+    CHECK(holder.host.empty());
+    CHECK(holder.since.empty());
+    CHECK(parse_lock_holder("{\"pid\": 1").pid == 0);
+    CHECK(parse_lock_holder("[1, 2]").pid == 0);
+    CHECK(parse_lock_holder("").host.empty());
+    // The host is shown in the operator's terminal: no escape sequences reach it.
+    holder = parse_lock_holder("{\"pid\": 5, \"host\": \"a\\u001b]0;owned\\u0007\"}");
+    CHECK(holder.pid == 5);
+    CHECK(holder.host.empty());
+    CHECK(parse_lock_holder(R"({"host": ")" + std::string(300, 'h') + "\"}").host.empty());
+}

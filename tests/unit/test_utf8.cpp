@@ -33,3 +33,16 @@ TEST_CASE("utf8: a prefix never ends inside a character", "[utf8]") {
     CHECK(utf8_prefix("a\xC3\xA9z", 3) == "a\xC3\xA9");
     CHECK(utf8_prefix("\xF0\x9F\x9A\x80", 3) == "");
 }
+
+TEST_CASE("utf8: printable text has no control characters", "[utf8]") {
+    CHECK(is_printable_utf8("ci-runner-3 \xC3\xA9\xE2\x80\xA2"));
+    CHECK(is_printable_utf8(""));
+    CHECK(is_printable_utf8("\xC2\xA0"));  // no-break space: printable
+    CHECK_FALSE(is_printable_utf8("host\x1b]0;owned\x07"));
+    CHECK_FALSE(is_printable_utf8("a\nb"));
+    CHECK_FALSE(is_printable_utf8("\x7f"));
+    CHECK_FALSE(
+        is_printable_utf8("\xC2\x9B"
+                          "31m"));  // CSI as a C1 control
+    CHECK_FALSE(is_printable_utf8("\xff"));
+}

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <deployphase/state/journal.hpp>
 #include <deployphase/state/store.hpp>
@@ -16,6 +17,11 @@ namespace deployphase::state {
 // (commands that write state), one of ours that others may read is made 0700; readers such
 // as `status` change nothing.
 void check_state_directory(const std::filesystem::path& state_dir, bool make_private);
+
+// Who a lock file says holds it (docs/state-format.md). Informational and written by whoever
+// holds the lock, so anything odd (not JSON, a field of another type) reads as unknown, never
+// as an error. Pure: the fuzzers feed it.
+LockHolder parse_lock_holder(std::string_view text);
 
 // An exclusive flock(2) on DIR/lock, held until destroyed. The kernel releases it when the
 // holder exits or is killed, so a dead runner never blocks the next one, and it cannot be
