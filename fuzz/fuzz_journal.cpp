@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include <deployphase/report/run_text.hpp>
 #include <deployphase/state/journal.hpp>
 #include <deployphase/state/journal_file.hpp>
 #include <deployphase/state/run_state.hpp>
@@ -17,10 +18,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             scan_journal(std::string_view(reinterpret_cast<const char*>(data), size), "journal");
         if (scan.records.empty()) return 0;
         RunState state = fold(scan.records);
-        (void)status_json(state);
+        (void)deployphase::report::status_json(state);
         (void)state.unfinished_steps();
         (void)state.pending_rollbacks();
-    } catch (const StateError&) {
+    } catch (const deployphase::StateError&) {
     }
     return 0;
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (clang, ASan+UBSan) into build-fuzz/ and runs each for SECONDS
-# (default 60) on a seed corpus assembled from the repository's phases, contexts, test
-# fixtures and bad inputs, plus a journal recorded by a real run. Prints executions per target
-# and exits non-zero if any target found a crash (its input is kept in build-fuzz/crashes/).
+# Builds the libFuzzer targets (clang, ASan+UBSan) into build-fuzz/ and fuzzes each for SECONDS
+# (default 60), DEPLOYPHASE_JOBS targets at a time, from the seeds the repository keeps
+# (fuzz/targets.txt and fuzz/corpus/TARGET). Prints executions, speed and coverage per
+# target; exits 1 if any target failed, keeping the input in build-fuzz/crashes/ (add it to
+# fuzz/corpus/TARGET as regression-NAME once fixed: every test build replays it).
 #
 #   bash fuzz/run.sh [SECONDS] [TARGET...]
 set -euo pipefail
@@ -10,55 +11,54 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_phase fuzz_predicate fuzz_context fuzz_journal)
+[ ${#targets[@]} -gt 0 ] || mapfile -t targets < <(grep -o '^fuzz_[a-z_]*' "$root/fuzz/targets.txt")
 out=$root/build-fuzz
 jobs=${DEPLOYPHASE_JOBS:-$(nproc 2>/dev/null || echo 2)}
 
 CC=clang CXX=clang++ cmake -S "$root" -B "$out" -G Ninja -DDEPLOYPHASE_FUZZ=ON \
     -DDEPLOYPHASE_BUILD_TESTS=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$out" -j "$jobs" --target "${targets[@]}" >/dev/null
-deployphase=$root/build/src/deployphase  # any build will do to record a seed journal
-[ -x "$deployphase" ] || { cmake --build "$out" -j "$jobs" --target deployphase >/dev/null; deployphase=$out/src/deployphase; }
 
-# Seeds: every phase and context we have, and journals of a real run (finished, mid-run).
-seeds=$out/seeds
-rm -rf "$seeds" && mkdir -p "$seeds"/{fuzz_phase,fuzz_predicate,fuzz_context,fuzz_journal}
-cp "$root"/phases/*.md "$root"/tests/fixtures/phases/* "$root"/tests/bad_inputs/phase/* \
-    "$root"/tests/bad_inputs/good.md "$root/../shared/seeds/"*.md "$seeds/fuzz_phase/" 2>/dev/null || true
-for phase in "$root"/phases/*.md "$root"/tests/fixtures/phases/*.md; do
-    # The Validation Logic blocks, as the predicate target reads them.
-    awk '/^```(javascript|js)?$/ && logic { inside = 1; next } /^```/ { inside = 0 }
-         /^## Validation Logic/ { logic = 1 } inside { print }' "$phase" \
-        >"$seeds/fuzz_predicate/$(basename "$phase").js"
-done
-printf "hasContext('a') && (b() || !c())" >"$seeds/fuzz_predicate/guard.js"
-cp "$root"/phases/contexts/*.json "$root"/tests/bad_inputs/context/* "$seeds/fuzz_context/"
-cp "$root"/tests/bad_inputs/state/* "$seeds/fuzz_journal/"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-(cd "$work" && "$deployphase" run "$root/phases/deployment-operations.md" \
-    -c "$root/phases/contexts/production.json" --set "deploy_target=$work/target" -q >/dev/null 2>&1) ||
-    true  # a seed, whatever the run's end
-cp "$work/.deployphase/journal" "$seeds/fuzz_journal/finished.journal" 2>/dev/null || true
-head -c 2000 "$work/.deployphase/journal" >"$seeds/fuzz_journal/torn.journal" 2>/dev/null || true
+# seeds_of TARGET: the directories it starts from.
+seeds_of() {
+    sed -n "s/^$1 //p" "$root/fuzz/targets.txt" | tr ' ' '\n' | grep . | sed "s|^|$root/|" || true
+    [ ! -d "$root/fuzz/corpus/$1" ] || echo "$root/fuzz/corpus/$1"
+}
 
-mkdir -p "$out/crashes" "$out/corpus"
-status=0
-printf '%-16s %12s %10s  %s\n' target executions exec/s result
-for target in "${targets[@]}"; do
-    corpus=$out/corpus/$target
+# fuzz TARGET: one campaign; its log in build-fuzz/TARGET.log.
+fuzz() {
+    local target=$1 corpus=$out/corpus/$1
     mkdir -p "$corpus"
-    log=$out/$target.log
-    if "$out/fuzz/$target" "$corpus" "$seeds/$target" -max_total_time="$seconds" \
+    local seeds
+    mapfile -t seeds < <(seeds_of "$target")
+    # -timeout: a slow input is a bug too (an input read 10,000 times slower than usual).
+    "$out/fuzz/$target" "$corpus" "${seeds[@]}" -max_total_time="$seconds" \
         -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-        -artifact_prefix="$out/crashes/$target-" >"$log" 2>&1; then
+        -artifact_prefix="$out/crashes/$target-" >"$out/$target.log" 2>&1
+}
+
+mkdir -p "$out/crashes"
+pids=()
+for target in "${targets[@]}"; do
+    while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
+    fuzz "$target" &
+    pids+=($!)
+done
+status=0
+printf '%-18s %12s %9s %7s  %s\n' target executions exec/s edges result
+for i in "${!targets[@]}"; do
+    target=${targets[$i]}
+    log=$out/$target.log
+    if wait "${pids[$i]}"; then
         result=ok
     else
-        result="CRASH: see $log and $out/crashes/"
+        result="FAILED: see $log and $out/crashes/"
         status=1
     fi
     executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
-    printf '%-16s %12s %10s  %s\n' "$target" "${executions:-?}" "${speed:-?}" "$result"
+    edges=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
+    printf '%-18s %12s %9s %7s  %s\n' "$target" "${executions:-?}" "${speed:-?}" "${edges:-?}" \
+        "$result"
 done
 exit $status

@@ -1,0 +1,1 @@
+canExecutePhase() { return hasContext('release.branch'); }

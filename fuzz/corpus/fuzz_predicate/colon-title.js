@@ -1,0 +1,3 @@
+canExecutePhase() {
+  return hasContext('db.url');
+}

@@ -1,0 +1,1 @@
+hasContext('a') && (b() || !c())
