@@ -81,12 +81,14 @@ RunState Driver::finish(RunStatus status) {
 }
 
 // Adds the output_recorded event for what the step wrote to `events` (none when it wrote
-// nothing) and returns the values. Secret values are learned first, so that the record and
-// everything shown later mask them.
+// nothing) and returns the values. Secret values are learned first, and the logs masked, so
+// that the record, the logs and everything shown later mask them.
 json Driver::take_output(const phase::Step& step, std::vector<json>& events) {
     StepOutput out = parse_step_output(m_run.scripts.read_output());
     if (out.values.empty() && out.problems.empty()) return json::object();
+    std::size_t known = m_secrets.texts().size();
     m_secrets.learn(out.values);
+    if (m_secrets.texts().size() != known) m_run.scripts.mask_logs();
     events.push_back(event::output_recorded(step.index, out.values, std::move(out.problems)));
     return std::move(out.values);
 }

@@ -127,6 +127,8 @@ class ProcessScripts final : public Scripts {
 
     void clear_output() override { empty_step_output(); }
 
+    void mask_logs() override { mask_step_logs(m_setup.options.state_dir, m_setup.secrets); }
+
   private:
     // Where a script of this kind may write KEY=VALUE lines ($DEPLOYPHASE_OUTPUT); emptied
     // before each run of such a script.

@@ -209,4 +209,38 @@ expect_match "the journal masks it by key" "$(recorded_events "$WORK/short")" \
     '"PIN_PASSWORD":"\*\*\*"'
 expect_match "free text keeps it (documented limit)" "$OUT" 'pin=42'
 
+case_ "a value a step prints and then outputs as a secret is masked in its log and reports"
+# The value becomes a secret only when the step's output names it, after the step printed it:
+# the log is rewritten masked before the output is recorded, so the step log, the GitHub
+# Actions fold and every JUnit report (also one a later resume writes) show ***.
+cat >"$WORK/late.md" <<'MD'
+# Phase: Late
+## Steps Sequence
+1. **login** - prints a token, then outputs it
+2. **gate** - fails until the gate file exists
+## Step Actions
+```sh step=login
+T=sess-998877
+echo "my token is $T"
+echo "session_token=$T" >> "$DEPLOYPHASE_OUTPUT"
+```
+```sh step=gate
+test -e late-gate-open
+```
+MD
+GITHUB_ACTIONS=true run run late.md --secret session_token --state-dir late --junit late.xml
+expect_status 1
+expect_match "the fold shows the line, masked" "$OUT" 'my token is \*\*\*'
+printf '%s\n%s\n' "$OUT" "$ERR" >"$WORK/terminal"
+leaks "the GitHub Actions output" "$WORK/terminal"
+expect_eq "the step log is masked" "$(cat "$WORK/late/logs/1-login.log")" "my token is ***"
+expect_eq "the rewritten log stays private" "$(stat -c %a "$WORK/late/logs/1-login.log")" "600"
+leaks "the state directory" "$WORK/late"
+leaks "--junit" "$WORK/late.xml"
+touch "$WORK/late-gate-open"
+run resume --state-dir late --set session_token=sess-998877 --junit late-resumed.xml
+expect_status 0
+leaks "the JUnit report of the resume" "$WORK/late-resumed.xml"
+expect_match "that report has the masked line" "$(cat "$WORK/late-resumed.xml")" 'my token is \*\*\*'
+
 suite_done

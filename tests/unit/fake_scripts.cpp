@@ -34,6 +34,7 @@ class FakeRun final : public run::Scripts {
 
     std::string read_output() override { return m_book.m_output; }
     void clear_output() override { m_book.m_output.clear(); }
+    void mask_logs() override { m_book.m_log_maskings.push_back(m_book.ran()); }
 
   private:
     FakeScripts& m_book;

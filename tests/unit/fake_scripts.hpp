@@ -54,11 +54,15 @@ class FakeScripts {
     std::string ran() const;
     // How many times step `id`'s script of `kind` ran.
     std::size_t count(const std::string& id, run::ScriptKind kind = run::ScriptKind::step) const;
+    // How many times the runner asked for the logs to be masked, and which scripts had run
+    // by then (ran() at that moment), one entry per request.
+    const std::vector<std::string>& log_maskings() const { return m_log_maskings; }
 
   private:
     friend class FakeRun;
     std::map<std::pair<std::string, run::ScriptKind>, std::vector<FakeEnding>> m_endings;
     std::vector<Call> m_calls;
+    std::vector<std::string> m_log_maskings;
     std::string m_output;  // outputs/step.env: it outlives a run, as the real file does
 };
 

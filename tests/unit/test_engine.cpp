@@ -98,6 +98,20 @@ TEST_CASE("engine: each step runs once, in order, two durable writes a step", "[
     CHECK(engine.scripts.calls()[2].context == json({{"more_wanted", true}}));
 }
 
+TEST_CASE("engine: an output that names a secret has the logs masked before it is recorded",
+          "[engine]") {
+    Engine engine;
+    auto phase = phase_from(three_fake_steps);
+    engine.scripts.will("one", {FakeEnding::writes("session_token=abc123\nmore_wanted=true\n")});
+    engine.scripts.will("two", {FakeEnding::writes("session_token=abc123\nregion=eu\n")});
+    engine.scripts.will("three", {FakeEnding::writes("note=plain\n")});
+    RunState result = engine.start(phase);
+    CHECK(statuses(result) == "succeeded: succeeded succeeded succeeded");
+    // Once, when one's output made abc123 a secret; two's output taught nothing new.
+    CHECK(engine.scripts.log_maskings() == std::vector<std::string>{"one"});
+    CHECK(engine.store->current_records()[4]["values"]["session_token"] == "***");
+}
+
 TEST_CASE("engine: a guard is decided when its step's turn comes, on the outputs so far",
           "[engine]") {
     Engine engine;

@@ -38,6 +38,10 @@ class Scripts {
     virtual std::string read_output() = 0;
     // Empties it once it is recorded or of no more use: it may hold secrets.
     virtual void clear_output() = 0;
+    // Masks, in the logs the run's scripts wrote, the secret values learned since: a step's
+    // output can make a value the step printed a secret only when it ends. Called before
+    // that output is recorded, so no report or later reader sees the value.
+    virtual void mask_logs() = 0;
 };
 
 // What a run's scripts are given: its phase and options, its id, the flag an interrupt sets,
