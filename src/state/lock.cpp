@@ -35,22 +35,23 @@ LockHolder read_holder(int fd) {
 
 }  // namespace
 
+LockHolder shown_holder(long pid, std::string host, std::string since) {
+    auto shown = [](std::string text) {
+        return text.size() <= 255 && is_printable_utf8(text) ? text : std::string();
+    };
+    return {pid, shown(std::move(host)), shown(std::move(since))};
+}
+
 LockHolder parse_lock_holder(std::string_view text) {
-    LockHolder holder;
     auto info = nlohmann::json::parse(text, nullptr, false);
-    if (!info.is_object()) return holder;
-    if (auto pid = info.find("pid"); pid != info.end() && pid->is_number_integer())
-        holder.pid = pid->get<long>();
-    // Shown in the operator's terminal: text that could move its cursor reads as unknown.
+    if (!info.is_object()) return {};
     auto text_field = [&info](const char* name) {
         auto found = info.find(name);
-        if (found == info.end() || !found->is_string()) return std::string();
-        const auto& value = found->get_ref<const std::string&>();
-        return value.size() <= 255 && is_printable_utf8(value) ? value : std::string();
+        return found != info.end() && found->is_string() ? found->get<std::string>() : "";
     };
-    holder.host = text_field("host");
-    holder.since = text_field("since");
-    return holder;
+    auto pid = info.find("pid");
+    return shown_holder(pid != info.end() && pid->is_number_integer() ? pid->get<long>() : 0,
+                        text_field("host"), text_field("since"));
 }
 
 void check_state_directory(const fs::path& state_dir, bool make_private) {

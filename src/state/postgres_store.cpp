@@ -233,11 +233,8 @@ std::optional<LockHolder> PostgresStore::lock_holder() {
     Session& s = session();
     PgResult row = s.connection.exec(s.schema.holder_sql(), {m_key, *key});
     if (row.rows() == 0) return std::nullopt;
-    LockHolder holder;
-    holder.pid = row.is_null(0, 0) ? 0 : std::stol(std::string(row.text(0, 0)));
-    holder.host = row.text(0, 1);
-    holder.since = row.text(0, 2);
-    return holder;
+    return shown_holder(row.is_null(0, 0) ? 0 : std::stol(std::string(row.text(0, 0))),
+                        std::string(row.text(0, 1)), std::string(row.text(0, 2)));
 }
 
 bool PostgresStore::break_lock() {

@@ -1,20 +1,66 @@
 #include <deployphase/state/run_state.hpp>
 
+#include <climits>
+
 #include <fmt/format.h>
 
 #include <deployphase/context/context.hpp>
 #include <deployphase/state/journal.hpp>
 #include <deployphase/support/errors.hpp>
+#include <deployphase/support/json_source.hpp>
 
 namespace deployphase::state {
 namespace {
 
 using nlohmann::json;
 
+// Each field is read with its type checked, and a wrong one named: a record of this version
+// always has them so. A missing field reads as its zero value; the events that need one check.
+[[noreturn]] void wrong_type(std::size_t seq, const char* name, const json& found,
+                             const char* expected) {
+    throw RecordError(
+        seq, fmt::format("field \"{}\" is {}, not {}", name, json_type_name(found), expected));
+}
+
+std::string text_of(const json& record, const char* name, std::size_t seq) {
+    auto found = record.find(name);
+    if (found == record.end()) return "";
+    if (!found->is_string()) wrong_type(seq, name, *found, "a string");
+    return found->get<std::string>();
+}
+
+std::size_t count_of(const json& record, const char* name, std::size_t seq) {
+    auto found = record.find(name);
+    if (found == record.end()) return 0;
+    bool count = found->is_number_unsigned() ||
+                 (found->is_number_integer() && found->get<std::int64_t>() >= 0);
+    if (!count) wrong_type(seq, name, *found, "a whole number from 0");
+    return found->get<std::size_t>();
+}
+
+std::int64_t integer_of(const json& record, const char* name, std::size_t seq) {
+    auto found = record.find(name);
+    if (found == record.end()) return 0;
+    if (!found->is_number_integer()) wrong_type(seq, name, *found, "a whole number");
+    return found->get<std::int64_t>();
+}
+
+// An object or array field, by reference: a long run's lists are large.
+const json& structure_of(const json& record, const char* name, json::value_t type,
+                         std::size_t seq) {
+    static const json no_object = json::object();
+    static const json no_array = json::array();
+    auto found = record.find(name);
+    if (found == record.end()) return type == json::value_t::object ? no_object : no_array;
+    if (found->type() != type)
+        wrong_type(seq, name, *found, type == json::value_t::object ? "an object" : "an array");
+    return *found;
+}
+
 template <typename Enum>
 Enum status_in(const json& record, std::optional<Enum> (*from_name)(std::string_view),
                std::size_t seq) {
-    std::string name = record.value(field::status, "");
+    std::string name = text_of(record, field::status, seq);
     if (std::optional<Enum> status = from_name(name)) return *status;
     throw RecordError(seq, fmt::format("unknown status \"{}\"", name));
 }
@@ -38,7 +84,7 @@ void Fold::apply(const json& record) {
 }
 
 StepState& Fold::step(const json& record) {
-    std::size_t index = record.value(field::index, std::size_t{0});
+    std::size_t index = count_of(record, field::index, m_seq);
     if (index == 0 || index > m_state.steps.size()) {
         bad(fmt::format("no step {} in this run", index));
     }
@@ -46,37 +92,31 @@ StepState& Fold::step(const json& record) {
 }
 
 void Fold::start(const json& record) {
-    m_state.run_id = record.value(field::run_id, "");
-    m_state.phase = record.value(field::phase, "");
-    m_state.phase_file = record.value(field::phase_file, "");
-    m_state.phase_sha256 = record.value(field::phase_sha256, "");
-    m_state.context = record.value(field::context, json::object());
+    m_state.run_id = text_of(record, field::run_id, m_seq);
+    m_state.phase = text_of(record, field::phase, m_seq);
+    m_state.phase_file = text_of(record, field::phase_file, m_seq);
+    m_state.phase_sha256 = text_of(record, field::phase_sha256, m_seq);
+    m_state.context = structure_of(record, field::context, json::value_t::object, m_seq);
     m_state.started_context = m_state.context;
-    if (!m_state.context.is_object()) bad("the run's context is not an object");
-    json secret_keys = record.value(field::secret_keys, json::array());
-    if (!secret_keys.is_array()) bad("secret_keys is not an array");
-    for (const json& key : secret_keys) {
+    for (const json& key : structure_of(record, field::secret_keys, json::value_t::array, m_seq)) {
         if (!key.is_string()) bad("a secret key that is not a string");
         m_state.secret_keys.push_back(key.get<std::string>());
     }
-    // Not record.value(): that copies, and a long run's list of steps is large.
-    static const json no_steps = json::array();
-    auto found = record.find(field::steps);
-    const json& steps = found != record.end() ? *found : no_steps;
-    if (steps.is_array()) m_state.steps.reserve(steps.size());
+    const json& steps = structure_of(record, field::steps, json::value_t::array, m_seq);
+    m_state.steps.reserve(steps.size());
     for (const json& s : steps) {
         if (!s.is_object() || !s.contains(field::id) || !s[field::id].is_string())
             bad("a step without an id");
         StepState state;
         state.index = m_state.steps.size() + 1;
-        state.id = s.value(field::id, "");
+        state.id = s[field::id].get<std::string>();
         m_state.steps.push_back(std::move(state));
     }
 }
 
 void Fold::rollback_script_finished(const json& record) {
     StepState& s = step(record);
-    std::string name = record.value(field::status, "");
+    std::string name = text_of(record, field::status, m_seq);
     std::optional<RollbackOutcome> outcome = rollback_outcome_from_name(name);
     if (!outcome) bad(fmt::format("unknown rollback outcome \"{}\"", name));
     switch (*outcome) {
@@ -85,7 +125,7 @@ void Fold::rollback_script_finished(const json& record) {
             break;
         case RollbackOutcome::failed:
             s.status = StepStatus::failed;
-            s.reason = "rollback " + record.value(field::reason, "");
+            s.reason = "rollback " + text_of(record, field::reason, m_seq);
             break;
         case RollbackOutcome::interrupted:
             s.reason = "rollback interrupted";
@@ -95,10 +135,10 @@ void Fold::rollback_script_finished(const json& record) {
 
 void Fold::apply_record(const json& record) {
     std::optional<EventType> type = event_type(record);
-    std::size_t seq = record.value(field::seq, std::size_t{0});
+    std::size_t seq = count_of(record, field::seq, m_seq);
     if (seq == 1 && type != EventType::run_started)
         bad("the journal does not begin with run_started");
-    if (!type) bad(fmt::format("unknown event \"{}\"", record.value(field::type, "")));
+    if (!type) bad(fmt::format("unknown event \"{}\"", text_of(record, field::type, m_seq)));
     switch (*type) {
         case EventType::run_started:
             if (seq != 1) bad("a second run_started");
@@ -107,7 +147,7 @@ void Fold::apply_record(const json& record) {
         case EventType::step_skipped: {
             StepState& s = step(record);
             s.status = StepStatus::skipped;
-            s.reason = record.value(field::reason, "");
+            s.reason = text_of(record, field::reason, m_seq);
             break;
         }
         case EventType::step_started:    // its guard let it run; what it did follows
@@ -121,33 +161,39 @@ void Fold::apply_record(const json& record) {
         case EventType::attempt_started: {
             StepState& s = step(record);
             s.status = StepStatus::running;
-            s.attempts = record.value(field::attempt, s.attempts + 1);
+            std::size_t attempt = count_of(record, field::attempt, m_seq);
+            s.attempts = attempt == 0 ? s.attempts + 1 : static_cast<unsigned>(attempt);
             break;
         }
         case EventType::attempt_finished: {
             StepState& s = step(record);
+            // No exit code (null, or none) when the attempt was killed or never started.
             auto code = record.find(field::exit_code);
-            s.exit_code = code != record.end() && code->is_number_integer()
-                              ? std::optional<int>(code->get<int>())
-                              : std::nullopt;
-            s.duration_ms = record.value(field::duration_ms, std::int64_t{0});
-            s.reason = record.value(field::reason, "");
+            s.exit_code = std::nullopt;
+            if (code != record.end() && !code->is_null()) {
+                std::int64_t exit_code = integer_of(record, field::exit_code, m_seq);
+                if (exit_code < INT_MIN || exit_code > INT_MAX)
+                    bad("field \"exit_code\" is out of range");
+                s.exit_code = static_cast<int>(exit_code);
+            }
+            s.duration_ms = integer_of(record, field::duration_ms, m_seq);
+            s.reason = text_of(record, field::reason, m_seq);
             break;
         }
         case EventType::output_recorded: {
-            json values = record.value(field::values, json::object());
+            const json& values = structure_of(record, field::values, json::value_t::object, m_seq);
             context::deep_merge(step(record).outputs, values);
             context::deep_merge(m_state.context, values);
             context::deep_merge(m_state.outputs, values);
             break;
         }
         case EventType::context_changed:
-            m_state.context = record.value(field::context, json::object());
+            m_state.context = structure_of(record, field::context, json::value_t::object, m_seq);
             break;
         case EventType::step_finished: {
             StepState& s = step(record);
             s.status = status_in<StepStatus>(record, step_status_from_name, seq);
-            if (record.contains(field::reason)) s.reason = record.value(field::reason, "");
+            if (record.contains(field::reason)) s.reason = text_of(record, field::reason, m_seq);
             break;
         }
         case EventType::step_awaiting_confirmation:
@@ -158,9 +204,10 @@ void Fold::apply_record(const json& record) {
             break;
         case EventType::rollback_begun:
             m_state.rollback_begun = true;
-            m_state.rollback_reason = record.value(field::reason, "");
+            m_state.rollback_reason = text_of(record, field::reason, m_seq);
             m_state.rollback_order.clear();
-            for (const json& index : record.value(field::steps, json::array())) {
+            for (const json& index :
+                 structure_of(record, field::steps, json::value_t::array, m_seq)) {
                 json at = {{field::index, index}};
                 m_state.rollback_order.push_back(step(at).index);
             }
@@ -177,7 +224,7 @@ void Fold::apply_record(const json& record) {
             break;
         case EventType::run_finished:
             m_state.status = status_in<RunStatus>(record, run_status_from_name, seq);
-            m_state.reason = record.value(field::reason, "");
+            m_state.reason = text_of(record, field::reason, m_seq);
             m_state.finished = true;
             break;
     }

@@ -167,3 +167,32 @@ TEST_CASE("run state: records that do not describe a run are refused", "[state]"
           "record 2: unknown status \"vanished\"");
     CHECK(error_of(numbered({started, started})) == "record 2: a second run_started");
 }
+
+TEST_CASE("run state: every field is read with its type checked, and a wrong one named",
+          "[state]") {
+    auto with = [](json event) { return error_of(numbered({started, std::move(event)})); };
+    CHECK(with({{"type", "step_skipped"}, {"index", -1}}) ==
+          "record 2: field \"index\" is a number, not a whole number from 0");
+    CHECK(with({{"type", "step_skipped"}, {"index", 1}, {"reason", 7}}) ==
+          "record 2: field \"reason\" is a number, not a string");
+    CHECK(with({{"type", "attempt_started"}, {"index", 1}, {"attempt", "two"}}) ==
+          "record 2: field \"attempt\" is a string, not a whole number from 0");
+    CHECK(with({{"type", "attempt_finished"}, {"index", 1}, {"exit_code", 1.5}}) ==
+          "record 2: field \"exit_code\" is a number, not a whole number");
+    CHECK(with({{"type", "attempt_finished"}, {"index", 1}, {"exit_code", 1LL << 40}}) ==
+          "record 2: field \"exit_code\" is out of range");
+    CHECK(with({{"type", "attempt_finished"}, {"index", 1}, {"duration_ms", "5s"}}) ==
+          "record 2: field \"duration_ms\" is a string, not a whole number");
+    CHECK(with({{"type", "output_recorded"}, {"index", 1}, {"values", {1, 2}}}) ==
+          "record 2: field \"values\" is an array, not an object");
+    CHECK(with({{"type", "context_changed"}, {"context", "x"}}) ==
+          "record 2: field \"context\" is a string, not an object");
+    CHECK(with({{"type", "rollback_begun"}, {"steps", {"one"}}}) ==
+          "record 2: field \"index\" is a string, not a whole number from 0");
+    CHECK(with({{"type", "run_finished"}, {"status", true}}) ==
+          "record 2: field \"status\" is a boolean, not a string");
+    // A killed attempt has no exit code: null reads as none.
+    CHECK(error_of(numbered(
+              {started, {{"type", "attempt_finished"}, {"index", 1}, {"exit_code", nullptr}}})) ==
+          "no error");
+}

@@ -18,6 +18,10 @@ namespace deployphase::state {
 // as `status` change nothing.
 void check_state_directory(const std::filesystem::path& state_dir, bool make_private);
 
+// A holder as messages show it: a host or time with control characters (which could move the
+// reader's terminal) or over 255 bytes reads as unknown. Both stores' holders pass through it.
+LockHolder shown_holder(long pid, std::string host, std::string since);
+
 // Who a lock file says holds it (docs/state-format.md). Informational and written by whoever
 // holds the lock, so anything odd (not JSON, a field of another type) reads as unknown, never
 // as an error. Pure: the fuzzers feed it.
