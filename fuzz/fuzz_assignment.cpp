@@ -11,6 +11,7 @@
 
 #include <deployphase/context/context.hpp>
 #include <deployphase/context/secrets.hpp>
+#include <deployphase/phase/model.hpp>
 #include <deployphase/run/step_environment.hpp>
 #include <deployphase/support/errors.hpp>
 
@@ -33,7 +34,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     run::StepOutput output = run::parse_step_output(input);
     context::deep_merge(context, output.values);
     try {
-        run::require_environment_fits(context);
+        run::require_environment_fits(context, {"PATH=/bin"}, phase::Phase{});
     } catch (const InputError&) {
         return 0;  // the run would be refused here
     }

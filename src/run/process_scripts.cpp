@@ -190,6 +190,12 @@ std::string describe_ending(const ProcessResult& result, const phase::Script& sc
             return fmt::format("timed out after {}", phase::format_duration(*script.timeout));
         case ProcessResult::Ending::interrupted:
             return "interrupted";
+        case ProcessResult::Ending::too_large:
+            return fmt::format(
+                "not started: its environment and script are {} bytes, more than the {} Linux "
+                "starts a program with; keep large data in a file and put its path in the "
+                "context",
+                result.exec_bytes, exec_limit());
     }
     return "";
 }

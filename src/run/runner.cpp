@@ -219,7 +219,7 @@ state::StepState confirm_step(state::StateStore& store, const std::string& ref) 
 
 RunState start_run(const phase::LoadedPhase& phase, const json& context, const RunOptions& options,
                    const InterruptFlag& interrupt) {
-    require_environment_fits(context);
+    require_environment_fits(context, options.environment, phase.phase);
     std::shared_ptr<state::StateStore> store = store_of(options);
     std::unique_ptr<state::StoreLock> lock = store->lock();
     // An empty current run (a crash before its first record) is used again.
@@ -300,7 +300,7 @@ RunState resume_run(RecordedRun run, const phase::LoadedPhase& phase, const RunO
     // must stop the resume before anything is recorded.
     json resumed = options.context_update ? updated_context(state, *options.context_update, secrets)
                                           : state.context;
-    require_environment_fits(resumed);
+    require_environment_fits(resumed, options.environment, phase.phase);
     require_secrets(resumed, secrets, run.journal, state);
     // Whatever a step of a dead runner left running must not meet the rerun of that step.
     std::size_t stopped = stop_leftover_processes(state.run_id);

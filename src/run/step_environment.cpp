@@ -7,6 +7,7 @@
 
 #include <deployphase/context/context.hpp>
 
+#include <deployphase/run/subprocess.hpp>
 #include <deployphase/support/errors.hpp>
 #include "support/text.hpp"
 #include "support/utf8.hpp"
@@ -54,7 +55,9 @@ std::string too_long(std::string_view subject, const std::string& key, std::size
 
 }  // namespace
 
-void require_environment_fits(const nlohmann::json& context) {
+void require_environment_fits(const nlohmann::json& context,
+                              const std::vector<std::string>& inherited,
+                              const phase::Phase& phase) {
     if (!context.is_object()) return;
     for (const auto& [key, value] : context.items()) {
         std::size_t size = environment_entry_size(key, value);
@@ -62,6 +65,24 @@ void require_environment_fits(const nlohmann::json& context) {
             throw InputError(
                 Diagnostic::error({"context key " + key, 0, 0}, too_long("its value", key, size)));
         }
+    }
+    std::string longest;
+    for (const phase::Step& step : phase.steps)
+        for (const auto* script : {&step.run, &step.check, &step.rollback})
+            if (*script && (*script)->source.size() > longest.size()) longest = (*script)->source;
+    // The run's id, the step's identity and the state paths add far less than this.
+    constexpr std::size_t identity_allowance = 8192;
+    std::vector<std::string> environment = step_environment(inherited, {}, context, "", "");
+    std::size_t context_bytes = exec_size({}, step_environment({}, {}, context, "", ""));
+    std::size_t size = exec_size({"bash", "-c", longest}, environment) + identity_allowance;
+    if (size > exec_limit()) {
+        throw InputError(Diagnostic::error(
+            {"step environment", 0, 0},
+            fmt::format("a step would start with {} bytes (context {}, inherited environment {}, "
+                        "longest script {}); Linux starts a program with at most {}: keep large "
+                        "data in a file and put its path in the context",
+                        size, context_bytes, exec_size({}, inherited), longest.size(),
+                        exec_limit())));
     }
 }
 

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -62,8 +63,13 @@ constexpr milliseconds output_drain{200};
         ::_exit(127);
     }
     ::execvpe(argv[0], argv.data(), env.data());
-    const char message[] = "deployphase: cannot execute the step's shell\n";
-    (void)!::write(2, message, sizeof message - 1);
+    // No allocation here: a fixed text for the likely causes.
+    const char* message = errno == ENOENT   ? "deployphase: cannot execute the step's shell: "
+                                              "no such file\n"
+                          : errno == EACCES ? "deployphase: cannot execute the step's shell: "
+                                              "permission denied\n"
+                                            : "deployphase: cannot execute the step's shell\n";
+    (void)!::write(2, message, ::strlen(message));
     ::_exit(127);
 }
 
@@ -87,7 +93,32 @@ pid_t spawn(const ProcessSpec& spec, int output, const std::vector<char*>& argv,
 
 }  // namespace
 
+std::size_t exec_limit() {
+    constexpr std::size_t floor = 32 * 4096;                  // ARG_MAX of old: always allowed
+    constexpr std::size_t ceiling = 8 * 1024 * 1024 / 4 * 3;  // _STK_LIM / 4 * 3
+    long arg_max = ::sysconf(_SC_ARG_MAX);
+    std::size_t limit = arg_max > 0 ? static_cast<std::size_t>(arg_max) : floor;
+    return std::clamp(limit, floor, ceiling);
+}
+
+std::size_t exec_size(const std::vector<std::string>& argv,
+                      const std::vector<std::string>& environment) {
+    std::size_t size = (argv.size() + environment.size()) * sizeof(char*);
+    for (const std::string& text : argv)
+        size += text.size() + 1;
+    for (const std::string& text : environment)
+        size += text.size() + 1;
+    return size;
+}
+
 ProcessResult run_process(const ProcessSpec& spec, const InterruptFlag& interrupt) {
+    // exec would fail with E2BIG, and the script would look as if it had exited with 127.
+    if (std::size_t size = exec_size(spec.argv, spec.environment); size > exec_limit()) {
+        ProcessResult too_large;
+        too_large.ending = ProcessResult::Ending::too_large;
+        too_large.exec_bytes = size;
+        return too_large;
+    }
     // Opened at the first output: a script that prints nothing leaves no file, and creating a
     // file per step is a cost the runner should not add to every quiet step.
     Fd log;

@@ -1,6 +1,7 @@
 # Inputs that would hang, exhaust memory or crash deployphase after it recorded a run: an
 # endless phase or context (/dev/zero), one larger than the documented limit, invalid UTF-8 in
-# --set, a --set path 50,000 levels deep. Each is an error naming what was read (exit 2),
+# --set, a --set path 50,000 levels deep, values too large together for a step to start.
+# Each is an error naming what was read (exit 2),
 # quickly, before anything is recorded; a pipe is still read.
 source "$(dirname "$0")/lib.sh"
 
@@ -134,5 +135,38 @@ expect_status 0
 expect_eq "what the next step saw" "$(cat "$WORK/read-saw" 2>/dev/null)" "small=ok huge=0"
 expect_match "the problem is recorded" "$(cat "$WORK/outputs/journal")" \
     'line 1: huge is 140021 bytes as DEPLOYPHASE_CTX_HUGE=\.\.\.; .*; ignored'
+
+case_ "values that fit one by one but not together are refused before the run, with their sizes"
+# Linux starts a program with at most a quarter of the stack limit of arguments and
+# environment (2 MiB under the usual 8 MiB); past it every step "exited with 127".
+python3 -c 'import json; print(json.dumps({"k%d" % i: "x" * 120000 for i in range(20)}))' \
+    >"$WORK/many.json"
+bounded run one.md -c many.json --state-dir too-many -q
+expect_status 2
+expect_match stderr "$ERR" \
+    '^step environment: error: a step would start with [0-9]+ bytes \(context [0-9]+, inherited environment [0-9]+, longest script [0-9]+\); Linux starts a program with at most [0-9]+: keep large data in a file and put its path in the context$'
+[ -e "$WORK/too-many" ] && fail "the refused run made its state directory"
+[ -e "$WORK/marks" ] && fail "the refused run ran its step"
+
+case_ "outputs that outgrow what a step can start with fail the next step with their size"
+cat >"$WORK/grow.md" <<'MD'
+# Phase: Grow
+## Steps Sequence
+1. **write** - outputs 20 values that fit one by one
+2. **read** - cannot start with all of them
+## Step Actions
+```sh step=write
+for i in $(seq 20); do printf 'k%s=%0120000d\n' "$i" 0 >> "$DEPLOYPHASE_OUTPUT"; done
+```
+```sh step=read
+echo ran > read-ran
+```
+MD
+bounded run grow.md --state-dir grow
+expect_status 1
+expect_match "the step's reason" "$OUT" \
+    'not started: its environment and script are [0-9]+ bytes, more than the [0-9]+ Linux starts a program with'
+case $OUT in *"exited with 127"*) fail "the step was reported as exiting with 127" ;; esac
+[ -e "$WORK/read-ran" ] && fail "the step that could not start ran"
 
 suite_done

@@ -7,8 +7,10 @@
 #include <fstream>
 #include <iterator>
 
+#include <deployphase/run/scripts.hpp>
 #include <deployphase/run/step_environment.hpp>
 #include <deployphase/run/subprocess.hpp>
+#include <deployphase/support/errors.hpp>
 
 #include "test_support.hpp"
 
@@ -106,9 +108,10 @@ TEST_CASE("step environment: a value longer than Linux lets one variable hold is
     using nlohmann::json;
     // DEPLOYPHASE_CTX_V= is 18 bytes: the longest value that fits is 131071 - 18.
     std::string longest(max_environment_entry - 18, 'x');
-    CHECK_NOTHROW(
-        require_environment_fits(json{{"v", longest}, {"nested", {{"v", longest + "x"}}}}));
-    CHECK_THROWS_WITH(require_environment_fits(json{{"v", longest + "x"}}),
+    const phase::Phase no_steps;
+    CHECK_NOTHROW(require_environment_fits(json{{"v", longest}, {"nested", {{"v", longest + "x"}}}},
+                                           {}, no_steps));
+    CHECK_THROWS_WITH(require_environment_fits(json{{"v", longest + "x"}}, {}, no_steps),
                       "context key v: error: its value is 131072 bytes as DEPLOYPHASE_CTX_V=...; a "
                       "step's environment holds at most 131071 bytes in one variable (Linux's "
                       "limit): keep large data in a file and put its path in the context");
@@ -117,4 +120,59 @@ TEST_CASE("step environment: a value longer than Linux lets one variable hold is
     CHECK(output.values == json{{"w", "ok"}, {"v", {{"inner", longest + "x"}}}});
     REQUIRE(output.problems.size() == 1);
     CHECK(output.problems[0].starts_with("line 1: v is 131072 bytes as DEPLOYPHASE_CTX_V=...;"));
+}
+
+TEST_CASE(
+    "step environment: all values, the inherited environment and the longest script "
+    "together must fit what Linux starts a program with",
+    "[environment]") {
+    using nlohmann::json;
+    const std::size_t limit = exec_limit();
+    CHECK(limit >= 32 * 4096);
+    CHECK(limit <= 6 * 1024 * 1024);
+    // Each value fits alone; together they are more than the limit.
+    std::string value(100000, 'x');
+    json context = json::object();
+    for (std::size_t i = 0; i * value.size() <= limit; ++i)
+        context["k" + std::to_string(i)] = value;
+    const phase::Phase no_steps;
+    std::string error;
+    try {
+        require_environment_fits(context, {"PATH=/bin"}, no_steps);
+    } catch (const InputError& e) {
+        error = e.what();
+    }
+    CHECK(error.starts_with("step environment: error: a step would start with "));
+    CHECK(error.find(fmt::format("Linux starts a program with at most {}: keep large data in a "
+                                 "file",
+                                 limit)) != std::string::npos);
+    // Half of it is fine, unless the phase has a script as long as the rest.
+    json half = json::object();
+    for (std::size_t i = 0; i * value.size() * 2 <= limit; ++i)
+        half["k" + std::to_string(i)] = value;
+    CHECK_NOTHROW(require_environment_fits(half, {"PATH=/bin"}, no_steps));
+    phase::Phase long_script;
+    long_script.steps.push_back(phase::Step{});
+    long_script.steps[0].rollback =
+        phase::Script{"sh", std::string(limit / 2 + 10000, ':'), {}, {}};
+    CHECK_THROWS_AS(require_environment_fits(half, {"PATH=/bin"}, long_script), InputError);
+    // What run_process would be given counts the same way: pointers and NULs included.
+    CHECK(exec_size({"sh", "-c", "true"}, {"A=1"}) == 4 * sizeof(char*) + 3 + 3 + 5 + 4);
+}
+
+TEST_CASE("step environment: a step too large to start fails with its size, not exit 127",
+          "[environment]") {
+    ProcessSpec spec;
+    spec.argv = {"sh", "-c", "true"};
+    spec.environment = {std::string(exec_limit(), 'x')};
+    InterruptFlag interrupt{0};
+    ProcessResult result = run_process(spec, interrupt);
+    CHECK(result.ending == ProcessResult::Ending::too_large);
+    CHECK(result.exec_bytes == exec_size(spec.argv, spec.environment));
+    phase::Script script{"sh", "true", {}, {}};
+    CHECK(describe_ending(result, script) ==
+          fmt::format("not started: its environment and script are {} bytes, more than the {} "
+                      "Linux starts a program with; keep large data in a file and put its path "
+                      "in the context",
+                      result.exec_bytes, exec_limit()));
 }

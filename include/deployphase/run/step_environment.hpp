@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <deployphase/phase/model.hpp>
+
 namespace deployphase::run {
 
 struct StepIdentity {
@@ -29,9 +31,12 @@ std::string context_variable_name(std::string_view key);
 inline constexpr std::size_t max_environment_entry = 32 * 4096 - 1;
 
 // Throws InputError naming the first top-level context key whose DEPLOYPHASE_CTX_ entry would
-// be longer than max_environment_entry: checked before a run or a resume records anything,
-// so such a value is refused with its size, never a step that cannot start.
-void require_environment_fits(const nlohmann::json& context);
+// be longer than max_environment_entry, or giving the sizes when the step environment
+// (`inherited` and the context) with the longest of the phase's scripts would be more than
+// exec_limit(): checked before a run or a resume records anything, so such input is refused
+// with its size, never a step that cannot start.
+void require_environment_fits(const nlohmann::json& context,
+                              const std::vector<std::string>& inherited, const phase::Phase& phase);
 
 // The inherited environment without any DEPLOYPHASE_* entries, then DEPLOYPHASE_RUN_ID,
 // _PHASE, _STEP, _STEP_INDEX, _ATTEMPT, _ACTION, _CONTEXT_FILE, _OUTPUT and one

@@ -31,11 +31,21 @@ struct ProcessSpec {
     std::function<bool()> abandon;
 };
 
+// The most bytes a program may be started with on Linux: its arguments and environment, each
+// with its NUL, plus a pointer to each. A quarter of the stack limit (sysconf's ARG_MAX), at
+// most 6 MiB, at least 128 KiB; more makes exec fail with E2BIG.
+std::size_t exec_limit();
+// What `argv` and `environment` count against exec_limit().
+std::size_t exec_size(const std::vector<std::string>& argv,
+                      const std::vector<std::string>& environment);
+
 struct ProcessResult {
-    enum class Ending { exited, signaled, timed_out, interrupted };
+    // too_large: not started, its arguments and environment being more than exec_limit().
+    enum class Ending { exited, signaled, timed_out, interrupted, too_large };
     Ending ending = Ending::exited;
-    int exit_code = 0;  // for `exited`
-    int signal = 0;     // for `signaled`: the signal that ended the script
+    int exit_code = 0;           // for `exited`
+    int signal = 0;              // for `signaled`: the signal that ended the script
+    std::size_t exec_bytes = 0;  // for `too_large`: exec_size() of what it would have had
     std::chrono::milliseconds duration{0};
 };
 
