@@ -66,7 +66,10 @@ RunState Driver::fail() {
 
 void Driver::record_output(const phase::Step& step) {
     std::vector<json> events;
-    json values = take_output(step, events);
+    StepOutput output = parse_step_output(m_run.scripts.read_output());
+    // The operator marked the step done: a garbled output is recorded as a problem.
+    if (output.unusable) output.problems.push_back(*std::exchange(output.unusable, {}));
+    json values = take_output(step, std::move(output), events);
     record_all(std::move(events));
     merge_output(values);
 }
@@ -80,11 +83,10 @@ RunState Driver::finish(RunStatus status) {
     return m_run.journal.state();
 }
 
-// Adds the output_recorded event for what the step wrote to `events` (none when it wrote
-// nothing) and returns the values. Secret values are learned first, and the logs masked, so
+// Adds the output_recorded event for what the step wrote (`out`) to `events` (none when it
+// wrote nothing) and returns the values. Secret values are learned first, and the logs masked, so
 // that the record, the logs and everything shown later mask them.
-json Driver::take_output(const phase::Step& step, std::vector<json>& events) {
-    StepOutput out = parse_step_output(m_run.scripts.read_output());
+json Driver::take_output(const phase::Step& step, StepOutput out, std::vector<json>& events) {
     if (out.values.empty() && out.problems.empty()) return json::object();
     std::size_t known = m_secrets.texts().size();
     m_secrets.learn(out.values);
@@ -101,8 +103,9 @@ void Driver::merge_output(const json& values) {
 
 // Records `events`, then the step's end, with one fsync.
 Driver::Outcome Driver::step_finished(const phase::Step& step, std::vector<json> events,
-                                      StepStatus status, Outcome outcome) {
-    events.push_back(event::step_finished(step.index, status));
+                                      StepStatus status, Outcome outcome,
+                                      std::optional<std::string_view> reason) {
+    events.push_back(event::step_finished(step.index, status, reason));
     record_all(std::move(events));
     // An interrupted step's output may still be marked done on resume.
     if (outcome == Outcome::failed) m_run.scripts.clear_output();
@@ -167,7 +170,12 @@ Driver::Outcome Driver::run_attempts(const phase::Step& step, std::vector<json>&
             return step_finished(step, std::move(ended), StepStatus::interrupted,
                                  Outcome::interrupted);
         if (succeeded(result)) {
-            json values = take_output(step, ended);
+            StepOutput output = parse_step_output(m_run.scripts.read_output());
+            // Not retried: the same script would write the same bytes.
+            if (output.unusable)
+                return step_finished(step, std::move(ended), StepStatus::failed, Outcome::failed,
+                                     *output.unusable);
+            json values = take_output(step, std::move(output), ended);
             Outcome outcome =
                 step_finished(step, std::move(ended), StepStatus::succeeded, Outcome::next);
             merge_output(values);

@@ -5,6 +5,7 @@
 // process itself: the journal records, the scripts run (run/scripts.hpp).
 
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -13,6 +14,7 @@
 #include <deployphase/phase/loader.hpp>
 #include <deployphase/run/runner.hpp>
 #include <deployphase/run/scripts.hpp>
+#include <deployphase/run/step_environment.hpp>
 #include <deployphase/state/journal.hpp>
 #include <deployphase/state/run_state.hpp>
 
@@ -56,8 +58,10 @@ class Driver {
     Outcome run_attempts(const phase::Step& step, std::vector<nlohmann::json>& ahead);
     Outcome confirm_manual_step(const phase::Step& step);
     Outcome step_finished(const phase::Step& step, std::vector<nlohmann::json> events,
-                          state::StepStatus status, Outcome outcome);
-    nlohmann::json take_output(const phase::Step& step, std::vector<nlohmann::json>& events);
+                          state::StepStatus status, Outcome outcome,
+                          std::optional<std::string_view> reason = std::nullopt);
+    nlohmann::json take_output(const phase::Step& step, StepOutput output,
+                               std::vector<nlohmann::json>& events);
     void merge_output(const nlohmann::json& values);
     void record_all(std::vector<nlohmann::json> events);
     state::RunState finish(state::RunStatus status);

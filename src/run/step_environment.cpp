@@ -125,15 +125,20 @@ StepOutput parse_step_output(std::string_view text) {
         text.remove_prefix(newline == std::string_view::npos ? text.size() : newline + 1);
         if (line.ends_with('\r')) line.remove_suffix(1);
         if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
-        // A NUL cannot reach a later step (environment values end at the first NUL), and
-        // invalid UTF-8 cannot be recorded as JSON: such a line is a problem, not a value.
+        // A NUL cannot reach a later step (environment values end at the first NUL): such a
+        // line is a problem, not a value. Invalid UTF-8 cannot be recorded as JSON, and says
+        // the output is garbled: nothing of it is used.
         if (line.find('\0') != std::string_view::npos) {
             output.problems.push_back(fmt::format("line {}: a NUL byte; ignored", line_number));
             continue;
         }
-        if (first_invalid_utf8(line)) {
-            output.problems.push_back(fmt::format("line {}: invalid UTF-8; ignored", line_number));
-            continue;
+        if (auto bad = first_invalid_utf8(line)) {
+            output.values = nlohmann::json::object();
+            output.unusable = fmt::format(
+                "line {} of its output is not valid UTF-8 (byte 0x{:02X} at byte {}); nothing it "
+                "output was used",
+                line_number, static_cast<unsigned char>(line[*bad]), *bad + 1);
+            return output;
         }
         try {
             context::apply_assignment(output.values, line);

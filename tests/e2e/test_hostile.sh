@@ -45,6 +45,31 @@ expect_eq "canaries triggered" "$(canaries)" ""
 expect_match "the NUL output line is a problem, not a value" "$(cat "$WORK/h1/journal")" \
     '"problems":\["line 3: a NUL byte; ignored"\]'
 
+case_ "a step whose output is not UTF-8 fails, and nothing it output is used"
+cat >"$WORK/garbled.md" <<'MD'
+# Phase: Garbled
+## Steps Sequence
+1. **emit** - outputs a good line, then a garbled one
+2. **after** - must not run
+## Step Actions
+```sh step=emit
+echo emitted >> emit-count
+printf 'good=1\nbad=\377\376\n' >> "$DEPLOYPHASE_OUTPUT"
+```
+```sh step=after
+echo ran > after-ran
+```
+MD
+run run garbled.md --state-dir garbled
+expect_status 1
+expect_match "the step's reason names the line and byte" "$OUT" \
+    'emit +failed .*line 2 of its output is not valid UTF-8 \(byte 0xFF at byte 5\); nothing it output was used'
+expect_eq "the step ran once" "$(wc -l <"$WORK/emit-count")" "1"
+[ -e "$WORK/after-ran" ] && fail "the next step ran"
+records=$(recorded_events "$WORK/garbled")
+case $records in *output_recorded*) fail "an output was recorded" "$records" ;; esac
+expect_eq "the output file was emptied" "$(find "$WORK/garbled/outputs" -type f -size +0)" ""
+
 case_ "state directory 0700 and files 0600 under umask 000 and 077"
 for mask in 000 077 022; do
     (cd "$WORK" && umask "$mask" && "$DEPLOYPHASE" run hostile.md -c hostile.json \

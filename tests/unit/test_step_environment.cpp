@@ -176,3 +176,17 @@ TEST_CASE("step environment: a step too large to start fails with its size, not 
                       "in the context",
                       result.exec_bytes, exec_limit()));
 }
+
+TEST_CASE("step environment: an output line that is not UTF-8 makes the whole output unusable",
+          "[environment]") {
+    StepOutput output = parse_step_output("a=1\nb=\xff\xfe\nc=3\n");
+    CHECK(output.values.empty());
+    REQUIRE(output.unusable);
+    CHECK(*output.unusable == "line 2 of its output is not valid UTF-8 (byte 0xFF at byte 3); "
+                              "nothing it output was used");
+    // A NUL byte only loses its line.
+    output = parse_step_output(std::string("a=1\nb=x\0y\nc=3\n", 14));
+    CHECK_FALSE(output.unusable);
+    CHECK(output.values == nlohmann::json{{"a", 1}, {"c", 3}});
+    CHECK(output.problems == std::vector<std::string>{"line 2: a NUL byte; ignored"});
+}

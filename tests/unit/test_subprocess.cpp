@@ -174,7 +174,7 @@ TEST_CASE("subprocess: a shell that cannot be run exits 127 and says so in the l
     ProcessResult result = run_process(spec, no_interrupt);
     CHECK(result.ending == ProcessResult::Ending::exited);
     CHECK(result.exit_code == 127);
-    CHECK(box.log() == "deployphase: cannot execute the step's shell\n");
+    CHECK(box.log() == "deployphase: cannot execute the step's shell: no such file\n");
 }
 
 TEST_CASE("subprocess: a step does not outlive a runner killed with SIGKILL", "[subprocess]") {

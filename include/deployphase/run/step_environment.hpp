@@ -4,6 +4,7 @@
 // script only through these variables and files, never through its text.
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,12 +52,16 @@ std::vector<std::string> step_environment(const std::vector<std::string>& inheri
 struct StepOutput {
     nlohmann::json values = nlohmann::json::object();  // merged over the context afterwards
     std::vector<std::string> problems;                 // "line 3: expected KEY=VALUE", in order
+    // Why none of it can be used (a line that is not UTF-8: what else is garbled?); then
+    // `values` is empty and the step fails with this.
+    std::optional<std::string> unusable;
 };
 
 // Reads what a step appended to $DEPLOYPHASE_OUTPUT: one KEY=VALUE per line, with the rules
 // of --set (VALUE is JSON when it parses, else a string; KEY may be dotted). Blank lines are
-// skipped; a malformed line, and a value too long for a later step's environment, are
-// reported and skipped.
+// skipped; a malformed line, a line with a NUL byte and a value too long for a later step's
+// environment are reported and skipped; a line that is not valid UTF-8 makes the whole
+// output unusable.
 StepOutput parse_step_output(std::string_view text);
 
 }  // namespace deployphase::run
