@@ -111,7 +111,7 @@ printf 'not yours\n' >"$WORK/elsewhere"
 ln -s ../elsewhere "$WORK/linked-journal/journal"
 run run hostile.md -c hostile.json --state-dir linked-journal --resume
 expect_status 2
-expect_match stderr "$ERR" 'linked-journal/journal: error: the journal is a symbolic link'
+expect_match stderr "$ERR" "linked-journal/journal: error: a symbolic link where deployphase keeps a regular file; refusing to use it. Remove it \\(rm 'linked-journal/journal'\\), and deployphase makes its own"
 expect_eq "the link's target" "$(cat "$WORK/elsewhere")" "not yours"
 
 cat >"$WORK/quiet.md" <<'MD'
