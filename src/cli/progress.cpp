@@ -114,7 +114,8 @@ void Progress::step_finished(std::size_t index, const json& event) {
     const bool verbose = m_options.verbosity == Verbosity::verbose;
     const std::string status = event.value(field::status, "");
     const std::string time = seconds(m_duration_ms[index]);
-    const std::string reason = event.value(field::reason, m_reason[index]);
+    std::string reason = event.value(field::reason, m_reason[index]);
+    if (reason == status) reason.clear();  // "interrupted (interrupted)" says it twice
     const std::string& id = m_phase.steps[index - 1].id;
     if (status == state::step_status_name(StepStatus::succeeded)) {
         if (m_options.github) {
@@ -128,12 +129,14 @@ void Progress::step_finished(std::size_t index, const json& event) {
     }
     bool failed = status == state::step_status_name(StepStatus::failed);
     if (m_options.github) {
-        fmt::print(m_options.stream, "::group::{} ... {} ({})\n", label(index), status, reason);
+        fmt::print(m_options.stream, "::group::{} ... {}{}\n", label(index), status,
+                   reason.empty() ? "" : " (" + reason + ")");
         show_log(index, "step", true);
         fmt::print(m_options.stream, "::endgroup::\n");
         fmt::print(m_options.stream, "::error title=deployphase: step {} {}::{}\n", index,
                    github_escape(id),
-                   github_escape(fmt::format("step {} {} {}: {}", index, id, status, reason)));
+                   github_escape(fmt::format("step {} {} {}{}", index, id, status,
+                                             reason.empty() ? "" : ": " + reason)));
     } else {
         line(index, failed ? m_style.red("FAILED") : m_style.yellow(status), reason);
         if (failed && !verbose) show_log(index, "step", false);

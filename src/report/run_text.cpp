@@ -29,10 +29,12 @@ std::string render_run_state(const RunState& run) {
                 fmt::format("{} attempt{}  {:.1f}s", step.attempts, step.attempts == 1 ? "" : "s",
                             static_cast<double>(step.duration_ms) / 1000.0);
         }
-        if (!step.reason.empty()) detail += (detail.empty() ? "" : "  ") + step.reason;
-        std::string line =
-            fmt::format("  {}/{}  {:<{}}  {:<21}  {}", step.index, run.steps.size(), step.id, width,
-                        state::step_status_name(step.status), detail);
+        // "interrupted" says nothing the status does not.
+        std::string_view status = state::step_status_name(step.status);
+        if (!step.reason.empty() && step.reason != status)
+            detail += (detail.empty() ? "" : "  ") + step.reason;
+        std::string line = fmt::format("  {}/{}  {:<{}}  {:<21}  {}", step.index, run.steps.size(),
+                                       step.id, width, status, detail);
         while (!line.empty() && line.back() == ' ')
             line.pop_back();
         out += line + "\n";

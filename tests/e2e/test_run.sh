@@ -184,14 +184,17 @@ expect_eq "first run's exit" "$?" "0"
 
 case_ "SIGINT stops the step and the run: exit 130, status interrupted, resume finishes"
 rm -f "$WORK/wait.pid" "$WORK/release" "$WORK/slow-ran"
-(cd "$WORK" && exec "$DEPLOYPHASE" run slow.md --state-dir int-state >/dev/null 2>&1) &
+(cd "$WORK" && exec "$DEPLOYPHASE" run slow.md --state-dir int-state >int.out 2>&1) &
 runner=$!
 wait_for "$WORK/wait.pid" || fail "the run never started its step"
 kill -INT "$runner"
 wait "$runner"
 expect_eq "exit status" "$?" "130"
+# The status says it once: not "interrupted (interrupted)".
+expect_match "the progress line" "$(cat "$WORK/int.out")" $'\n\\[1/2\\] wait \\.\\.\\. interrupted\n'
 run status --state-dir int-state
 expect_match status "$OUT" 'of "Slow": interrupted'
+expect_match "the step's row" "$OUT" $'1/2  wait   interrupted +1 attempt  [0-9.]+s\n'
 touch "$WORK/release"
 run resume --state-dir int-state
 expect_status 0
