@@ -27,6 +27,14 @@ int stop(const Error& error, std::string_view kind, int code) {
     return code;
 }
 
+// Anything else that escaped a command: a bug, reported in one line, never std::terminate.
+int internal_error(std::string_view what) {
+    return stop(Error("deployphase", fmt::format("internal error: {}; this is a bug in "
+                                                 "deployphase, please report it",
+                                                 what)),
+                "internal error", exit_code::internal_error);
+}
+
 // The one map from what a command threw to how the process exits (docs/cli.md).
 int exit_code_of(const std::exception_ptr& thrown) {
     try {
@@ -47,10 +55,9 @@ int exit_code_of(const std::exception_ptr& thrown) {
         return stop(StorageError("deployphase", e.what()), "storage error",
                     exit_code::storage_failed);
     } catch (const std::exception& e) {
-        return stop(Error("deployphase", fmt::format("internal error: {}; this is a bug in "
-                                                     "deployphase, please report it",
-                                                     e.what())),
-                    "internal error", exit_code::internal_error);
+        return internal_error(e.what());
+    } catch (...) {
+        return internal_error("an exception of unknown type");
     }
 }
 

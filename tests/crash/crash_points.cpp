@@ -10,8 +10,8 @@
 namespace deployphase {
 namespace {
 
-long chosen_crash_point() {
-    const char* value = std::getenv("DEPLOYPHASE_TEST_CRASH_AT");
+long chosen(const char* variable) {
+    const char* value = std::getenv(variable);
     if (value == nullptr) return 0;
     char* end = nullptr;
     long n = std::strtol(value, &end, 10);
@@ -20,10 +20,15 @@ long chosen_crash_point() {
 
 }  // namespace
 
+// DEPLOYPHASE_TEST_THROW_AT=N throws something no layer expects at the N-th point instead:
+// how the tests see the command line's last resort for a bug (exit 70).
 void crash_point(const std::function<void()>& last_act) {
-    static const long chosen = chosen_crash_point();
+    static const long crash_at = chosen("DEPLOYPHASE_TEST_CRASH_AT");
+    static const long throw_at = chosen("DEPLOYPHASE_TEST_THROW_AT");
     static long passed = 0;
-    if (chosen == 0 || ++passed != chosen) return;
+    ++passed;
+    if (passed == throw_at) throw 42;
+    if (passed != crash_at) return;
     if (last_act) last_act();
     ::kill(::getpid(), SIGKILL);
     ::_exit(137);  // not reached

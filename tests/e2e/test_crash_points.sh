@@ -16,6 +16,18 @@ expect_status 0
 check_finished "$WORK/shipped" 2 0 "the shipped binary's run"
 reset_frozen
 
+case_ "an exception nothing expects ends the command with one line and exit 70"
+# DEPLOYPHASE_TEST_THROW_AT=N throws an int at the N-th crash point of the test build: the
+# command line's last resort for a bug, which must never be std::terminate (exit 134).
+mkdir "$WORK/thrown"
+write_marker_phase "$WORK/thrown/phase.md" 2
+(cd "$WORK/thrown" && DEPLOYPHASE_TEST_THROW_AT=3 "$DEPLOYPHASE_CRASHABLE" run phase.md -q \
+    >/dev/null 2>"$WORK/.stderr")
+STATUS=$? ERR=$(cat "$WORK/.stderr")
+expect_status 70
+expect_eq stderr "$ERR" "deployphase: error: internal error: an exception of unknown type; this is a bug in deployphase, please report it"
+reset_frozen
+
 # 4 steps in ctest (every kind of boundary: each record type, the context file, the end);
 # tests/soak/crash_points.sh walks an 8-step run. Under the sanitizers one point in 3.
 STEPS=${CRASH_POINT_STEPS:-4}
