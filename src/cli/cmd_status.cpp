@@ -16,11 +16,14 @@ struct StatusCommand {
 };
 
 int run_status(const StatusCommand& options) {
-    state::RunState run = run::last_run(*options.state.open());
+    std::shared_ptr<state::StateStore> store = options.state.open();
+    state::RunState run = run::last_run(*store);
+    std::optional<state::RunState> later = run::later_run_that_changed_nothing(*store, run);
     if (options.output == "json") {
-        fmt::print("{}\n", report::status_document(run).dump(2));
+        fmt::print("{}\n", report::status_document(run, later ? &*later : nullptr).dump(2));
     } else {
         fmt::print("{}", report::render_run_state(run));
+        if (later) fmt::print("{}", report::render_later_run(*later));
     }
     return exit_code::ok;
 }

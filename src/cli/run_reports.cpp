@@ -88,6 +88,13 @@ int run_with_reports(const phase::LoadedPhase& phase, run::RunOptions options,
     } else {
         fmt::print("{}", report::render_run_state(result));
     }
+    bool changed_nothing =
+        result.status == state::RunStatus::skipped || result.status == state::RunStatus::blocked;
+    if (changed_nothing && !json_output && !flags.quiet) {
+        fmt::print(
+            "It changed nothing, so it is kept in the history: status, report, resume and "
+            "rollback still act on the last run that did.\n");
+    }
     if (!flags.junit_file.empty()) {
         write_file_atomically(flags.junit_file,
                               report::junit_xml(phase.phase, result, options.state_dir));

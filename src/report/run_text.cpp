@@ -100,10 +100,23 @@ ordered_json status_json(const RunState& run) {
             {"steps", std::move(steps)}};
 }
 
-ordered_json status_document(const RunState& run) {
+ordered_json status_document(const RunState& run, const RunState* later) {
     ordered_json out = status_json(run);
     out["finished"] = run.finished;
+    if (later) {
+        out["later_run"] = {{"run_id", later->run_id},
+                            {"state", state::run_status_name(later->status)},
+                            {"reason", later->reason}};
+    }
     return out;
+}
+
+std::string render_later_run(const RunState& later) {
+    return fmt::format(
+        "Later, run {} was {}{}; it changed nothing, so the run above is still the "
+        "last that did.\n",
+        later.run_id, state::run_status_name(later.status),
+        later.reason.empty() ? "" : " (" + later.reason + ")");
 }
 
 }  // namespace deployphase::report

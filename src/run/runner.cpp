@@ -147,8 +147,19 @@ std::optional<RunState> read_run(state::StateStore& store) {
     return journal->state();
 }
 
+namespace {
+
+std::optional<RunState> archived_since_current(state::StateStore& store) {
+    std::optional<state::Journal> journal = state::Journal::open_archived_since_current(store);
+    if (!journal || journal->size() == 0) return std::nullopt;
+    return journal->state();
+}
+
+}  // namespace
+
 RunState last_run(state::StateStore& store) {
     std::optional<RunState> current = read_run(store);
+    if (!current) current = archived_since_current(store);
     if (!current) throw StateError(store.name(), "no run here");
     RunState& state = *current;
     if (!state.finished && !store.lock_holder()) {  // no live runner: the run lost its runner
@@ -158,6 +169,15 @@ RunState last_run(state::StateStore& store) {
         }
     }
     return state;
+}
+
+std::optional<RunState> later_run_that_changed_nothing(state::StateStore& store,
+                                                       const RunState& current) {
+    std::optional<RunState> latest = archived_since_current(store);
+    if (!latest || latest->run_id == current.run_id) return std::nullopt;
+    if (latest->status != RunStatus::skipped && latest->status != RunStatus::blocked)
+        return std::nullopt;
+    return latest;
 }
 
 bool already_succeeded(const RunState& run, const phase::LoadedPhase& phase, const json& context) {
@@ -224,7 +244,8 @@ RunState start_run(const phase::LoadedPhase& phase, const json& context, const R
     std::unique_ptr<state::StoreLock> lock = store->lock();
     // An empty current run (a crash before its first record) is used again.
     std::optional<state::Journal> previous = state::Journal::open_run(*store, true);
-    if (previous && previous->size() != 0) {
+    bool previous_empty = !previous || previous->size() == 0;
+    if (!previous_empty) {
         const RunState& old = previous->state();
         if (old.unfinished() && !options.restart) {
             throw UnfinishedRun(
@@ -235,39 +256,48 @@ RunState start_run(const phase::LoadedPhase& phase, const json& context, const R
                     old.rollback_begun ? "finish the rollback with `deployphase rollback`"
                                        : "continue it with --resume"));
         }
-        std::string old_run = old.run_id;
+    }
+    context::Secrets secrets(options.secret_keys);
+    secrets.learn(context);
+    std::string run_id = new_run_id();
+    event::RunStart start;
+    plan::Decision decision;
+    std::string reason;
+    {  // the plan of a long phase is large: it is recorded, then let go before the run
+        plan::Plan plan = plan::make_plan(phase.phase, phase.logic, context, secrets);
+        decision = plan.decision;
+        reason = plan.reason;
+        start.plan = plan_summary(plan);
+    }
+    start.run_id = run_id;
+    start.phase = phase.phase.name;
+    start.phase_file = fs::absolute(phase.phase.source_path).string();
+    start.phase_sha256 = phase.sha256();
+    start.context = context;
+    start.secret_keys = options.secret_keys;
+    start.step_ids.reserve(phase.phase.steps.size());
+    for (const phase::Step& step : phase.phase.steps)
+        start.step_ids.push_back(step.id);
+
+    // A run that changes nothing is filed straight into the history: the current run, the
+    // one deployed, stays what status, report, resume and rollback act on.
+    if (decision != plan::Decision::run) {
+        previous.reset();
+        state::Journal journal = state::Journal::create_archived_run(*store, run_id);
+        journal.set_observer(options.on_event);
+        journal.mask_with(&secrets);
+        journal.append(event::run_started(std::move(start)));
+        return record_not_run(journal, phase.phase, decision, reason);
+    }
+    if (!previous_empty) {
+        std::string old_run = previous->state().run_id;
         previous.reset();
         store->archive_current(old_run);
     }
     state::Journal journal = previous ? std::move(*previous) : state::Journal::create_run(*store);
     journal.set_observer(options.on_event);
-    context::Secrets secrets(options.secret_keys);
-    secrets.learn(context);
     journal.mask_with(&secrets);
-    std::string run_id = new_run_id();
-    plan::Decision decision;
-    std::string reason;
-    {  // the plan of a long phase is large: it is recorded, then let go before the run
-        event::RunStart start;
-        {
-            plan::Plan plan = plan::make_plan(phase.phase, phase.logic, context, secrets);
-            decision = plan.decision;
-            reason = plan.reason;
-            start.plan = plan_summary(plan);
-        }
-        start.run_id = run_id;
-        start.phase = phase.phase.name;
-        start.phase_file = fs::absolute(phase.phase.source_path).string();
-        start.phase_sha256 = phase.sha256();
-        start.context = context;
-        start.secret_keys = options.secret_keys;
-        start.step_ids.reserve(phase.phase.steps.size());
-        for (const phase::Step& step : phase.phase.steps)
-            start.step_ids.push_back(step.id);
-        journal.append(event::run_started(std::move(start)));
-    }
-    if (decision != plan::Decision::run)
-        return record_not_run(journal, phase.phase, decision, reason);
+    journal.append(event::run_started(std::move(start)));
 
     std::unique_ptr<Scripts> scripts = make_scripts({phase, options, run_id, interrupt, secrets});
     return Driver(phase, options, {journal, *scripts, interrupt}, secrets, context).drive();

@@ -20,6 +20,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
+bool later(const struct timespec& a, const struct timespec& b) {
+    return a.tv_sec != b.tv_sec ? a.tv_sec > b.tv_sec : a.tv_nsec > b.tv_nsec;
+}
+
 struct DirectoryLock final : StoreLock {
     explicit DirectoryLock(StateLock held) : lock(std::move(held)) {}
     StateLock lock;
@@ -70,6 +74,44 @@ void DirectoryStore::archive_current(const std::string& run_id) {
                                 failure->error);
         }
     }
+}
+
+// A new journal in history/, made as a current one is (created, fsynced, the directory too).
+OpenedLog DirectoryStore::create_archived(const std::string& run_id) {
+    fs::path history = m_dir / "history";
+    if (!make_state_directory(history)) {
+        throw_storage_error(history, "cannot create the history directory", errno);
+    }
+    fs::path path = history / (run_id + ".journal");
+    OpenedLog opened = JournalFile::open(path, true, [](nlohmann::json&&, std::string_view) {});
+    opened.name = path.string();
+    return opened;
+}
+
+// Filed order is modification time: a journal is last written as its run ends, and a rename
+// into history/ keeps it.
+std::optional<OpenedLog> DirectoryStore::open_archived_since_current(const RecordSink& take) {
+    std::error_code error;
+    fs::directory_iterator entries(m_dir / "history", error);
+    if (error) return std::nullopt;  // no history yet
+    std::optional<fs::path> latest;
+    std::optional<struct timespec> latest_time;
+    for (const fs::directory_entry& entry : entries) {
+        struct stat info {};
+        if (entry.path().extension() != ".journal" || ::lstat(entry.path().c_str(), &info) != 0)
+            continue;
+        if (!latest_time || later(info.st_mtim, *latest_time)) {
+            latest = entry.path();
+            latest_time = info.st_mtim;
+        }
+    }
+    if (!latest) return std::nullopt;
+    struct stat current {};
+    if (::lstat(journal().c_str(), &current) == 0 && !later(*latest_time, current.st_mtim))
+        return std::nullopt;
+    OpenedLog opened = JournalFile::open(*latest, false, take);
+    opened.name = latest->string();
+    return opened;
 }
 
 std::optional<LockHolder> DirectoryStore::lock_holder() {

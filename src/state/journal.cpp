@@ -44,23 +44,46 @@ Journal Journal::open(const std::filesystem::path& path, bool create) {
     return journal;
 }
 
-std::optional<Journal> Journal::open_run(StateStore& store, bool writable) {
-    auto fold = std::make_unique<Fold>();
-    std::string name = store.current_name();
-    std::optional<OpenedLog> opened = store.open_current(writable, [&](nlohmann::json&& record,
-                                                                       std::string_view where) {
+namespace {
+
+// Folds each record read, naming it in the error when it does not fit a run.
+RecordSink folding_into(Fold& fold, const std::string& name) {
+    return [&fold, &name](nlohmann::json&& record, std::string_view where) {
         try {
-            fold->apply(record);
+            fold.apply(record);
         } catch (const RecordError& e) {
             throw StateError(name, fmt::format("record {} at {}: {}", e.seq(), where, e.detail()));
         }
-    });
+    };
+}
+
+}  // namespace
+
+std::optional<Journal> Journal::open_run(StateStore& store, bool writable) {
+    auto fold = std::make_unique<Fold>();
+    std::string name = store.current_name();
+    std::optional<OpenedLog> opened = store.open_current(writable, folding_into(*fold, name));
     if (!opened) return std::nullopt;
     return from(std::move(*opened), std::move(name), std::move(fold));
 }
 
 Journal Journal::create_run(StateStore& store) {
     return from(store.create_current(), store.current_name(), std::make_unique<Fold>());
+}
+
+Journal Journal::create_archived_run(StateStore& store, const std::string& run_id) {
+    OpenedLog opened = store.create_archived(run_id);
+    std::string name = opened.name;
+    return from(std::move(opened), std::move(name), std::make_unique<Fold>());
+}
+
+std::optional<Journal> Journal::open_archived_since_current(StateStore& store) {
+    auto fold = std::make_unique<Fold>();
+    std::string name = store.name() + " (history)";  // until the store names the run
+    std::optional<OpenedLog> opened = store.open_archived_since_current(folding_into(*fold, name));
+    if (!opened) return std::nullopt;
+    name = opened->name;
+    return from(std::move(*opened), std::move(name), std::move(fold));
 }
 
 void Journal::append(nlohmann::json event) {

@@ -143,6 +143,24 @@ std::string PgSchema::archive_run_sql() const {
         m_name);
 }
 
+// $1 state key, $2 run id: a run filed into the history as it starts (it changes nothing).
+std::string PgSchema::create_archived_run_sql() const {
+    return fmt::format(
+        "insert into {0}.runs (state_key, run, run_id, archived_at) select $1, "
+        "coalesce(max(run), 0) + 1, $2, now() from {0}.runs where state_key = $1 returning run",
+        m_name);
+}
+
+// $1 state key: the run archived last, and its id, if it was created after the current run
+// (runs are numbered as they are created).
+std::string PgSchema::archived_since_current_sql() const {
+    return fmt::format(
+        "select run, run_id from {0}.runs where state_key = $1 and archived_at is not null "
+        "and run > coalesce((select run from {0}.runs where state_key = $1 and archived_at is "
+        "null), 0) order by run desc limit 1",
+        m_name);
+}
+
 // $1 state key, $2 pid, $3 host, $4 since
 std::string PgSchema::record_holder_sql() const {
     return fmt::format(

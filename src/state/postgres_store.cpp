@@ -258,16 +258,42 @@ std::optional<OpenedLog> PostgresStore::open_current(bool writable, const Record
     PgResult current = s.connection.exec(s.schema.current_run_sql(), {m_key});
     if (current.rows() == 0) return std::nullopt;
     long long run = std::stoll(std::string(current.text(0, 0)));
-    PgResult rows = s.connection.exec(s.schema.records_sql(), {m_key, std::to_string(run)});
     OpenedLog opened;
+    opened.records = read_records(s, run, take);
+    if (writable)
+        opened.log = std::make_unique<PostgresLog>(m_session, s.schema, m_key, run, name());
+    return opened;
+}
+
+std::size_t PostgresStore::read_records(Session& s, long long run, const RecordSink& take) {
+    PgResult rows = s.connection.exec(s.schema.records_sql(), {m_key, std::to_string(run)});
     for (int i = 0; i < rows.rows(); ++i) {
         std::size_t expected = static_cast<std::size_t>(i) + 1;
         take(parse_record_row(rows.text(i, 0), rows.text(i, 1), expected, run, name()),
              fmt::format("run {} row {}", run, expected));
     }
-    opened.records = static_cast<std::size_t>(rows.rows());
-    if (writable)
-        opened.log = std::make_unique<PostgresLog>(m_session, s.schema, m_key, run, name());
+    return static_cast<std::size_t>(rows.rows());
+}
+
+OpenedLog PostgresStore::create_archived(const std::string& run_id) {
+    Session& s = writable_session();
+    PgResult created = s.connection.exec(s.schema.create_archived_run_sql(), {m_key, run_id});
+    long long run = std::stoll(std::string(created.text(0, 0)));
+    OpenedLog opened;
+    opened.name = fmt::format("{} (run {}, {})", name(), run, run_id);
+    opened.log = std::make_unique<PostgresLog>(m_session, s.schema, m_key, run, opened.name);
+    return opened;
+}
+
+std::optional<OpenedLog> PostgresStore::open_archived_since_current(const RecordSink& take) {
+    if (!schema_exists()) return std::nullopt;
+    Session& s = session();
+    PgResult latest = s.connection.exec(s.schema.archived_since_current_sql(), {m_key});
+    if (latest.rows() == 0) return std::nullopt;
+    long long run = std::stoll(std::string(latest.text(0, 0)));
+    OpenedLog opened;
+    opened.name = fmt::format("{} (run {}, {})", name(), run, latest.text(0, 1));
+    opened.records = read_records(s, run, take);
     return opened;
 }
 

@@ -93,6 +93,39 @@ expect_status 0
 expect_match stdout "$OUT" $'\nRun [^ ]+ of "Gated": skipped'
 expect_eq ran "$(ran)" ""
 
+case_ "a skipped or blocked run after a deployment leaves the deployment to status and rollback"
+# Deployed with production.json, then run again with development.json (skipped) and
+# unvalidated.json (blocked): status, report and rollback must still act on release 1.0.0.
+shipped=$PROJECT_ROOT/phases/deployment-operations.md
+contexts=$PROJECT_ROOT/phases/contexts
+run run "$shipped" -c "$contexts/production.json" --set "deploy_target=$WORK/live" \
+    --state-dir live-state -q
+expect_status 0
+deployed=$(sed -n 's/^Run \([^ ]*\) of .*: succeeded$/\1/p' <<<"$OUT")
+[ -n "$deployed" ] || fail "no run id in the run's last line" "$OUT"
+run run "$shipped" -c "$contexts/development.json" --set "deploy_target=$WORK/live" \
+    --state-dir live-state
+expect_status 0
+expect_eq "the skipped run says it changed nothing" "$(tail -1 <<<"$OUT")" \
+    "It changed nothing, so it is kept in the history: status, report, resume and rollback still act on the last run that did."
+run run "$shipped" -c "$contexts/unvalidated.json" --set "deploy_target=$WORK/live" \
+    --state-dir live-state -q
+expect_status 3
+blocked=$(sed -n 's/^Run \([^ ]*\) of .*: blocked.*/\1/p' <<<"$OUT")
+run status --state-dir live-state
+expect_status 0
+expect_match "status shows the deployment" "$OUT" "^Run $deployed of \"Deployment & Operations\": succeeded"
+later_line="Later, run $blocked was blocked (canExecutePhase() is false); it changed nothing, so the run above is still the last that did."
+expect_eq "and names the later run in its last line" "$(tail -1 <<<"$OUT")" "$later_line"
+run status --state-dir live-state -o json
+expect_match "status JSON names the later run" "$OUT" '"later_run": \{'
+run report --state-dir live-state
+expect_match "the report is the deployment's" "$OUT" "$deployed"
+expect_eq "both kept in the history" "$(archived_runs "$WORK/live-state")" "2"
+run rollback --state-dir live-state -q
+expect_status 0
+expect_match "rollback undid the deployment" "$OUT" "^Run $deployed of .*: rolled-back"
+
 case_ "a manual step without a terminal: exit 4; resume --yes finishes"
 cat >"$WORK/manual.md" <<'MD'
 # Phase: Manual

@@ -9,8 +9,10 @@
 namespace deployphase::test {
 
 struct MemoryStore::Data {
-    std::optional<std::vector<std::string>> current;  // payloads, seq 1, 2, ...
-    std::vector<std::string> archived;
+    using Payloads = std::vector<std::string>;  // seq 1, 2, ...
+    std::optional<Payloads> current;
+    std::vector<std::pair<std::string, Payloads>> archived;  // by run id, as filed
+    std::size_t archived_before_current = 0;  // how many were filed when the current began
     bool locked = false;
     bool lost = false;
     std::size_t appends = 0;
@@ -31,19 +33,24 @@ class MemoryLock final : public state::StoreLock {
     std::shared_ptr<MemoryStore::Data> m_data;
 };
 
+// Appends to the current run, or to the run archived at `archived_at`.
 class MemoryLog final : public state::RecordLog {
   public:
-    explicit MemoryLog(std::shared_ptr<MemoryStore::Data> data) : m_data(std::move(data)) {}
+    MemoryLog(std::shared_ptr<MemoryStore::Data> data, std::optional<std::size_t> archived_at)
+        : m_data(std::move(data)), m_archived_at(archived_at) {}
 
     const std::string& name() const override { return m_name; }
 
     void append(const std::vector<std::string>& payloads, std::size_t first_seq) override {
         MemoryStore::Data& data = *m_data;
-        if (!data.current || first_seq != data.current->size() + 1)
+        MemoryStore::Data::Payloads* target = m_archived_at
+                                                  ? &data.archived[*m_archived_at].second
+                                                  : (data.current ? &*data.current : nullptr);
+        if (!target || first_seq != target->size() + 1)
             throw StateError(m_name, fmt::format("record {} is out of order", first_seq));
         bool fails = ++data.appends == data.fail_at;
         if (!fails || data.kept == MemoryStore::Kept::all)
-            data.current->insert(data.current->end(), payloads.begin(), payloads.end());
+            target->insert(target->end(), payloads.begin(), payloads.end());
         if (fails) {
             throw StorageError(m_name,
                                fmt::format("cannot append record {}: injected failure", first_seq));
@@ -52,8 +59,23 @@ class MemoryLog final : public state::RecordLog {
 
   private:
     std::shared_ptr<MemoryStore::Data> m_data;
+    std::optional<std::size_t> m_archived_at;
     std::string m_name = "memory#current";
 };
+
+// Hands every payload to `take` in order, checking its seq.
+std::size_t read_payloads(const MemoryStore::Data::Payloads& payloads, const std::string& name,
+                          const state::RecordSink& take) {
+    std::size_t seq = 0;
+    for (const std::string& payload : payloads) {
+        ++seq;
+        nlohmann::json record = nlohmann::json::parse(payload);
+        if (record.value("seq", std::size_t{0}) != seq)
+            throw StateError(name, fmt::format("record {} is out of order", seq));
+        take(std::move(record), fmt::format("row {}", seq));
+    }
+    return seq;
+}
 
 }  // namespace
 
@@ -71,30 +93,43 @@ bool MemoryStore::has_current() {
 std::optional<state::OpenedLog> MemoryStore::open_current(bool writable,
                                                           const state::RecordSink& take) {
     if (!m_data->current) return std::nullopt;
-    std::size_t seq = 0;
-    for (const std::string& payload : *m_data->current) {
-        ++seq;
-        nlohmann::json record = nlohmann::json::parse(payload);
-        if (record.value("seq", std::size_t{0}) != seq)
-            throw StateError(current_name(), fmt::format("record {} is out of order", seq));
-        take(std::move(record), fmt::format("row {}", seq));
-    }
     state::OpenedLog opened;
-    opened.records = seq;
-    if (writable) opened.log = std::make_unique<MemoryLog>(m_data);
+    opened.records = read_payloads(*m_data->current, current_name(), take);
+    if (writable) opened.log = std::make_unique<MemoryLog>(m_data, std::nullopt);
     return opened;
 }
 
 state::OpenedLog MemoryStore::create_current() {
     m_data->current.emplace();
+    m_data->archived_before_current = m_data->archived.size();
     state::OpenedLog opened;
-    opened.log = std::make_unique<MemoryLog>(m_data);
+    opened.log = std::make_unique<MemoryLog>(m_data, std::nullopt);
     return opened;
 }
 
 void MemoryStore::archive_current(const std::string& run_id) {
-    m_data->archived.push_back(run_id);
+    m_data->archived.emplace_back(run_id, std::move(*m_data->current));
     m_data->current.reset();
+}
+
+state::OpenedLog MemoryStore::create_archived(const std::string& run_id) {
+    m_data->archived.emplace_back(run_id, Data::Payloads{});
+    state::OpenedLog opened;
+    opened.log = std::make_unique<MemoryLog>(m_data, m_data->archived.size() - 1);
+    opened.name = "memory#" + run_id;
+    return opened;
+}
+
+std::optional<state::OpenedLog> MemoryStore::open_archived_since_current(
+    const state::RecordSink& take) {
+    if (m_data->archived.empty()) return std::nullopt;
+    if (m_data->current && m_data->archived.size() == m_data->archived_before_current)
+        return std::nullopt;
+    const auto& [run_id, payloads] = m_data->archived.back();
+    state::OpenedLog opened;
+    opened.name = "memory#" + run_id;
+    opened.records = read_payloads(payloads, opened.name, take);
+    return opened;
 }
 
 bool MemoryStore::lost() {
@@ -135,7 +170,10 @@ std::size_t MemoryStore::appends() const {
 }
 
 std::vector<std::string> MemoryStore::archived() const {
-    return m_data->archived;
+    std::vector<std::string> ids;
+    for (const auto& [run_id, payloads] : m_data->archived)
+        ids.push_back(run_id);
+    return ids;
 }
 
 }  // namespace deployphase::test

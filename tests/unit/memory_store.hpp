@@ -28,6 +28,9 @@ class MemoryStore final : public state::StateStore {
                                                  const state::RecordSink& take) override;
     state::OpenedLog create_current() override;
     void archive_current(const std::string& run_id) override;
+    state::OpenedLog create_archived(const std::string& run_id) override;
+    std::optional<state::OpenedLog> open_archived_since_current(
+        const state::RecordSink& take) override;
     bool lost() override;
     std::optional<LockHolder> lock_holder() override;
     bool break_lock() override;
@@ -42,7 +45,7 @@ class MemoryStore final : public state::StateStore {
 
     std::vector<nlohmann::json> current_records() const;
     std::size_t appends() const;                // how many appends succeeded or failed, in all
-    std::vector<std::string> archived() const;  // run ids, oldest first
+    std::vector<std::string> archived() const;  // run ids, in the order they were filed
 
     struct Data;
 

@@ -404,3 +404,53 @@ TEST_CASE("engine: rollback finds nothing to undo only when no live runner adds 
     auto live = engine.store->lock();
     CHECK_THROWS_AS(run::require_no_live_runner(*engine.store, preview.run), LockHeld);
 }
+
+TEST_CASE(
+    "engine: a run that changes nothing is filed into the history, the deployment stays "
+    "current",
+    "[engine]") {
+    Engine engine;
+    auto phase = phase_from(
+        "# Phase: Gated\n## Steps Sequence\n1. **one**\n2. **two**\n"
+        "## Validation Logic\n```javascript\n"
+        "function shouldSkipPhase() { return hasContext('skip'); }\n"
+        "function canExecutePhase() { return !hasContext('frozen'); }\n```\n"
+        "## Step Actions\n" +
+        scripts_for({"one", "two"}) + scripts_for({"one", "two"}, "rollback"));
+    RunState deployed = engine.start(phase);
+    CHECK(statuses(deployed) == "succeeded: succeeded succeeded");
+    RunState skipped = engine.start(phase, json{{"skip", true}});
+    CHECK(statuses(skipped) == "skipped: skipped skipped");
+    RunState blocked = engine.start(phase, json{{"frozen", true}});
+    CHECK(statuses(blocked) == "blocked: skipped skipped");
+    CHECK(engine.scripts.ran() == "one two");
+    // The deployment is still the current run; the two that changed nothing are history.
+    CHECK(engine.store->current_records().front()["run_id"] == deployed.run_id);
+    CHECK(engine.store->archived() == std::vector<std::string>{skipped.run_id, blocked.run_id});
+    CHECK(run::last_run(*engine.store).run_id == deployed.run_id);
+    std::optional<RunState> later = run::later_run_that_changed_nothing(*engine.store, deployed);
+    REQUIRE(later);
+    CHECK(later->run_id == blocked.run_id);
+    // Rollback finds the deployment and undoes it.
+    CHECK(run::rollback_run(phase, engine.options(), engine.interrupt).status ==
+          state::RunStatus::rolled_back);
+    CHECK(engine.scripts.ran() == "one two rollback:two rollback:one");
+    // The next run that runs steps archives the deployment as usual.
+    RunState next = engine.start(phase);
+    CHECK(engine.store->archived().back() == deployed.run_id);
+    CHECK(engine.store->current_records().front()["run_id"] == next.run_id);
+    CHECK_FALSE(run::later_run_that_changed_nothing(*engine.store, next));
+}
+
+TEST_CASE("engine: with no run that changed anything, status shows the last that did not",
+          "[engine]") {
+    Engine engine;
+    auto phase = phase_from(
+        "# Phase: Gated\n## Steps Sequence\n1. **one**\n## Validation Logic\n```javascript\n"
+        "function shouldSkipPhase() { return true; }\n```\n## Step Actions\n" +
+        scripts_for({"one"}));
+    RunState skipped = engine.start(phase);
+    CHECK_FALSE(engine.store->has_current());
+    CHECK(run::last_run(*engine.store).run_id == skipped.run_id);
+    CHECK_FALSE(run::later_run_that_changed_nothing(*engine.store, skipped));
+}

@@ -24,13 +24,20 @@ std::string render_run_state(const state::RunState& run);
 std::string render_rollback_plan(const state::RunState& run, const phase::Phase& phase,
                                  const run::RollbackPlan& plan);
 
+// The line `status` adds under the current run for a later run that changed nothing: "Later,
+// run ID was skipped (REASON); it changed nothing, so the run above is still the last that
+// did."
+std::string render_later_run(const state::RunState& later);
+
 // "Context changed: a, b" and each pending step whose guard decision flipped.
 std::string render_context_drift(const plan::ContextDrift& drift);
 
 // A run as JSON: run_id, phase, state, reason, and steps with index, id, status, attempts,
 // exit_code, duration_ms and reason.
 nlohmann::ordered_json status_json(const state::RunState& run);
-// What `status --output json` (and `run -o json`) prints: status_json, then `finished`.
-nlohmann::ordered_json status_document(const state::RunState& run);
+// What `status --output json` (and `run -o json`) prints: status_json, then `finished`, and
+// with `later`, `later_run` (run_id, state, reason) for a later run that changed nothing.
+nlohmann::ordered_json status_document(const state::RunState& run,
+                                       const state::RunState* later = nullptr);
 
 }  // namespace deployphase::report

@@ -71,10 +71,17 @@ std::shared_ptr<state::StateStore> store_of(const RunOptions& options);
 // ignored, not cut); nothing when there is none.
 std::optional<state::RunState> read_run(state::StateStore& store);
 
-// The last run in the store as `status` and `report` show it: an unfinished run whose lock
-// nobody holds has lost its runner, so it and its running step read `interrupted`. Throws
-// StateError ("no run here") when there is none.
+// The last run in the store as `status` and `report` show it: the current run, the last that
+// ran its steps (runs that changed nothing are filed into the history), or, when there is
+// none, the run filed into the history last. An unfinished run whose lock nobody holds
+// has lost its runner, so it and its running step read `interrupted`. Throws StateError ("no
+// run here") when there is none at all.
 state::RunState last_run(state::StateStore& store);
+
+// A run that started after `current` and changed nothing (skipped or blocked, so filed into
+// the history): what `status` mentions under the current run, so that the operator sees both.
+std::optional<state::RunState> later_run_that_changed_nothing(state::StateStore& store,
+                                                              const state::RunState& current);
 
 // `run --resume` of a run that already succeeded with this very phase file and context: a
 // retried CI job whose first attempt finished (perhaps killed just after) must not deploy

@@ -21,6 +21,8 @@ class DirectoryStore final : public StateStore {
     std::optional<OpenedLog> open_current(bool writable, const RecordSink& take) override;
     OpenedLog create_current() override;
     void archive_current(const std::string& run_id) override;
+    OpenedLog create_archived(const std::string& run_id) override;
+    std::optional<OpenedLog> open_archived_since_current(const RecordSink& take) override;
     bool lost() override { return false; }  // a flock lasts as long as this process
     std::optional<LockHolder> lock_holder() override;
     bool break_lock() override;

@@ -36,6 +36,12 @@ class Journal {
     static std::optional<Journal> open_run(StateStore& store, bool writable);
     // A new, empty current run in `store` (which has none), open for appending.
     static Journal create_run(StateStore& store);
+    // A new, empty run filed straight into `store`'s history, open for appending; the current
+    // run stays as it is (StateStore::create_archived).
+    static Journal create_archived_run(StateStore& store, const std::string& run_id);
+    // The run filed into `store`'s history since the current run was last written, read
+    // only (StateStore::open_archived_since_current); nothing when there is none.
+    static std::optional<Journal> open_archived_since_current(StateStore& store);
 
     Journal(Journal&&) noexcept;
     Journal& operator=(Journal&&) noexcept;

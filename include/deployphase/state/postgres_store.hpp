@@ -37,6 +37,8 @@ class PostgresStore final : public StateStore {
     std::optional<OpenedLog> open_current(bool writable, const RecordSink& take) override;
     OpenedLog create_current() override;
     void archive_current(const std::string& run_id) override;
+    OpenedLog create_archived(const std::string& run_id) override;
+    std::optional<OpenedLog> open_archived_since_current(const RecordSink& take) override;
 
     // Reads what the server sent without waiting: a terminated session or a server shutdown
     // shows at once, a silent partition once the client's keepalives give up (about 11 s,
@@ -53,6 +55,8 @@ class PostgresStore final : public StateStore {
     Session& session();           // connected
     Session& writable_session();  // connected, with the schema created if it was missing
     bool schema_exists();
+    // Reads run `run`'s records, checked, into `take`; returns how many.
+    std::size_t read_records(Session& s, long long run, const RecordSink& take);
     std::optional<std::string> lock_key(bool create);
     std::string suffix() const;  // what follows the server in name()
 

@@ -57,6 +57,7 @@ struct OpenedLog {
     std::unique_ptr<RecordLog> log;  // null when opened for reading only
     std::size_t records = 0;
     std::optional<TornTail> torn;
+    std::string name;  // of a run in the history, for messages; empty for the current run
 };
 
 class StateStore {
@@ -81,6 +82,15 @@ class StateStore {
     virtual OpenedLog create_current() = 0;
     // Moves the current run, `run_id`, into the history, durably.
     virtual void archive_current(const std::string& run_id) = 0;
+    // Starts a run filed straight into the history as `run_id`, beside the current run, which
+    // stays as it is: a run that changes nothing (its phase skipped or blocked) must never
+    // hide the run that did from status, report, resume and rollback. Only under the lock.
+    virtual OpenedLog create_archived(const std::string& run_id) = 0;
+    // Reads the run filed into the history last into `take`, checking each record as
+    // open_current() does, when it was filed after the current run was last written (or
+    // there is no current run): a run that changed nothing since. Nothing otherwise. Changes
+    // nothing.
+    virtual std::optional<OpenedLog> open_archived_since_current(const RecordSink& take) = 0;
 
     // Whether this command has lost its hold on the store (a shared store's session ended:
     // the server went away, or `unlock` ended it), so that another runner may take the run
