@@ -32,11 +32,11 @@ _deployphase() {
         "") _deployphase_reply "$commands $global"; return ;;
         validate) flags="--help" ;;
         show | facts) flags="--output --help" ;;
-        plan) flags="--context --set --output --strict --out --help" ;;
-        run) flags="--context --set --state-dir --state-url --state-key --state-schema --workdir --kill-after --yes --allow-changed
+        plan) flags="--context --set --set-string --output --strict --out --help" ;;
+        run) flags="--context --set --set-string --state-dir --state-url --state-key --state-schema --workdir --kill-after --yes --allow-changed
                     --on-failure --plan --resume --interrupted --restart --dry-run --output
                     --events --junit --quiet --verbose --help" ;;
-        resume) flags="--context --set --state-dir --state-url --state-key --state-schema --workdir --kill-after --yes --allow-changed
+        resume) flags="--context --set --set-string --state-dir --state-url --state-key --state-schema --workdir --kill-after --yes --allow-changed
                        --on-failure --interrupted --output --events --junit --quiet --verbose
                        --help" ;;
         rollback) flags="--state-dir --state-url --state-key --state-schema --workdir --kill-after --allow-changed --dry-run --output

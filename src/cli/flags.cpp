@@ -53,6 +53,13 @@ Flag Command::option(const std::string& names, std::vector<std::string>& into,
     return Flag(m_app->add_option(names, into, help));
 }
 
+Flag Command::option_each(const std::string& names, std::function<void(const std::string&)> take,
+                          const std::string& help) {
+    return Flag(m_app->add_option_function<std::string>(names, std::move(take), help)
+                    ->trigger_on_parse()
+                    ->allow_extra_args(false));
+}
+
 Flag Command::flag(const std::string& names, bool& into, const std::string& help) {
     return Flag(m_app->add_flag(names, into, help));
 }

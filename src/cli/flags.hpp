@@ -45,6 +45,10 @@ class Command {
   public:
     Flag option(const std::string& names, std::string& into, const std::string& help);
     Flag option(const std::string& names, std::vector<std::string>& into, const std::string& help);
+    // A repeatable option whose values reach `take` one at a time, in command-line order even
+    // among several such options (--set and --set-string fill one list).
+    Flag option_each(const std::string& names, std::function<void(const std::string&)> take,
+                     const std::string& help);
     Flag flag(const std::string& names, bool& into, const std::string& help);
     Command subcommand(const std::string& name, const std::string& help);
     // What runs when this subcommand is chosen, once every flag has its value.

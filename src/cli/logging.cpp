@@ -92,7 +92,9 @@ std::string loggable_command_line(const std::vector<std::string>& arguments) {
             show_value(i, "--state-url", state::mask_url_password(*url));
             continue;
         }
-        std::string_view set = arguments[i] == "-s" ? "-s" : "--set";
+        std::string_view set = arguments[i] == "-s"                       ? "-s"
+                               : arguments[i].starts_with("--set-string") ? "--set-string"
+                                                                          : "--set";
         std::optional<std::string> assignment = value_of(i, set);
         if (!assignment) continue;
         std::size_t equals = assignment->find('=');

@@ -6,6 +6,7 @@
 #include <deployphase/support/json_source.hpp>
 
 #include <algorithm>
+#include <cmath>
 
 #include "support/utf8.hpp"
 
@@ -54,9 +55,11 @@ void check_assignment(std::string_view assignment, std::size_t equals) {
     }
 }
 
-// The value as JSON when it is JSON, otherwise the text as a string. The key's levels and the
-// value's nesting together obey a JSON file's limit: a value nested tens of thousands of levels
-// deep once overflowed the stack when it was printed.
+// The value as JSON when it is JSON, otherwise the text as a string. A scalar is typed only
+// when it prints back exactly as written: `1.10` would become 1.1, and `007`, `1e3`, `+1`,
+// ` 2` would each change too, so they stay strings. The key's levels and the value's nesting
+// together obey a JSON file's limit: a value nested tens of thousands of levels deep once
+// overflowed the stack when it was printed.
 json value_of(std::string_view assignment, std::string_view text, std::size_t key_levels) {
     if (!json::accept(text)) return json(std::string(text));
     // check_assignment has kept key_levels within the limit.
@@ -66,7 +69,13 @@ json value_of(std::string_view assignment, std::string_view text, std::size_t ke
                                      "have, counting the key's {}",
                                      max_json_depth, key_levels));
     }
-    return json::parse(text);
+    json value = json::parse(text);
+    // 1.0 prints back as written here, but as 1 from most languages a step would read it in.
+    bool whole_float =
+        value.is_number_float() && std::trunc(value.get<double>()) == value.get<double>();
+    if (value.is_primitive() && !value.is_string() && (value.dump() != text || whole_float))
+        return json(std::string(text));
+    return value;
 }
 
 }  // namespace
@@ -94,6 +103,15 @@ void apply_assignment(json& context, std::string_view assignment) {
     check_assignment(assignment, equals);
     std::string_view key = assignment.substr(0, equals);
     std::string_view text = assignment.substr(equals + 1);
+    if (key.find_first_not_of(" \t") != std::string_view::npos &&
+        (key.front() == ' ' || key.front() == '\t' || key.back() == ' ' || key.back() == '\t')) {
+        std::size_t first = key.find_first_not_of(" \t");
+        std::string_view bare = key.substr(first, key.find_last_not_of(" \t") - first + 1);
+        assignment_error(assignment,
+                         fmt::format("the key '{}' has blanks around it; write {}=VALUE, with "
+                                     "nothing between the key and '='",
+                                     shown_key(key), shown_key(bare)));
+    }
     if (key.empty() || key.front() == '.' || key.back() == '.' ||
         key.find("..") != std::string_view::npos) {
         assignment_error(assignment, fmt::format("'{}' is not a usable key; use a name or a dotted "
@@ -122,6 +140,14 @@ void apply_assignment(json& context, std::string_view assignment) {
         node = &next;
         key.remove_prefix(dot + 1);
     }
+}
+
+std::string string_assignment(std::string_view assignment) {
+    std::size_t equals = assignment.find('=');
+    if (equals == std::string_view::npos) return std::string(assignment);
+    std::string_view value = assignment.substr(equals + 1);
+    if (first_invalid_utf8(value)) return std::string(assignment);
+    return std::string(assignment.substr(0, equals + 1)) + json(std::string(value)).dump();
 }
 
 json parse_context_file(SourceFile file) {

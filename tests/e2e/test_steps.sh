@@ -128,4 +128,36 @@ alive "$(cat "$WORK/wait.pid")" && fail "the step outlived SIGTERM to its runner
 run status --state-dir term-state -o json
 expect_match status "$OUT" '"state": "interrupted"'
 
+case_ "--set and outputs type a value only when it prints back as written; --set-string never"
+cat >"$WORK/types.md" <<'MD'
+# Phase: Types
+## Steps Sequence
+1. **show** - writes what it got, and outputs a version
+2. **after** - sees the outputs
+## Step Actions
+```sh step=show
+printf '%s|%s|%s\n' "$DEPLOYPHASE_CTX_RELEASE_VERSION" "$DEPLOYPHASE_CTX_N" \
+    "$DEPLOYPHASE_CTX_COUNT" > types-seen
+echo 'out_version=1.10' >> "$DEPLOYPHASE_OUTPUT"
+echo 'out_count=3' >> "$DEPLOYPHASE_OUTPUT"
+```
+```sh step=after
+cat "$DEPLOYPHASE_CONTEXT_FILE" > types-context
+```
+MD
+run run types.md --set release_version=1.10 --set-string n=42 --set count=42 --set-string n=007 \
+    --state-dir types -q
+expect_status 0
+# 1.10 as a number would deploy release 1.1.
+expect_eq "what the step saw" "$(cat "$WORK/types-seen")" "1.10|007|42"
+context=$(tr -d ' \n' <"$WORK/types-context")
+expect_match "typed as written" "$context" '"count":42,'
+expect_match "--set-string, the later one" "$context" '"n":"007"'
+expect_match "a version stays a string" "$context" '"release_version":"1.10"'
+expect_match "an output version stays a string" "$context" '"out_version":"1.10"'
+expect_match "an output count is a number" "$context" '"out_count":3'
+run plan types.md --set 'version = 2'
+expect_status 2
+expect_eq stderr "$ERR" "--set version =...: error: the key 'version ' has blanks around it; write version=VALUE, with nothing between the key and '='"
+
 suite_done

@@ -130,3 +130,38 @@ TEST_CASE("context: files that are not JSON objects", "[context]") {
     CHECK(error_of([&] { context::load_context({missing}, {}); }) ==
           missing + ": error: cannot open file: No such file or directory\n");
 }
+
+TEST_CASE("context: a --set value is typed only when it prints back as written", "[context]") {
+    json context = json::object();
+    auto value_of = [&](const std::string& text) {
+        context::apply_assignment(context, "v=" + text);
+        return context["v"];
+    };
+    // Numbers that would change: strings, exactly as typed.
+    for (const char* kept : {"1.10", "007", "1e3", "+1", ".5", "1.0", "-0", " 2", "2 ", "1E2"})
+        CHECK(value_of(kept) == json(kept));
+    // Values that print back as written are typed.
+    CHECK(value_of("42") == json(42));
+    CHECK(value_of("-3") == json(-3));
+    CHECK(value_of("1.5") == json(1.5));
+    CHECK(value_of("true") == json(true));
+    CHECK(value_of("false") == json(false));
+    CHECK(value_of("null") == json(nullptr));
+    CHECK(value_of(R"({"a": 1.10})") == json({{"a", 1.1}}));  // JSON, and written as JSON
+    CHECK(value_of("[1, 2]") == json({1, 2}));
+    CHECK(value_of(R"("1.10")") == json("1.10"));  // a JSON string: the way to say "a string"
+    CHECK(value_of("v1.2.0") == json("v1.2.0"));
+}
+
+TEST_CASE("context: blanks around a --set key are an error naming the key", "[context]") {
+    json context = json::object();
+    CHECK(error_of([&] { context::apply_assignment(context, "version = 2"); }) ==
+          "--set version =...: error: the key 'version ' has blanks around it; write "
+          "version=VALUE, with nothing between the key and '='\n");
+    CHECK(error_of([&] { context::apply_assignment(context, " region=eu"); }) ==
+          "--set  region=...: error: the key ' region' has blanks around it; write "
+          "region=VALUE, with nothing between the key and '='\n");
+    CHECK(context.empty());
+    context::apply_assignment(context, "note=a b ");  // blanks in a value are the value's
+    CHECK(context["note"] == "a b ");
+}

@@ -20,6 +20,11 @@ void deep_merge(nlohmann::json& base, const nlohmann::json& overlay);
 // that is not an object.
 void apply_assignment(nlohmann::json& context, std::string_view assignment);
 
+// KEY=VALUE rewritten so that apply_assignment() reads VALUE as the string it is, whatever it
+// looks like (--set-string): VALUE becomes a JSON string literal. Text without '=', or with a
+// value that is not UTF-8, is returned as it is, for apply_assignment() to refuse.
+std::string string_assignment(std::string_view assignment);
+
 // One context file's JSON object. Throws InputError with FILE:LINE:COL when it is not valid
 // JSON, not an object, repeats a key or nests more than 100 levels.
 nlohmann::json parse_context_file(SourceFile file);
