@@ -11,6 +11,7 @@
 
 #include <deployphase/support/errors.hpp>
 
+#include "closed_output.hpp"
 #include "commands.hpp"
 #include "deployphase_version.hpp"
 #include "exit_codes.hpp"
@@ -70,6 +71,7 @@ ColorMode GlobalOptions::color_mode() const {
 }
 
 int run(int argc, char** argv) {
+    keep_running_when_output_closes();
     // Past a file-size limit (`ulimit -f`) a write must fail with EFBIG and be reported like
     // any full disk, not kill the runner between two records. Steps get the default back.
     std::signal(SIGXFSZ, SIG_IGN);

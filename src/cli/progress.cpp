@@ -1,5 +1,7 @@
 #include "progress.hpp"
 
+#include "closed_output.hpp"
+
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -54,7 +56,7 @@ Progress::Progress(const phase::Phase& phase, ProgressOptions options)
     : m_phase(phase),
       m_options(std::move(options)),
       m_style(style_for(m_options.color, m_options.stream)) {
-    m_live = ::isatty(::fileno(m_options.stream)) == 1 &&
+    m_live = ::isatty(descriptor_of(m_options.stream)) == 1 &&
              m_options.verbosity == Verbosity::normal && !m_options.github;
 }
 

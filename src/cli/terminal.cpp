@@ -1,5 +1,7 @@
 #include "terminal.hpp"
 
+#include "closed_output.hpp"
+
 #include <unistd.h>
 
 #include <cstdlib>
@@ -13,7 +15,7 @@ bool terminal_wants_color(std::FILE* stream) {
     if (no_color && *no_color) return false;
     const char* term = std::getenv("TERM");
     if (term && std::string_view(term) == "dumb") return false;
-    return ::isatty(::fileno(stream)) == 1;
+    return ::isatty(descriptor_of(stream)) == 1;
 }
 
 }  // namespace

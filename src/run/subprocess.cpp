@@ -171,6 +171,7 @@ ProcessResult run_process(const ProcessSpec& spec, const InterruptFlag& interrup
     };
     std::optional<context::StreamMasker> masker;
     if (spec.secrets && !spec.secrets->texts().empty()) masker.emplace(*spec.secrets);
+    int echo_fd = spec.echo_fd;  // -1 once whoever read the echo has gone
     // A step whose output cannot be kept must not go on unrecorded: it is stopped and the run
     // with it, as if the runner had died there.
     auto keep = [&](std::string_view output) {
@@ -191,10 +192,16 @@ ProcessResult run_process(const ProcessSpec& spec, const InterruptFlag& interrup
             abandon();
             throw_storage_error(spec.log_file, "cannot write the step log", failure->error);
         }
-        if (spec.echo_fd >= 0) {
-            if (auto failure = write_all(spec.echo_fd, output)) {
-                abandon();
-                throw_storage_error("deployphase", "cannot echo the step's output", failure->error);
+        if (echo_fd >= 0) {
+            if (auto failure = write_all(echo_fd, output)) {
+                // Whoever read the echo has gone: the step and its log go on without it.
+                if (failure->error == EPIPE) {
+                    echo_fd = -1;
+                } else {
+                    abandon();
+                    throw_storage_error("deployphase", "cannot echo the step's output",
+                                        failure->error);
+                }
             }
         }
     };

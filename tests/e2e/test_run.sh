@@ -126,6 +126,48 @@ run rollback --state-dir live-state -q
 expect_status 0
 expect_match "rollback undid the deployment" "$OUT" "^Run $deployed of .*: rolled-back"
 
+case_ "a reader that goes away (| head -1) does not stop the run; it exits with its own code"
+cat >"$WORK/five.md" <<'MD'
+# Phase: Five
+## Steps Sequence
+1. **a**
+2. **b**
+3. **c**
+4. **d**
+5. **e** - fails when asked to
+## Step Actions
+```sh step=a
+echo a >> five-ran
+sleep 0.3  # head has read its line and gone before the next one is written
+```
+```sh step=b
+echo b >> five-ran
+```
+```sh step=c
+echo c >> five-ran
+```
+```sh step=d
+echo d >> five-ran
+```
+```sh step=e
+echo e >> five-ran
+test ! -e five-fails
+```
+MD
+for verbosity in "" -v; do
+    rm -f "$WORK/five-ran"
+    (cd "$WORK" && "$DEPLOYPHASE" run five.md --state-dir "five$verbosity" $verbosity 2>&1 |
+        head -1 >/dev/null; echo "${PIPESTATUS[0]}" >five-status)
+    expect_eq "exit status ($verbosity)" "$(cat "$WORK/five-status")" "0"
+    expect_eq "every step ran ($verbosity)" "$(tr -d '\n' <"$WORK/five-ran")" "abcde"
+    run status --state-dir "five$verbosity"
+    expect_match "recorded as succeeded ($verbosity)" "$OUT" 'of "Five": succeeded'
+done
+touch "$WORK/five-fails"
+(cd "$WORK" && "$DEPLOYPHASE" run five.md --state-dir five-failing 2>&1 | head -1 >/dev/null
+    echo "${PIPESTATUS[0]}" >five-status)
+expect_eq "a failed run still exits 1" "$(cat "$WORK/five-status")" "1"
+
 case_ "a manual step without a terminal: exit 4; resume --yes finishes"
 cat >"$WORK/manual.md" <<'MD'
 # Phase: Manual
