@@ -24,6 +24,7 @@ struct PlanCommand {
 };
 
 int run_plan(const PlanCommand& options, const GlobalOptions& globals) {
+    if (!options.out_file.empty()) require_writable_output(options.out_file, "--out");
     phase::LoadedPhase loaded = phase::load_phase(options.phase);
     nlohmann::json context = options.context.load();
     context::Secrets secrets = options.context.secrets_of(context);

@@ -32,8 +32,10 @@ int run_unlock(const UnlockCommand& options) {
     if (!options.yes) {
         if (!can_ask_operator()) {
             throw StateError(store->name(),
-                             "unlocking stops the runner that holds the lock; confirm with --yes "
-                             "(there is no terminal to ask on)");
+                             fmt::format("unlocking stops the runner that holds the lock; confirm "
+                                         "with --yes ({})",
+                                         in_ci() ? "CI is set, so nothing is asked"
+                                                 : "there is no terminal to ask on"));
         }
         if (!ask_operator("End that runner's hold? It stops its running step and starts no "
                           "other; its run is left for `run --resume`.")) {

@@ -1,6 +1,14 @@
 #include "output.hpp"
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
 #include <fmt/format.h>
+
+#include <deployphase/support/errors.hpp>
 
 namespace deployphase::cli {
 
@@ -8,6 +16,22 @@ void print_diagnostics(const std::vector<Diagnostic>& diagnostics, std::FILE* st
     for (const Diagnostic& diagnostic : diagnostics) {
         fmt::print(stream, "{}\n", format_diagnostic(diagnostic));
     }
+}
+
+void require_writable_output(const std::string& path, std::string_view flag) {
+    namespace fs = std::filesystem;
+    auto refuse = [&](const std::string& why) {
+        throw InputError(
+            Diagnostic::error({path, 0, 0}, fmt::format("{} cannot be written: {}", flag, why)));
+    };
+    std::error_code error;
+    if (fs::is_directory(path, error)) refuse("it is a directory; give a file's path");
+    fs::path directory = fs::path(path).parent_path();
+    if (directory.empty()) directory = ".";
+    if (!fs::is_directory(directory, error))
+        refuse(fmt::format("there is no directory {}", directory.string()));
+    if (::access(directory.c_str(), W_OK | X_OK) != 0)
+        refuse(fmt::format("{} ({})", std::strerror(errno), directory.string()));
 }
 
 }  // namespace deployphase::cli

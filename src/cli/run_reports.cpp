@@ -15,6 +15,7 @@
 #include "event_stream.hpp"
 #include "exit_codes.hpp"
 #include "logging.hpp"
+#include "output.hpp"
 #include "progress.hpp"
 #include "session.hpp"
 
@@ -60,6 +61,9 @@ int run_with_reports(const phase::LoadedPhase& phase, run::RunOptions options,
     progress_options.stream = progress_stream(flags);
     progress_options.color = color;
     Progress progress(phase.phase, progress_options);
+    // Reports that could not be written are found out now, not after the deployment.
+    if (!flags.junit_file.empty()) require_writable_output(flags.junit_file, "--junit");
+    if (!flags.events_file.empty()) require_writable_output(flags.events_file, "--events");
     std::optional<EventStream> events;
     if (!flags.events_file.empty()) events.emplace(flags.events_file);
     log(LogLevel::info, fmt::format("state directory {}", options.state_dir.string()));

@@ -4,7 +4,9 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -28,8 +30,15 @@ const run::InterruptFlag& install_interrupt_handlers() {
     return interrupt_flag;
 }
 
+bool in_ci() {
+    const char* ci = std::getenv("CI");
+    if (ci == nullptr) return false;
+    std::string_view value = ci;
+    return !value.empty() && value != "0" && value != "false";
+}
+
 bool can_ask_operator() {
-    return ::isatty(0) == 1 && ::isatty(2) == 1;
+    return !in_ci() && ::isatty(0) == 1 && ::isatty(2) == 1;
 }
 
 bool ask_operator(const std::string& question) {

@@ -14,7 +14,10 @@ namespace deployphase::cli {
 // then stops its step and records how the run ended.
 const run::InterruptFlag& install_interrupt_handlers();
 
-// Whether stdin and stderr are terminals, so that the operator can be asked.
+// Whether CI is set to anything but "", "0" or "false", as every major CI system sets it: a
+// pipeline step never waits for an answer, even on a terminal.
+bool in_ci();
+// Whether the operator can be asked: stdin and stderr are terminals, and not in CI.
 bool can_ask_operator();
 // Asks `question [y/N]` on stderr; true only for y, Y or yes read from stdin.
 bool ask_operator(const std::string& question);

@@ -80,12 +80,13 @@ echo after >> manual-ran
 ```
 MD
 # at_terminal ANSWER ARGS...: runs deployphase on a pseudo-terminal (util-linux `script`),
-# typing ANSWER.
+# typing ANSWER. Outside CI, whatever this suite runs under: set TERMINAL_CI=true to be in it.
 at_terminal() {
     local answer=$1
     shift
     (cd "$WORK" && printf '%s\n' "$answer" |
-        script -qec "$(printf '%q ' "$DEPLOYPHASE" "$@")" /dev/null) >"$WORK/.stdout" 2>&1
+        env -u CI ${TERMINAL_CI:+CI=$TERMINAL_CI} \
+            script -qec "$(printf '%q ' "$DEPLOYPHASE" "$@")" /dev/null) >"$WORK/.stdout" 2>&1
     STATUS=$?
     OUT=$(tr -d '\r' <"$WORK/.stdout")
 }
@@ -102,6 +103,33 @@ at_terminal n run manual.md --state-dir tty-no
 expect_status 4
 expect_match output "$OUT" 'train-team +awaiting-confirmation'
 [ -e "$WORK/manual-ran" ] && fail "the step after an unconfirmed manual step ran"
+
+case_ "with CI=true a terminal is not asked: a manual step stops with exit 4"
+rm -f "$WORK/manual-ran"
+TERMINAL_CI=true at_terminal y run manual.md --state-dir tty-ci
+expect_status 4
+case $OUT in *"[y/N]"*) fail "the operator was asked in CI" "$OUT" ;; esac
+expect_match output "$OUT" 'train-team +awaiting-confirmation'
+[ -e "$WORK/manual-ran" ] && fail "the step after an unconfirmed manual step ran"
+TERMINAL_CI=false at_terminal y run manual.md --state-dir tty-ci-false
+expect_status 0
+expect_match "CI=false asks" "$OUT" 'Is it done\? \[y/N\]'
+
+case_ "report paths that cannot be written are refused before the first step"
+rm -f "$WORK/manual-ran"
+for flag in --junit --events; do
+    run run manual.md --yes --state-dir "unwritable$flag" "$flag" "$WORK/no-such-dir/report"
+    expect_status 2
+    expect_eq "stderr ($flag)" "$ERR" "$WORK/no-such-dir/report: error: $flag cannot be written: there is no directory $WORK/no-such-dir"
+    [ -e "$WORK/manual-ran" ] && fail "a step ran before $flag was refused"
+    [ -e "$WORK/unwritable$flag" ] && fail "the refused run made its state directory ($flag)"
+done
+run run manual.md --yes --state-dir unwritable-dir --junit "$WORK"
+expect_status 2
+expect_eq stderr "$ERR" "$WORK: error: --junit cannot be written: it is a directory; give a file's path"
+run plan manual.md --out "$WORK/no-such-dir/plan.json"
+expect_status 2
+expect_eq "plan --out" "$ERR" "$WORK/no-such-dir/plan.json: error: --out cannot be written: there is no directory $WORK/no-such-dir"
 
 cat >"$WORK/slow.md" <<'MD'
 # Phase: Slow
