@@ -8,7 +8,7 @@ _deployphase_reply() {
 _deployphase() {
     local cur prev words cword
     _init_completion || return
-    local commands="validate show plan facts run resume confirm rollback status report unlock"
+    local commands="validate show plan facts run resume confirm rollback status report unlock help"
     local global="--help --version --color --log-level --log-file"
     local command="" i
     for ((i = 1; i < cword; i++)); do
@@ -20,8 +20,10 @@ _deployphase() {
     case $prev in
         --color) _deployphase_reply "auto always never"; return ;;
         --log-level) _deployphase_reply "trace debug info warn error off"; return ;;
-        -o | --output) _deployphase_reply "text json"; return ;;
-        --format) _deployphase_reply "md json"; return ;;
+        -o | --output)
+            if [ "$command" = report ]; then _deployphase_reply "md text json"; else _deployphase_reply "text json"; fi
+            return ;;
+        --format) _deployphase_reply "md text json"; return ;;
         --on-failure) _deployphase_reply "stop rollback"; return ;;
         --interrupted) _deployphase_reply "rerun done fail"; return ;;
         --state-dir | --workdir) _filedir -d; return ;;
@@ -43,7 +45,8 @@ _deployphase() {
                          --events --junit --quiet --verbose --help" ;;
         confirm) flags="--state-dir --state-url --state-key --state-schema --help" ;;
         status) flags="--state-dir --state-url --state-key --state-schema --output --help" ;;
-        report) flags="--state-dir --state-url --state-key --state-schema --format --help" ;;
+        report) flags="--state-dir --state-url --state-key --state-schema --output --format --help" ;;
+        help) _deployphase_reply "$commands"; return ;;
         unlock) flags="--state-dir --state-url --state-key --state-schema --yes --help" ;;
     esac
     if [[ $cur == -* ]]; then

@@ -37,8 +37,8 @@ void add_report_command(Command& program, const GlobalOptions&) {
         "report",
         "The post-deployment report of the last run: steps, outputs, and the success criteria");
     add_state_flags(command, options->state);
-    command.option("--format", options->format, "Markdown or JSON")
-        .one_of({"md", "json"})
+    command.option("-o,--output,--format", options->format, "Markdown (md, or text) or JSON")
+        .one_of({"md", "text", "json"})
         .show_default();
     command.action([options] { return run_report(*options); });
 }

@@ -1,6 +1,11 @@
 #include "flags.hpp"
 
+#include <algorithm>
+#include <optional>
+#include <string_view>
+
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 namespace deployphase::cli {
 
@@ -87,9 +92,116 @@ void CommandLine::footer(const std::string& text) {
     m_app->footer(text);
 }
 
+namespace {
+
+// Levenshtein distance, for "did you mean".
+std::size_t distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j)
+        row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            std::size_t above = row[j];
+            row[j] =
+                std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0u : 1u)});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+// The candidate closest to `typed`, when it is close enough to be what was meant.
+std::optional<std::string> closest(std::string_view typed, const std::vector<std::string>& known) {
+    std::optional<std::string> best;
+    std::size_t best_distance = std::max<std::size_t>(2, typed.size() / 3) + 1;
+    for (const std::string& candidate : known) {
+        std::size_t d = distance(typed, candidate);
+        if (d < best_distance) {
+            best = candidate;
+            best_distance = d;
+        }
+    }
+    return best;
+}
+
+// Every name `app` takes as a flag: --long and -s.
+std::vector<std::string> flag_names(const CLI::App& app) {
+    std::vector<std::string> names;
+    for (const CLI::Option* option : app.get_options()) {
+        for (const std::string& name : option->get_lnames())
+            names.push_back("--" + name);
+        for (const std::string& name : option->get_snames())
+            names.push_back("-" + name);
+    }
+    return names;
+}
+
+// Whether `name` (--long or -s, without =VALUE) is one of `app`'s flags that take a value.
+bool takes_value(const CLI::App& app, std::string_view name) {
+    for (const CLI::Option* option : app.get_options()) {
+        if (option->get_items_expected_min() == 0) continue;
+        for (const std::string& long_name : option->get_lnames())
+            if (name == "--" + long_name) return true;
+        for (const std::string& short_name : option->get_snames())
+            if (name == "-" + short_name) return true;
+    }
+    return false;
+}
+
+[[noreturn]] void usage_error(const std::string& message) {
+    throw CLI::ParseError("deployphase: " + message, CLI::ExitCodes::ExtrasError);
+}
+
+}  // namespace
+
 CommandLine::Parsed CommandLine::parse(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
     try {
-        m_app->parse(argc, argv);
+        // The command's word: the first argument that is not a global flag or its value.
+        std::size_t word = 0;
+        while (word < args.size() && args[word].starts_with("-")) {
+            const std::string& arg = args[word];
+            bool inline_value = arg.find('=') != std::string::npos;
+            word += !inline_value && takes_value(*m_app, arg) ? 2 : 1;
+        }
+        std::vector<std::string> commands;
+        for (const CLI::App* sub : m_app->get_subcommands({}))
+            commands.push_back(sub->get_name());
+        if (word < args.size() && args[word] == "help") {
+            // `deployphase help [COMMAND]` is `deployphase [COMMAND] --help`.
+            args.erase(args.begin() + static_cast<std::ptrdiff_t>(word));
+            if (word < args.size() && !args[word].starts_with("-")) ++word;
+            args.insert(args.begin() + static_cast<std::ptrdiff_t>(word), "--help");
+        } else if (word < args.size() &&
+                   std::find(commands.begin(), commands.end(), args[word]) == commands.end()) {
+            std::optional<std::string> meant = closest(args[word], commands);
+            usage_error(fmt::format("unknown command '{}'{}; `deployphase --help` lists them",
+                                    args[word], meant ? " (did you mean '" + *meant + "'?)" : ""));
+        }
+        if (word < args.size() && args[word] != "--help") {
+            // A flag the command does not know, named as typed, with the nearest it does.
+            const CLI::App* sub = m_app->get_subcommand(args[word]);
+            std::vector<std::string> known = flag_names(*sub);
+            std::vector<std::string> global = flag_names(*m_app);
+            known.insert(known.end(), global.begin(), global.end());
+            for (std::size_t i = word + 1; i < args.size() && args[i] != "--"; ++i) {
+                if (!args[i].starts_with("-") || args[i] == "-") continue;
+                std::string name = args[i].substr(0, args[i].find('='));
+                if (std::find(known.begin(), known.end(), name) != known.end()) {
+                    if (name == args[i] && (takes_value(*sub, name) || takes_value(*m_app, name)))
+                        ++i;  // its value may start with '-'
+                    continue;
+                }
+                std::optional<std::string> meant = closest(name, known);
+                usage_error(fmt::format(
+                    "{} has no flag '{}'{}; `deployphase {} --help` lists them", args[word], name,
+                    meant ? " (did you mean '" + *meant + "'?)" : "", args[word]));
+            }
+        }
+        std::reverse(args.begin(), args.end());  // CLI11 takes them last first
+        m_app->parse(args);
     } catch (const CLI::ParseError& e) {
         int code = m_app->exit(e);  // prints help, the version, or the usage error
         return {{}, code != 0};
