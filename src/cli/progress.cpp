@@ -17,19 +17,28 @@ using state::EventType;
 using state::StepStatus;
 namespace field = state::field;
 
+// What a failure shows of its log: its last lines, and never more than a screenful of bytes
+// (a 10 MB line is not dumped whole).
 constexpr std::size_t failed_log_lines = 20;
+constexpr std::size_t failed_log_bytes = 4096;
 
 std::string seconds(std::int64_t ms) {
     return fmt::format("{:.1f}s", static_cast<double>(ms) / 1000.0);
 }
 
-// The last `count` lines of `text`.
-std::string_view tail(std::string_view text, std::size_t count) {
+// The last `count` lines of `text`, cut to its last `max_bytes` bytes (at a character's start)
+// when they are longer.
+std::string_view tail(std::string_view text, std::size_t count, std::size_t max_bytes) {
     std::size_t end = text.size();
     if (end > 0 && text[end - 1] == '\n') --end;
     std::size_t start = end;
     for (std::size_t lines = 0; start > 0; --start) {
         if (text[start - 1] == '\n' && ++lines == count) break;
+    }
+    if (end - start > max_bytes) {
+        start = end - max_bytes;
+        while (start < end && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80)
+            ++start;
     }
     return text.substr(start);
 }
@@ -96,7 +105,15 @@ void Progress::show_log(std::size_t index, std::string_view kind, bool whole) {
     const phase::Step& step = m_phase.steps[index - 1];
     std::string text = run::read_step_log(m_options.state_dir, index, step.id, kind);
     if (text.empty()) return;
-    std::string_view shown = whole ? std::string_view(text) : tail(text, failed_log_lines);
+    std::string_view shown =
+        whole ? std::string_view(text) : tail(text, failed_log_lines, failed_log_bytes);
+    if (!whole && shown.size() < text.size()) {
+        fmt::print(m_options.stream, "    {} {}\n", m_style.dim("|"),
+                   m_style.dim(fmt::format(
+                       "[its last {} lines, at most {} KiB; the whole log: {}]", failed_log_lines,
+                       failed_log_bytes / 1024,
+                       run::step_log_file(m_options.state_dir, index, step.id, kind).string())));
+    }
     if (m_options.github) {
         fmt::print(m_options.stream, "{}{}", shown, shown.ends_with('\n') ? "" : "\n");
         return;

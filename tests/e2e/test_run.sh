@@ -168,6 +168,28 @@ touch "$WORK/five-fails"
     echo "${PIPESTATUS[0]}" >five-status)
 expect_eq "a failed run still exits 1" "$(cat "$WORK/five-status")" "1"
 
+case_ "a failure shows the last 20 lines of its log, at most 4 KiB, and where the rest is"
+cat >"$WORK/noisy.md" <<'MD'
+# Phase: Noisy
+## Steps Sequence
+1. **noisy** - 30 lines, one of them a megabyte long, then fails
+## Step Actions
+```sh step=noisy
+for i in $(seq 30); do echo "line $i"; done
+head -c 1000000 /dev/zero | tr '\0' x
+echo
+echo "the last line"
+exit 1
+```
+MD
+run run noisy.md --state-dir noisy
+expect_status 1
+[ "${#OUT}" -lt 6000 ] || fail "the failure printed ${#OUT} bytes"
+expect_match "where the whole log is" "$OUT" \
+    '\[its last 20 lines, at most 4 KiB; the whole log: noisy/logs/1-noisy\.log\]'
+expect_match "the end of the log" "$OUT" $'\\| the last line\n'
+expect_eq "the log keeps everything" "$(wc -c <"$WORK/noisy/logs/1-noisy.log")" "1000246"
+
 case_ "a manual step without a terminal: exit 4; resume --yes finishes"
 cat >"$WORK/manual.md" <<'MD'
 # Phase: Manual
