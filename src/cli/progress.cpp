@@ -2,6 +2,7 @@
 
 #include "closed_output.hpp"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -74,8 +75,19 @@ void Progress::tick() {
     auto now = std::chrono::steady_clock::now();
     if (m_live_shown && now - m_drawn < std::chrono::milliseconds(100)) return;
     auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now - m_started);
-    fmt::print(m_options.stream, "\r\033[K{} ... {}", label(m_running),
-               m_style.dim(seconds(elapsed.count())));
+    std::string time = seconds(elapsed.count());
+    // Cut to the terminal's width: a line that wraps is not erased by \r, and each redraw
+    // would leave a copy of it behind. Labels are ASCII (step ids are), so bytes are columns.
+    std::string text = fmt::format("{} ... ", label(m_running));
+    struct winsize size {};
+    if (::ioctl(descriptor_of(m_options.stream), TIOCGWINSZ, &size) == 0 && size.ws_col > 0) {
+        std::size_t room = size.ws_col - 1;  // the cursor's column after the text
+        if (text.size() + time.size() > room) {
+            std::size_t keep = room > time.size() + 4 ? room - time.size() - 4 : 0;
+            text = text.substr(0, keep) + "... ";
+        }
+    }
+    fmt::print(m_options.stream, "\r\033[K{}{}", text, m_style.dim(time));
     std::fflush(m_options.stream);
     m_drawn = now;
     m_live_shown = true;

@@ -1,0 +1,89 @@
+# What an operator meets in a real terminal: the binary driven in tmux (send-keys,
+# capture-pane). A 40-column window keeps one live line per running step, however long its
+# id; Ctrl-C stops a step and says so once; a manual step asks y/N, and does not with CI=true.
+source "$(dirname "$0")/lib.sh"
+command -v tmux >/dev/null || { echo "tmux is missing: scripts/dev setup installs it"; exit 1; }
+
+socket="deployphase-test-$$"
+tmux_() { tmux -L "$socket" "$@"; }
+cleanup_tmux() { tmux_ kill-server 2>/dev/null || true; }
+trap 'cleanup_tmux; finish' EXIT
+
+# in_terminal COLUMNS COMMAND: starts COMMAND in $WORK in a fresh window of that width; the
+# command's exit status lands in $WORK/.exit.
+in_terminal() {
+    cleanup_tmux
+    rm -f "$WORK/.exit"
+    tmux_ new-session -d -x "$1" -y 20 \
+        "cd '$WORK' && env -u CI ${TERMINAL_CI:+CI=$TERMINAL_CI} $2; echo \$? > .exit; sleep 600"
+}
+screen() { tmux_ capture-pane -p -t 0 | sed -e '/^$/d'; }
+# wait_for_screen REGEX: up to 30 s for the window to show it.
+wait_for_screen() {
+    local i
+    for ((i = 0; i < 300; i++)); do
+        [[ "$(screen)" =~ $1 ]] && return 0
+        sleep 0.1
+    done
+    fail "the terminal never showed /$1/" "$(screen)"
+    return 1
+}
+wait_for_exit() {
+    local i
+    for ((i = 0; i < 300; i++)); do
+        [ -s "$WORK/.exit" ] && { cat "$WORK/.exit"; return 0; }
+        sleep 0.1
+    done
+    echo "never exited"
+}
+
+cat >"$WORK/wide.md" <<'MD'
+# Phase: Wide
+## Steps Sequence
+1. **prepare-the-deployment-environment-for-the-release** - waits for a file
+2. **train-the-operations-team** - manual
+## Step Actions
+```sh step=prepare-the-deployment-environment-for-the-release
+touch started
+while [ ! -e release ]; do sleep 0.05; done
+```
+MD
+phase="$DEPLOYPHASE run wide.md"
+
+case_ "a 40-column terminal shows one live line, cut to fit, however long the step's id"
+rm -f "$WORK/release" "$WORK/started"
+in_terminal 40 "$phase --state-dir narrow"
+wait_for_screen '\[1/2\] .*[0-9]\.[0-9]s'
+sleep 0.5  # several redraws
+live=$(screen | grep -c '^\[1/2\]')
+expect_eq "live lines of the running step" "$live" "1"
+while IFS= read -r line; do
+    [ "${#line}" -le 40 ] || fail "a line wider than the window" "$line"
+done <<<"$(screen | grep '^\[1/2\]')"
+case $(screen) in *"-for-the-release ..."[0-9]*) fail "the live line wrapped" "$(screen)" ;; esac
+touch "$WORK/release"
+wait_for_screen 'awaiting-confirmation|Is it done'
+tmux_ send-keys -t 0 y Enter
+expect_eq "exit status after y" "$(wait_for_exit)" "0"
+
+case_ "Ctrl-C stops the step and says so once; exit 130"
+rm -f "$WORK/release" "$WORK/started"
+in_terminal 80 "$phase --state-dir interrupted"
+wait_for_screen '\[1/2\] .*[0-9]\.[0-9]s'
+tmux_ send-keys -t 0 C-c
+expect_eq "exit status" "$(wait_for_exit)" "130"
+expect_match "the step's line" "$(screen)" $'\\[1/2\\] prepare-the-deployment-environment-for-the-release \\.\\.\\. interrupted\n'
+case $(screen) in *"interrupted (interrupted)"*) fail "interrupted said twice" "$(screen)" ;; esac
+
+case_ "a manual step asks on a terminal, and not with CI=true"
+touch "$WORK/release"
+in_terminal 80 "$phase --state-dir asked"
+wait_for_screen 'Step 2 "train-the-operations-team" is manual: manual\. Is it done\? \[y/N\]'
+tmux_ send-keys -t 0 n Enter
+expect_eq "exit status after n" "$(wait_for_exit)" "4"
+TERMINAL_CI=true in_terminal 80 "$phase --state-dir in-ci"
+expect_eq "exit status in CI" "$(wait_for_exit)" "4"
+case $(screen) in *"[y/N]"*) fail "asked in CI" "$(screen)" ;; esac
+expect_match "the run waits for confirmation" "$(screen)" 'train-the-operations-team +awaiting-confirmation'
+
+suite_done
