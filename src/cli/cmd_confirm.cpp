@@ -4,6 +4,7 @@
 
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "next_steps.hpp"
 #include "run_flags.hpp"
 
 namespace deployphase::cli {
@@ -16,8 +17,8 @@ struct ConfirmCommand {
 
 int run_confirm(const ConfirmCommand& options) {
     state::StepState step = run::confirm_step(*options.state.open(), options.step);
-    fmt::print("Confirmed step {} ({}); `deployphase resume` continues the run.\n", step.index,
-               step.id);
+    fmt::print("Confirmed step {} ({}); `deployphase resume{}` continues the run.\n", step.index,
+               step.id, state_arguments(options.state));
     return exit_code::ok;
 }
 

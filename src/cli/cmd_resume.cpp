@@ -26,7 +26,7 @@ int run_resume(const ResumeCommand& command, const GlobalOptions& globals) {
     phase::LoadedPhase loaded = phase::load_phase(recorded.state.phase_file);
     print_diagnostics(loaded.warnings);
     return run_with_reports(
-        loaded, options, command.flags.report, globals.color_mode(),
+        loaded, options, command.flags, globals.color_mode(),
         [&](const run::RunOptions& with_reports, const run::InterruptFlag& interrupt) {
             return run::resume_run(std::move(recorded), loaded, with_reports, interrupt);
         });

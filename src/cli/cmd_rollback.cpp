@@ -35,7 +35,7 @@ int run_rollback(const RollbackCommand& command, const GlobalOptions& globals) {
         return exit_code::ok;
     }
     return run_with_reports(
-        *preview.phase, options, command.flags.report, globals.color_mode(),
+        *preview.phase, options, command.flags, globals.color_mode(),
         [&](const run::RunOptions& with_reports, const run::InterruptFlag& interrupt) {
             return run::rollback_run(*preview.phase, with_reports, interrupt);
         },

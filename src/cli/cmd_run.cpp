@@ -55,7 +55,7 @@ int run_run(const RunCommand& command, const GlobalOptions& globals) {
             run::context_update(command.context.files, command.context.assignments);
     }
     return run_with_reports(
-        loaded, options, command.flags.report, globals.color_mode(),
+        loaded, options, command.flags, globals.color_mode(),
         [&](const run::RunOptions& with_reports, const run::InterruptFlag& interrupt) {
             switch (decision.action) {
                 case Action::already_succeeded:

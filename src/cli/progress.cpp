@@ -248,8 +248,7 @@ void Progress::operator()(const json& event) {
         }
         case EventType::step_awaiting_confirmation:
             m_running = 0;
-            line(index, m_style.yellow("awaiting confirmation"),
-                 "`deployphase confirm` it, then `deployphase resume`");
+            line(index, m_style.yellow("awaiting confirmation"));  // the end says what next
             break;
         case EventType::step_confirmed:
             m_running = 0;

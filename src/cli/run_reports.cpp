@@ -15,6 +15,7 @@
 #include "event_stream.hpp"
 #include "exit_codes.hpp"
 #include "logging.hpp"
+#include "next_steps.hpp"
 #include "output.hpp"
 #include "progress.hpp"
 #include "session.hpp"
@@ -48,8 +49,9 @@ std::FILE* progress_stream(const ReportFlags& flags) {
 }
 
 int run_with_reports(const phase::LoadedPhase& phase, run::RunOptions options,
-                     const ReportFlags& flags, ColorMode color, const RunBody& body,
+                     const RunFlags& run_flags, ColorMode color, const RunBody& body,
                      bool rollback) {
+    const ReportFlags& flags = run_flags.report;
     bool json_output = flags.output == "json";
     bool github = on_github_actions();
     ProgressOptions progress_options;
@@ -99,6 +101,9 @@ int run_with_reports(const phase::LoadedPhase& phase, run::RunOptions options,
             "It changed nothing, so it is kept in the history: status, report, resume and "
             "rollback still act on the last run that did.\n");
     }
+    // Not with --quiet, whose last line is the run's.
+    if (!json_output && !flags.quiet)
+        fmt::print("{}", next_steps(result, phase.phase, run_flags.state));
     if (!flags.junit_file.empty()) {
         write_file_atomically(flags.junit_file,
                               report::junit_xml(phase.phase, result, options.state_dir));

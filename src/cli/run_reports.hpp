@@ -22,7 +22,7 @@ using RunBody = std::function<state::RunState(const run::RunOptions&, const run:
 // and writes --junit and the GitHub job summary. Returns the exit code; `rollback` makes a
 // completed rollback exit 0.
 int run_with_reports(const phase::LoadedPhase& phase, run::RunOptions options,
-                     const ReportFlags& flags, ColorMode color, const RunBody& body,
+                     const RunFlags& flags, ColorMode color, const RunBody& body,
                      bool rollback = false);
 
 // Where progress goes: stderr when stdout carries the JSON report.

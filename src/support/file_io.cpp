@@ -11,6 +11,7 @@
 
 #include <deployphase/support/errors.hpp>
 #include <deployphase/support/fd.hpp>
+#include <deployphase/support/shell_words.hpp>
 
 namespace deployphase {
 
@@ -47,14 +48,6 @@ std::string_view kind_of(mode_t mode) {
     if (S_ISDIR(mode)) return "a directory";
     if (S_ISREG(mode)) return "a regular file";
     return "an unknown kind of file";
-}
-
-// The path in single quotes, as a shell reads it back.
-std::string shell_quoted(const std::string& text) {
-    std::string out = "'";
-    for (char c : text)
-        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
 }
 
 // Names what was found and the command that clears it (a link is removed, not its target).

@@ -214,13 +214,38 @@ run run manual.md --state-dir confirm-state </dev/null
 expect_status 4
 run confirm train-team --state-dir confirm-state
 expect_status 0
-expect_eq stdout "$OUT" 'Confirmed step 1 (train-team); `deployphase resume` continues the run.'
+expect_eq stdout "$OUT" 'Confirmed step 1 (train-team); `deployphase resume --state-dir confirm-state` continues the run.'
 run confirm train-team --state-dir confirm-state
 expect_status 2
 expect_match stderr "$ERR" 'step 1 \(train-team\) is succeeded, not awaiting confirmation'
 run resume --state-dir confirm-state </dev/null
 expect_status 0
 expect_eq ran "$(ran)" "after "
+
+case_ "every stop says what to type next, with the state flags given; the commands work"
+# next_command N: the N-th `...` command of the output's "Next:" line, run as typed.
+next_command() {
+    sed -n 's/^Next: //p' <<<"$OUT" | grep -o '`deployphase [^`]*`' | sed -n "${1}p" | tr -d '`'
+}
+rm -f "$WORK/ran" "$WORK/fixed"
+run run phase.md --state-dir 'next state'
+expect_status 1
+expect_match "the log of the failed step" "$OUT" $'\nThe log of two: next state/logs/2-two\\.log\n'
+expect_eq "resume" "$(next_command 1)" "deployphase resume --state-dir 'next state'"
+expect_eq "rollback" "$(next_command 2)" "deployphase rollback --state-dir 'next state'"
+touch "$WORK/fixed"
+resume_command=$(next_command 1)
+(cd "$WORK" && eval "\"\$DEPLOYPHASE\"${resume_command#deployphase}" >/dev/null)
+expect_eq "the printed resume finished the run" "$?" "0"
+expect_eq ran "$(ran)" "one two two three "
+rm -f "$WORK/ran"
+run run manual.md --state-dir 'next manual' </dev/null
+expect_status 4
+expect_eq "confirm, then resume" "$(next_command 1) && $(next_command 2)" \
+    "deployphase confirm train-team --state-dir 'next manual' && deployphase resume --state-dir 'next manual'"
+expect_eq "or resume --yes" "$(next_command 3)" "deployphase resume --yes --state-dir 'next manual'"
+run run phase.md --state-dir next-quiet -q --restart
+case $OUT in *Next:*) fail "--quiet ends with the run's line, not what to do next" "$OUT" ;; esac
 
 case_ "context values reach scripts as variables, never as code"
 cat >"$WORK/hostile.md" <<'MD'
