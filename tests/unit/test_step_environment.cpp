@@ -182,8 +182,9 @@ TEST_CASE("step environment: an output line that is not UTF-8 makes the whole ou
     StepOutput output = parse_step_output("a=1\nb=\xff\xfe\nc=3\n");
     CHECK(output.values.empty());
     REQUIRE(output.unusable);
-    CHECK(*output.unusable == "line 2 of its output is not valid UTF-8 (byte 0xFF at byte 3); "
-                              "nothing it output was used");
+    CHECK(*output.unusable ==
+          "line 2 of its output is not valid UTF-8 (byte 0xFF at byte 3); "
+          "nothing it output was used");
     // A NUL byte only loses its line.
     output = parse_step_output(std::string("a=1\nb=x\0y\nc=3\n", 14));
     CHECK_FALSE(output.unusable);
