@@ -4,7 +4,10 @@
 source "$(dirname "$0")/lib.sh"
 command -v tmux >/dev/null || { echo "tmux is missing: scripts/dev setup installs it"; exit 1; }
 
-socket="deployphase-test-$$"
+# A server of its own for each window: a new server on a socket whose old server is still
+# shutting down can exit at once ("server exited unexpectedly").
+sessions=0
+socket="deployphase-test-$$-0"
 tmux_() { tmux -L "$socket" "$@"; }
 cleanup_tmux() { tmux_ kill-server 2>/dev/null || true; }
 trap 'cleanup_tmux; finish' EXIT
@@ -13,6 +16,8 @@ trap 'cleanup_tmux; finish' EXIT
 # command's exit status lands in $WORK/.exit.
 in_terminal() {
     cleanup_tmux
+    sessions=$((sessions + 1))
+    socket="deployphase-test-$$-$sessions"
     rm -f "$WORK/.exit"
     tmux_ new-session -d -x "$1" -y 20 \
         "cd '$WORK' && env -u CI ${TERMINAL_CI:+CI=$TERMINAL_CI} $2; echo \$? > .exit; sleep 600"
