@@ -14,6 +14,7 @@
 
 #include "test_support.hpp"
 
+using namespace deployphase;
 using namespace deployphase::run;
 using nlohmann::json;
 
