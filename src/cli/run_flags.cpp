@@ -106,8 +106,8 @@ void add_report_flags(Command& command, ReportFlags& flags) {
                    "Write each event to FILE as a JSON line, as it is recorded");
     command.option("--junit", flags.junit_file,
                    "Write a JUnit XML report to FILE: a testcase per step, with its log");
-    Flag quiet =
-        command.flag("-q,--quiet", flags.quiet, "Print only failures and the final report");
+    Flag quiet = command.flag("-q,--quiet", flags.quiet,
+                              "Print only failures and one final line, the run's");
     command
         .flag("-v,--verbose", flags.verbose,
               "Also stream each script's output, and print starts, attempts and checks")
