@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "support/text.hpp"
 #include "support/utf8.hpp"
 
 namespace deployphase::context {
@@ -61,7 +62,10 @@ void check_assignment(std::string_view assignment, std::size_t equals) {
 // together obey a JSON file's limit: a value nested tens of thousands of levels deep once
 // overflowed the stack when it was printed.
 json value_of(std::string_view assignment, std::string_view text, std::size_t key_levels) {
-    if (!json::accept(text)) return json(std::string(text));
+    // Parsing deep JSON is safe (the parser and the destructor do not recurse); printing it
+    // is not, so the depth is checked before the value goes anywhere.
+    json value = json::parse(text, nullptr, false);
+    if (value.is_discarded()) return json(std::string(text));
     // check_assignment has kept key_levels within the limit.
     if (json_nests_deeper_than(text, max_json_depth - key_levels)) {
         assignment_error(assignment,
@@ -69,7 +73,6 @@ json value_of(std::string_view assignment, std::string_view text, std::size_t ke
                                      "have, counting the key's {}",
                                      max_json_depth, key_levels));
     }
-    json value = json::parse(text);
     // 1.0 prints back as written here, but as 1 from most languages a step would read it in.
     bool whole_float =
         value.is_number_float() && std::trunc(value.get<double>()) == value.get<double>();
@@ -103,10 +106,7 @@ void apply_assignment(json& context, std::string_view assignment) {
     check_assignment(assignment, equals);
     std::string_view key = assignment.substr(0, equals);
     std::string_view text = assignment.substr(equals + 1);
-    if (key.find_first_not_of(" \t") != std::string_view::npos &&
-        (key.front() == ' ' || key.front() == '\t' || key.back() == ' ' || key.back() == '\t')) {
-        std::size_t first = key.find_first_not_of(" \t");
-        std::string_view bare = key.substr(first, key.find_last_not_of(" \t") - first + 1);
+    if (std::string_view bare = trim(key); !bare.empty() && bare.size() != key.size()) {
         assignment_error(assignment,
                          fmt::format("the key '{}' has blanks around it; write {}=VALUE, with "
                                      "nothing between the key and '='",
