@@ -66,15 +66,21 @@ void require_environment_fits(const nlohmann::json& context,
                 Diagnostic::error({"context key " + key, 0, 0}, too_long("its value", key, size)));
         }
     }
-    std::string longest;
+    std::string_view longest;
     for (const phase::Step& step : phase.steps)
         for (const auto* script : {&step.run, &step.check, &step.rollback})
             if (*script && (*script)->source.size() > longest.size()) longest = (*script)->source;
     // The run's id, the step's identity and the state paths add far less than this.
     constexpr std::size_t identity_allowance = 8192;
     std::vector<std::string> environment = step_environment(inherited, {}, context, "", "");
-    std::size_t context_bytes = exec_size({}, step_environment({}, {}, context, "", ""));
-    std::size_t size = exec_size({"bash", "-c", longest}, environment) + identity_allowance;
+    std::size_t size = exec_size({"bash", "-c"}, environment) + longest.size() + 1 + sizeof(char*) +
+                       identity_allowance;
+    // Every DEPLOYPHASE_CTX_ entry there comes from the context (inherited ones are dropped),
+    // counted as exec_size() counts it.
+    std::size_t context_bytes = 0;
+    for (const std::string& entry : environment)
+        if (entry.starts_with("DEPLOYPHASE_CTX_"))
+            context_bytes += entry.size() + 1 + sizeof(char*);
     if (size > exec_limit()) {
         throw InputError(Diagnostic::error(
             {"step environment", 0, 0},
