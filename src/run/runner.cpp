@@ -280,24 +280,26 @@ RunState start_run(const phase::LoadedPhase& phase, const json& context, const R
         start.step_ids.push_back(step.id);
 
     // A run that changes nothing is filed straight into the history: the current run, the
-    // one deployed, stays what status, report, resume and rollback act on.
-    if (decision != plan::Decision::run) {
-        previous.reset();
-        state::Journal journal = state::Journal::create_archived_run(*store, run_id);
-        journal.set_observer(options.on_event);
-        journal.mask_with(&secrets);
-        journal.append(event::run_started(std::move(start)));
-        return record_not_run(journal, phase.phase, decision, reason);
-    }
-    if (!previous_empty) {
-        std::string old_run = previous->state().run_id;
-        previous.reset();
-        store->archive_current(old_run);
-    }
-    state::Journal journal = previous ? std::move(*previous) : state::Journal::create_run(*store);
+    // one deployed, stays what status, report, resume and rollback act on. One that runs
+    // steps archives the current run and takes its place.
+    auto journal_for_run = [&] {
+        if (decision != plan::Decision::run) {
+            previous.reset();
+            return state::Journal::create_archived_run(*store, run_id);
+        }
+        if (!previous_empty) {
+            std::string old_run = previous->state().run_id;
+            previous.reset();
+            store->archive_current(old_run);
+        }
+        return previous ? std::move(*previous) : state::Journal::create_run(*store);
+    };
+    state::Journal journal = journal_for_run();
     journal.set_observer(options.on_event);
     journal.mask_with(&secrets);
     journal.append(event::run_started(std::move(start)));
+    if (decision != plan::Decision::run)
+        return record_not_run(journal, phase.phase, decision, reason);
 
     std::unique_ptr<Scripts> scripts = make_scripts({phase, options, run_id, interrupt, secrets});
     return Driver(phase, options, {journal, *scripts, interrupt}, secrets, context).drive();
