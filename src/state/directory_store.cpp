@@ -20,6 +20,15 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// DIR/history, made (0700) when missing.
+fs::path history_directory(const fs::path& state_dir) {
+    fs::path history = state_dir / "history";
+    if (!make_state_directory(history)) {
+        throw_storage_error(history, "cannot create the history directory", errno);
+    }
+    return history;
+}
+
 bool later(const struct timespec& a, const struct timespec& b) {
     return a.tv_sec != b.tv_sec ? a.tv_sec > b.tv_sec : a.tv_nsec > b.tv_nsec;
 }
@@ -55,12 +64,8 @@ OpenedLog DirectoryStore::create_current() {
 // Renamed into history/, then both directories fsynced: the next run must never find the old
 // journal back in place after a crash, nor lose it.
 void DirectoryStore::archive_current(const std::string& run_id) {
-    fs::path history = m_dir / "history";
-    fs::path archived = history / (run_id + ".journal");
+    fs::path archived = history_directory(m_dir) / (run_id + ".journal");
     fs::path current = journal();
-    if (!make_state_directory(history)) {
-        throw_storage_error(history, "cannot create the history directory", errno);
-    }
     crash_point();
     if (::rename(current.c_str(), archived.c_str()) != 0) {
         throw_storage_error(current,
@@ -78,11 +83,7 @@ void DirectoryStore::archive_current(const std::string& run_id) {
 
 // A new journal in history/, made as a current one is (created, fsynced, the directory too).
 OpenedLog DirectoryStore::create_archived(const std::string& run_id) {
-    fs::path history = m_dir / "history";
-    if (!make_state_directory(history)) {
-        throw_storage_error(history, "cannot create the history directory", errno);
-    }
-    fs::path path = history / (run_id + ".journal");
+    fs::path path = history_directory(m_dir) / (run_id + ".journal");
     OpenedLog opened = JournalFile::open(path, true, [](nlohmann::json&&, std::string_view) {});
     opened.name = path.string();
     return opened;

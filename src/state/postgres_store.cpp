@@ -275,12 +275,16 @@ std::size_t PostgresStore::read_records(Session& s, long long run, const RecordS
     return static_cast<std::size_t>(rows.rows());
 }
 
+std::string PostgresStore::archived_name(long long run, std::string_view run_id) const {
+    return fmt::format("{} (run {}, {})", name(), run, run_id);
+}
+
 OpenedLog PostgresStore::create_archived(const std::string& run_id) {
     Session& s = writable_session();
     PgResult created = s.connection.exec(s.schema.create_archived_run_sql(), {m_key, run_id});
     long long run = std::stoll(std::string(created.text(0, 0)));
     OpenedLog opened;
-    opened.name = fmt::format("{} (run {}, {})", name(), run, run_id);
+    opened.name = archived_name(run, run_id);
     opened.log = std::make_unique<PostgresLog>(m_session, s.schema, m_key, run, opened.name);
     return opened;
 }
@@ -292,7 +296,7 @@ std::optional<OpenedLog> PostgresStore::open_archived_since_current(const Record
     if (latest.rows() == 0) return std::nullopt;
     long long run = std::stoll(std::string(latest.text(0, 0)));
     OpenedLog opened;
-    opened.name = fmt::format("{} (run {}, {})", name(), run, latest.text(0, 1));
+    opened.name = archived_name(run, latest.text(0, 1));
     opened.records = read_records(s, run, take);
     return opened;
 }

@@ -59,6 +59,8 @@ class PostgresStore final : public StateStore {
     std::size_t read_records(Session& s, long long run, const RecordSink& take);
     std::optional<std::string> lock_key(bool create);
     std::string suffix() const;  // what follows the server in name()
+    // Names an archived run in messages: the store, its number and its id.
+    std::string archived_name(long long run, std::string_view run_id) const;
 
     std::string m_url;
     std::string m_schema;
