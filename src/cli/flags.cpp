@@ -126,7 +126,7 @@ std::optional<std::string> closest(std::string_view typed, const std::vector<std
     return best;
 }
 
-// Every name `app` takes as a flag: --long and -s.
+// Every name `app` takes as a flag, --long and -s: what a typo is compared with.
 std::vector<std::string> flag_names(const CLI::App& app) {
     std::vector<std::string> names;
     for (const CLI::Option* option : app.get_options()) {
@@ -138,20 +138,56 @@ std::vector<std::string> flag_names(const CLI::App& app) {
     return names;
 }
 
-// Whether `name` (--long or -s, without =VALUE) is one of `app`'s flags that take a value.
-bool takes_value(const CLI::App& app, std::string_view name) {
-    for (const CLI::Option* option : app.get_options()) {
-        if (option->get_items_expected_min() == 0) continue;
-        for (const std::string& long_name : option->get_lnames())
-            if (name == "--" + long_name) return true;
-        for (const std::string& short_name : option->get_snames())
-            if (name == "-" + short_name) return true;
+// The flag `arg` names in `app` (--long, --long=VALUE, -s, or -sVALUE), as CLI11 reads it;
+// sets `value_follows` when its value is the next argument.
+const CLI::Option* flag_of(const CLI::App& app, const std::string& arg, bool& value_follows) {
+    std::string name = arg.substr(0, arg.find('='));
+    bool attached = name != arg;
+    if (!arg.starts_with("--") && arg.size() > 2) {  // -sVALUE
+        name = arg.substr(0, 2);
+        attached = true;
     }
-    return false;
+    const CLI::Option* option = app.get_option_no_throw(name);
+    value_follows = option && !attached && option->get_items_expected_min() > 0;
+    return option;
+}
+
+// Where the command's word is: the first argument that is not a global flag or its value.
+std::size_t command_word(const CLI::App& program, const std::vector<std::string>& args) {
+    std::size_t word = 0;
+    while (word < args.size() && args[word].starts_with("-")) {
+        bool value_follows = false;
+        flag_of(program, args[word], value_follows);
+        word += value_follows ? 2 : 1;
+    }
+    return word;
 }
 
 [[noreturn]] void usage_error(const std::string& message) {
     throw CLI::ParseError("deployphase: " + message, CLI::ExitCodes::ExtrasError);
+}
+
+// Refuses the first flag after the command's word that neither the command nor the program
+// knows, named as typed, with the nearest known one.
+void refuse_unknown_flag(const CLI::App& program, const std::vector<std::string>& args,
+                         std::size_t word) {
+    const CLI::App* command = program.get_subcommand(args[word]);
+    for (std::size_t i = word + 1; i < args.size() && args[i] != "--"; ++i) {
+        if (!args[i].starts_with("-") || args[i] == "-") continue;
+        bool value_follows = false;
+        if (flag_of(*command, args[i], value_follows) || flag_of(program, args[i], value_follows)) {
+            if (value_follows) ++i;  // its value may start with '-'
+            continue;
+        }
+        std::vector<std::string> known = flag_names(*command);
+        std::vector<std::string> global = flag_names(program);
+        known.insert(known.end(), global.begin(), global.end());
+        std::string name = args[i].substr(0, args[i].find('='));
+        std::optional<std::string> meant = closest(name, known);
+        usage_error(fmt::format("{} has no flag '{}'{}; `deployphase {} --help` lists them",
+                                args[word], name, meant ? " (did you mean '" + *meant + "'?)" : "",
+                                args[word]));
+    }
 }
 
 }  // namespace
@@ -159,13 +195,7 @@ bool takes_value(const CLI::App& app, std::string_view name) {
 CommandLine::Parsed CommandLine::parse(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
     try {
-        // The command's word: the first argument that is not a global flag or its value.
-        std::size_t word = 0;
-        while (word < args.size() && args[word].starts_with("-")) {
-            const std::string& arg = args[word];
-            bool inline_value = arg.find('=') != std::string::npos;
-            word += !inline_value && takes_value(*m_app, arg) ? 2 : 1;
-        }
+        std::size_t word = command_word(*m_app, args);
         std::vector<std::string> commands;
         for (const CLI::App* sub : m_app->get_subcommands({}))
             commands.push_back(sub->get_name());
@@ -174,31 +204,14 @@ CommandLine::Parsed CommandLine::parse(int argc, char** argv) {
             args.erase(args.begin() + static_cast<std::ptrdiff_t>(word));
             if (word < args.size() && !args[word].starts_with("-")) ++word;
             args.insert(args.begin() + static_cast<std::ptrdiff_t>(word), "--help");
-        } else if (word < args.size() &&
-                   std::find(commands.begin(), commands.end(), args[word]) == commands.end()) {
-            std::optional<std::string> meant = closest(args[word], commands);
-            usage_error(fmt::format("unknown command '{}'{}; `deployphase --help` lists them",
-                                    args[word], meant ? " (did you mean '" + *meant + "'?)" : ""));
-        }
-        if (word < args.size() && args[word] != "--help") {
-            // A flag the command does not know, named as typed, with the nearest it does.
-            const CLI::App* sub = m_app->get_subcommand(args[word]);
-            std::vector<std::string> known = flag_names(*sub);
-            std::vector<std::string> global = flag_names(*m_app);
-            known.insert(known.end(), global.begin(), global.end());
-            for (std::size_t i = word + 1; i < args.size() && args[i] != "--"; ++i) {
-                if (!args[i].starts_with("-") || args[i] == "-") continue;
-                std::string name = args[i].substr(0, args[i].find('='));
-                if (std::find(known.begin(), known.end(), name) != known.end()) {
-                    if (name == args[i] && (takes_value(*sub, name) || takes_value(*m_app, name)))
-                        ++i;  // its value may start with '-'
-                    continue;
-                }
-                std::optional<std::string> meant = closest(name, known);
-                usage_error(fmt::format(
-                    "{} has no flag '{}'{}; `deployphase {} --help` lists them", args[word], name,
-                    meant ? " (did you mean '" + *meant + "'?)" : "", args[word]));
+        } else if (word < args.size()) {
+            if (std::find(commands.begin(), commands.end(), args[word]) == commands.end()) {
+                std::optional<std::string> meant = closest(args[word], commands);
+                usage_error(fmt::format("unknown command '{}'{}; `deployphase --help` lists them",
+                                        args[word],
+                                        meant ? " (did you mean '" + *meant + "'?)" : ""));
             }
+            refuse_unknown_flag(*m_app, args, word);
         }
         std::reverse(args.begin(), args.end());  // CLI11 takes them last first
         m_app->parse(args);

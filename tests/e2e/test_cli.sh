@@ -38,6 +38,8 @@ expect_match "after a global flag and its value" "$ERR" "has no flag '--state-dr
 run plan x.md --set -s=1 --stirct
 expect_status 2
 expect_match "a value that starts with - is a value" "$ERR" "has no flag '--stirct' \(did you mean '--strict'\?\)"
+run plan x.md -sa=1 --stirct
+expect_match "a short flag with its value attached is known" "$ERR" "has no flag '--stirct'"
 
 case_ "help and help COMMAND print the help"
 run help
