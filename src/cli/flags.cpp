@@ -7,6 +7,8 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <deployphase/support/spelling.hpp>
+
 namespace deployphase::cli {
 
 Flag& Flag::required() {
@@ -94,38 +96,6 @@ void CommandLine::footer(const std::string& text) {
 
 namespace {
 
-// Levenshtein distance, for "did you mean".
-std::size_t distance(std::string_view a, std::string_view b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j)
-        row[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            std::size_t above = row[j];
-            row[j] =
-                std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0u : 1u)});
-            diagonal = above;
-        }
-    }
-    return row[b.size()];
-}
-
-// The candidate closest to `typed`, when it is close enough to be what was meant.
-std::optional<std::string> closest(std::string_view typed, const std::vector<std::string>& known) {
-    std::optional<std::string> best;
-    std::size_t best_distance = std::max<std::size_t>(2, typed.size() / 3) + 1;
-    for (const std::string& candidate : known) {
-        std::size_t d = distance(typed, candidate);
-        if (d < best_distance) {
-            best = candidate;
-            best_distance = d;
-        }
-    }
-    return best;
-}
-
 // Every name `app` takes as a flag, --long and -s: what a typo is compared with.
 std::vector<std::string> flag_names(const CLI::App& app) {
     std::vector<std::string> names;
@@ -183,7 +153,7 @@ void refuse_unknown_flag(const CLI::App& program, const std::vector<std::string>
         std::vector<std::string> global = flag_names(program);
         known.insert(known.end(), global.begin(), global.end());
         std::string name = args[i].substr(0, args[i].find('='));
-        std::optional<std::string> meant = closest(name, known);
+        std::optional<std::string> meant = closest_spelling(name, known);
         usage_error(fmt::format("{} has no flag '{}'{}; `deployphase {} --help` lists them",
                                 args[word], name, meant ? " (did you mean '" + *meant + "'?)" : "",
                                 args[word]));
@@ -206,7 +176,7 @@ CommandLine::Parsed CommandLine::parse(int argc, char** argv) {
             args.insert(args.begin() + static_cast<std::ptrdiff_t>(word), "--help");
         } else if (word < args.size()) {
             if (std::find(commands.begin(), commands.end(), args[word]) == commands.end()) {
-                std::optional<std::string> meant = closest(args[word], commands);
+                std::optional<std::string> meant = closest_spelling(args[word], commands);
                 usage_error(fmt::format("unknown command '{}'{}; `deployphase --help` lists them",
                                         args[word],
                                         meant ? " (did you mean '" + *meant + "'?)" : ""));
