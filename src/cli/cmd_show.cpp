@@ -22,7 +22,7 @@ int run_show(const ShowCommand& options) {
     if (options.output == "json") {
         fmt::print("{}\n", phase::phase_to_json(loaded.phase).dump(2));
     } else {
-        fmt::print("{}", report::render_phase_text(loaded.phase));
+        fmt::print("{}", report::render_phase_text(loaded.phase, loaded.logic));
     }
     return exit_code::ok;
 }

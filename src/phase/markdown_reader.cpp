@@ -2,8 +2,12 @@
 
 #include <array>
 #include <cctype>
+#include <optional>
+#include <vector>
 
 #include <fmt/format.h>
+
+#include <deployphase/support/spelling.hpp>
 
 #include "phase/inline_text.hpp"
 #include "phase/step_actions.hpp"
@@ -29,6 +33,36 @@ bool is_steps_heading(std::string_view heading) {
 
 bool is_validation_heading(std::string_view heading) {
     return heading_key(heading) == "validation logic";
+}
+
+// The known section a heading was almost certainly meant to be ("## Steps", "## Validaton
+// Logic"): read as prose, it would leave the phase without its steps or its logic, silently.
+std::optional<std::string_view> near_miss_section(std::string_view heading) {
+    std::string key = heading_key(heading);
+    struct Known {
+        std::string_view title;
+        std::vector<std::string> misspelt;  // within three edits of one of these
+        std::vector<std::string> words;     // other words used for it
+    };
+    static const Known known[] = {
+        {"Steps Sequence",
+         {"steps sequence", "step sequence"},
+         {"steps", "step", "sequence", "steps list", "step list", "list of steps",
+          "sequence of steps"}},
+        {"Validation Logic",
+         {"validation logic"},
+         {"validation", "validations", "validation rules", "validation code", "logic",
+          "phase logic", "decision logic"}},
+    };
+    for (const Known& section : known) {
+        for (const std::string& word : section.words) {
+            if (key == word) return section.title;
+        }
+        for (const std::string& name : section.misspelt) {
+            if (edit_distance(key, name) <= 3) return section.title;
+        }
+    }
+    return std::nullopt;
 }
 
 // The number an ordered-list item was written with ("7." -> 7), read from the source
@@ -120,6 +154,12 @@ class MarkdownPhaseReader {
             }
             m_region = Region::validation;
         } else {
+            if (std::optional<std::string_view> meant = near_miss_section(title)) {
+                m_near_miss_reported = true;
+                error(heading, fmt::format("heading \"{}\" is not a section deployphase reads; "
+                                           "did you mean \"## {}\"?",
+                                           title, *meant));
+            }
             Section section;
             section.kind = section_kind_from_heading(title);
             section.title = title;
@@ -230,9 +270,11 @@ class MarkdownPhaseReader {
         };
         if (m_title_line == 0) at_top("no title; expected a first line like \"# Phase • Name\"");
         if (!m_steps_heading) {
-            at_top(
-                "no steps section; expected \"## Steps Sequence\" followed by a numbered list "
-                "of steps");
+            if (!m_near_miss_reported) {
+                at_top(
+                    "no steps section; expected \"## Steps Sequence\" followed by a numbered "
+                    "list of steps");
+            }
         } else if (m_item_count == 0) {
             error(m_steps_heading,
                   "the steps section has no steps; expected a list like "
@@ -251,6 +293,7 @@ class MarkdownPhaseReader {
     Section* m_current_section = nullptr;
     std::size_t m_title_line = 0;
     cmark_node* m_steps_heading = nullptr;
+    bool m_near_miss_reported = false;  // its error names the missing section already
     cmark_node* m_validation_heading = nullptr;
     std::size_t m_validation_block_line = 0;
     std::size_t m_item_count = 0;

@@ -82,6 +82,11 @@ const Section* Phase::find_section(SectionKind kind) const {
     return found == sections.end() ? nullptr : &*found;
 }
 
+std::size_t Phase::scripted_step_count() const {
+    return static_cast<std::size_t>(
+        std::count_if(steps.begin(), steps.end(), [](const Step& s) { return s.run.has_value(); }));
+}
+
 std::size_t Phase::guarded_step_count() const {
     return static_cast<std::size_t>(std::count_if(
         steps.begin(), steps.end(), [](const Step& s) { return s.guard.has_value(); }));

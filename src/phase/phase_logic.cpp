@@ -1,5 +1,8 @@
 #include <deployphase/phase/phase_logic.hpp>
 
+#include <algorithm>
+#include <optional>
+
 #include <fmt/format.h>
 
 #include <deployphase/predicate/fact_naming.hpp>
@@ -21,7 +24,41 @@ auto parse_collecting(DiagnosticSink& sink, Parse&& parse) -> decltype(parse()) 
     }
 }
 
+// The negation word a phrase guard starts with, if any: `[if not frozen]` reads the fact
+// not_frozen, which is seldom what its writer meant.
+std::optional<std::string_view> leading_negation(std::string_view phrase) {
+    std::size_t start = phrase.find_first_not_of(" \t");
+    if (start == std::string_view::npos) return std::nullopt;
+    phrase.remove_prefix(start);
+    std::string_view word = phrase.substr(0, phrase.find_first_of(" \t"));
+    for (std::string_view negation : {"not", "no", "never", "without", "unless"}) {
+        if (word.size() == negation.size() && word.size() < phrase.size() &&
+            std::equal(word.begin(), word.end(), negation.begin(),
+                       [](char a, char b) { return (a | 0x20) == b; }))
+            return word;
+    }
+    return std::nullopt;
+}
+
 }  // namespace
+
+std::string guard_reads(const CompiledGuard& guard, const predicate::Program& program) {
+    if (!guard.is_expression()) return "fact " + guard.fact_key;
+    std::vector<std::string> reads;
+    predicate::for_each_call(*guard.expression, [&](const predicate::Expr& call) {
+        std::string read = call.argument ? "context key " + *call.argument
+                           : program.find(call.name)
+                               ? call.name + "() of the Validation Logic"
+                               : "fact " + predicate::derived_fact_key(call.name);
+        if (std::find(reads.begin(), reads.end(), read) == reads.end())
+            reads.push_back(std::move(read));
+    });
+    if (reads.empty()) return "no fact";
+    std::string out;
+    for (const std::string& read : reads)
+        out += (out.empty() ? "" : ", ") + read;
+    return out;
+}
 
 PhaseLogic compile_phase_logic(const Phase& phase, const SourceFile& source, bool exact_positions,
                                DiagnosticSink& sink) {
@@ -52,6 +89,18 @@ PhaseLogic compile_phase_logic(const Phase& phase, const SourceFile& source, boo
                           fmt::format("guard \"{}\" names no fact; a fact name needs letters or "
                                       "digits",
                                       guard.condition),
+                          std::string(source.line(guard.where.line))});
+            } else if (std::optional<std::string_view> negation =
+                           leading_negation(guard.condition)) {
+                std::size_t after =
+                    static_cast<std::size_t>(negation->data() - guard.condition.data()) +
+                    negation->size();
+                std::string rest =
+                    predicate::fact_key_for_phrase(std::string_view(guard.condition).substr(after));
+                sink.add({Severity::warning, guard.where,
+                          fmt::format("guard \"{}\" reads the fact {}, not the opposite of {}; "
+                                      "to run the step when {} is false, write [if !{}()]",
+                                      guard.condition, compiled.fact_key, rest, rest, rest),
                           std::string(source.line(guard.where.line))});
             }
         }

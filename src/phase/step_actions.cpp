@@ -4,6 +4,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 
 #include "support/text.hpp"
@@ -18,7 +19,8 @@ struct Attribute {
 };
 
 struct InfoString {
-    std::string shell;
+    std::string shell;       // lower case
+    std::string first_word;  // as written
     std::vector<Attribute> attributes;
 };
 
@@ -46,7 +48,8 @@ std::string_view fence_info(cmark_node* block) {
 InfoString parse_info(cmark_node* block) {
     std::string_view rest = fence_info(block);
     InfoString parsed;
-    parsed.shell = ascii_lower(next_word(rest));
+    parsed.first_word = std::string(next_word(rest));
+    parsed.shell = ascii_lower(parsed.first_word);
     for (std::string_view word = next_word(rest); !word.empty(); word = next_word(rest)) {
         std::size_t equals = word.find('=');
         parsed.attributes.push_back(
@@ -64,6 +67,25 @@ bool is_shell(std::string_view word) {
 
 bool names_an_action(const InfoString& info) {
     return is_shell(info.shell) && !info.attributes.empty();
+}
+
+bool is_role(std::string_view key) {
+    return key == "step" || key == "rollback" || key == "check";
+}
+
+// The step=, rollback= or check= of a block deployphase does not run: ```shell step=build,
+// ```zsh rollback=2, or ``` step=build with no language. Read as prose, it would leave the step
+// manual without a word, so it is an error.
+std::optional<Attribute> role_in_unrun_block(const InfoString& info) {
+    if (std::size_t equals = info.first_word.find('='); equals != std::string::npos) {
+        const std::string& word = info.first_word;
+        Attribute first{word.substr(0, equals), word.substr(equals + 1), word};
+        if (is_role(first.key)) return first;
+    }
+    for (const Attribute& attribute : info.attributes) {
+        if (is_role(attribute.key)) return attribute;
+    }
+    return std::nullopt;
 }
 
 class ActionReader {
@@ -178,6 +200,20 @@ class ActionReader {
         if (retry_delay) step->retry_delay = *retry_delay;
     }
 
+    void refuse_language(cmark_node* block, const InfoString& info, const Attribute& role) {
+        m_line = static_cast<std::size_t>(cmark_node_get_start_line(block));
+        m_column = static_cast<std::size_t>(cmark_node_get_start_column(block));
+        if (role.text == info.first_word) {
+            error(role, fmt::format("a script block names its shell first, as in ```sh {}; "
+                                    "deployphase runs sh and bash",
+                                    role.text));
+        } else {
+            error(role, fmt::format("deployphase runs sh and bash blocks, not \"{}\"; write "
+                                    "```sh {} (or ```bash), or the step stays manual",
+                                    info.first_word, role.text));
+        }
+    }
+
   private:
     static std::string literal(cmark_node* block) {
         const char* text = cmark_node_get_literal(block);
@@ -264,7 +300,12 @@ void read_step_actions(cmark_node* document, const SourceFile& source, Phase& ph
         if (event != CMARK_EVENT_ENTER || cmark_node_get_type(node) != CMARK_NODE_CODE_BLOCK)
             continue;
         InfoString info = parse_info(node);
-        if (names_an_action(info)) reader.read(node, info);
+        if (names_an_action(info)) {
+            reader.read(node, info);
+        } else if (!is_shell(info.shell)) {
+            if (std::optional<Attribute> role = role_in_unrun_block(info))
+                reader.refuse_language(node, info, *role);
+        }
     }
 }
 

@@ -56,7 +56,10 @@ bool is_expression_guard(std::string_view condition) {
     return condition.find('(') != std::string_view::npos ||
            condition.find('!') != std::string_view::npos ||
            condition.find("&&") != std::string_view::npos ||
-           condition.find("||") != std::string_view::npos;
+           condition.find("||") != std::string_view::npos ||
+           // The language has no comparisons: `smoke_passed == true` gets its error, rather than
+           // being read as the fact smoke_passed_true.
+           condition.find_first_of("=<>") != std::string_view::npos;
 }
 
 }  // namespace deployphase::predicate

@@ -186,6 +186,12 @@ class Parser {
             expr->literal = token.text == "true";
             return expr;
         }
+        if (peek().kind == TokenKind::operator_ &&
+            peek().text.find_first_of("=<>") != std::string::npos) {
+            fail(peek(), fmt::format("unsupported operator '{}'; the language has no comparisons: "
+                                     "a fact is true or false, read as {}() or !{}()",
+                                     peek().text, token.text, token.text));
+        }
         if (peek().kind != TokenKind::left_paren) {
             fail(peek(), fmt::format("expected '(' after '{}', got {}; facts are read by calling "
                                      "them, as in {}()",

@@ -36,17 +36,24 @@ std::string script_text(std::string_view role, const std::optional<phase::Script
 
 }  // namespace
 
-std::string render_phase_text(const phase::Phase& p) {
+std::string render_phase_text(const phase::Phase& p, const phase::PhaseLogic& logic) {
     bool has_scripts = std::any_of(p.steps.begin(), p.steps.end(),
                                    [](const phase::Step& s) { return s.run.has_value(); });
     std::string out = fmt::format("Phase: {}\n", p.name);
     out += fmt::format("File:  {}\n", p.source_path);
     if (!p.summary.empty()) out += fmt::format("\n{}\n", indent(p.summary, "  "));
     out += fmt::format("\nSteps ({}, {} guarded):\n", p.steps.size(), p.guarded_step_count());
-    for (const phase::Step& step : p.steps) {
+    for (std::size_t i = 0; i < p.steps.size(); ++i) {
+        const phase::Step& step = p.steps[i];
         out += fmt::format("  {:>2}. {}\n", step.index, step.id);
         if (!step.description.empty()) out += fmt::format("      {}\n", step.description);
-        if (step.guard) out += fmt::format("      runs if: {}\n", step.guard->condition);
+        if (step.guard) {
+            out += fmt::format("      runs if: {}", step.guard->condition);
+            if (i < logic.guards.size() && logic.guards[i])
+                out +=
+                    fmt::format(" (reads {})", phase::guard_reads(*logic.guards[i], logic.program));
+            out += '\n';
+        }
         for (const std::string& note : step.annotations)
             out += fmt::format("      note: {}\n", note);
         out += script_text("run", step.run, step.retries, step.retry_delay);

@@ -45,7 +45,7 @@ expect_eq stderr "$ERR" "big.md: $limit_error"
 (cd "$WORK" && "$DEPLOYPHASE" validate <(cat one.md) >.stdout 2>&1)
 STATUS=$?
 expect_status 0
-expect_match "a phase read from a pipe" "$(cat "$WORK/.stdout")" 'valid phase "One": 1 steps'
+expect_match "a phase read from a pipe" "$(cat "$WORK/.stdout")" 'valid phase "One": 1 step'
 (cd "$WORK" && "$DEPLOYPHASE" plan one.md --context <(echo '{"a": 1}') >.stdout 2>&1)
 STATUS=$?
 expect_status 0

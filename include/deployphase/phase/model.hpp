@@ -102,6 +102,7 @@ struct Phase {
 
     const Section* find_section(SectionKind kind) const;
     std::size_t guarded_step_count() const;
+    std::size_t scripted_step_count() const;  // the others are manual
 
     bool operator==(const Phase&) const = default;
 };

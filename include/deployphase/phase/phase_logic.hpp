@@ -28,6 +28,11 @@ struct PhaseLogic {
     std::vector<std::optional<CompiledGuard>> guards;  // one per step, by position
 };
 
+// What deciding a guard reads, for people: "fact monitoring_required", or for an expression
+// each thing it calls ("context key db.locks, isLargeTable() of the Validation Logic, fact
+// maintenance_window").
+std::string guard_reads(const CompiledGuard& guard, const predicate::Program& program);
+
 // The names of the two functions that decide whether a phase runs.
 inline constexpr std::string_view can_execute_function = "canExecutePhase";
 inline constexpr std::string_view should_skip_function = "shouldSkipPhase";

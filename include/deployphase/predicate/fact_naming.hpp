@@ -14,8 +14,9 @@ std::string derived_fact_key(std::string_view function_name);
 // "unit tests exist/required" -> unit_tests_exist_required.
 std::string fact_key_for_phrase(std::string_view phrase);
 
-// A guard condition is an expression when it contains '(', '!', '&&' or '||';
-// otherwise it is a phrase naming one fact.
+// A guard condition is an expression when it contains '(', '!', '&&', '||', '=', '<' or '>'
+// (the last three so a comparison gets the language's error); otherwise it is a phrase naming
+// one fact.
 bool is_expression_guard(std::string_view condition);
 
 }  // namespace deployphase::predicate

@@ -8,13 +8,14 @@
 #include <nlohmann/json.hpp>
 
 #include <deployphase/phase/model.hpp>
+#include <deployphase/phase/phase_logic.hpp>
 #include <deployphase/plan/plan.hpp>
 
 namespace deployphase::report {
 
 // The outline `show` prints: name, file, summary, each step with its guard, notes and scripts,
 // the validation logic and the other sections.
-std::string render_phase_text(const phase::Phase& phase);
+std::string render_phase_text(const phase::Phase& phase, const phase::PhaseLogic& logic);
 
 // `facts`: each key, what else the context may call it, and every place it is read.
 std::string render_facts_text(const std::vector<plan::FactEntry>& facts);
