@@ -50,11 +50,7 @@ int run_plan(const PlanCommand& options, const GlobalOptions& globals) {
         auto print = plan::fingerprint(options.phase, loaded.sha256(), secrets.mask(context));
         write_file_atomically(options.out_file, plan::plan_to_json(plan, print).dump(2) + "\n");
     }
-    if (options.output == "json") {
-        fmt::print("{}\n", plan::plan_to_json(plan).dump(2));
-    } else {
-        fmt::print("{}", report::render_plan_text(plan, style_for(globals.color_mode(), stdout)));
-    }
+    print_plan(plan, options.output, globals.color_mode());
     return exit_code::ok;
 }
 

@@ -5,11 +5,13 @@
 #include <deployphase/plan/plan_json.hpp>
 #include <deployphase/report/plan_text.hpp>
 #include <deployphase/run/runner.hpp>
+#include <deployphase/support/errors.hpp>
 #include <deployphase/support/json_source.hpp>
 
 #include "commands.hpp"
 #include "context_options.hpp"
 #include "exit_codes.hpp"
+#include "next_steps.hpp"
 #include "output.hpp"
 #include "run_flags.hpp"
 #include "run_reports.hpp"
@@ -27,7 +29,31 @@ struct RunCommand {
     bool dry_run = false;
 };
 
-int run_run(const RunCommand& command, const GlobalOptions& globals) {
+// What the run would do, as it would decide it, read as `status` reads: no lock, no file.
+int preview_run(const RunCommand& command, const phase::LoadedPhase& loaded,
+                const nlohmann::json& context, const context::Secrets& secrets,
+                run::RunOptions& options, const GlobalOptions& globals) {
+    std::optional<run::RecordedRun> recorded = run::peek_recorded_run(*run::store_of(options));
+    using Action = run::ResumeDecision::Action;
+    Action action = Action::start;
+    if (recorded && command.resume) action = run::resume_action(*recorded, loaded, context);
+    plan::Plan preview;
+    if (action == Action::resume) {
+        options.context_update =
+            run::context_update(command.context.files, command.context.assignments);
+        preview = run::preview_resume(*recorded, loaded, options);
+    } else if (action == Action::already_succeeded) {
+        preview = run::preview_finished(recorded->state, loaded);
+    } else {
+        if (recorded && !command.restart)  // as start_run refuses
+            run::refuse_unfinished(recorded->state, recorded->journal.name(), loaded);
+        preview = plan::make_plan(loaded.phase, loaded.logic, context, secrets);
+    }
+    print_plan(preview, command.flags.report.output, globals.color_mode());
+    return exit_code::ok;
+}
+
+int run_or_refuse(const RunCommand& command, const GlobalOptions& globals) {
     phase::LoadedPhase loaded = phase::load_phase(command.phase);
     print_diagnostics(loaded.warnings);
     nlohmann::json context = command.context.load();
@@ -38,14 +64,10 @@ int run_run(const RunCommand& command, const GlobalOptions& globals) {
             JsonSource::parse(SourceFile::load(command.saved_plan)),
             plan::fingerprint(loaded.phase.source_path, loaded.sha256(), secrets.mask(context)));
     }
-    if (command.dry_run) {  // exactly what plan prints; nothing is created or started
-        plan::Plan plan = plan::make_plan(loaded.phase, loaded.logic, context, secrets);
-        fmt::print("{}", report::render_plan_text(plan, style_for(globals.color_mode(), stdout)));
-        return exit_code::ok;
-    }
     run::RunOptions options = command.flags.options();
     options.restart = command.restart;
     options.secret_keys = command.context.secrets;
+    if (command.dry_run) return preview_run(command, loaded, context, secrets, options, globals);
     // With --resume the run is locked and read once; a new run takes the lock itself.
     run::ResumeDecision decision;
     if (command.resume) decision = run::decide_run_resume(*run::store_of(options), loaded, context);
@@ -76,6 +98,16 @@ int run_run(const RunCommand& command, const GlobalOptions& globals) {
         });
 }
 
+// An unfinished run in the way: its message names the next commands with the state flags given.
+int run_run(const RunCommand& command, const GlobalOptions& globals) {
+    try {
+        return run_or_refuse(command, globals);
+    } catch (const UnfinishedRun& e) {
+        throw StateError(e.where(),
+                         describe_unfinished(e.run(), state_arguments(command.flags.state)));
+    }
+}
+
 }  // namespace
 
 void add_run_command(Command& program, const GlobalOptions& globals) {
@@ -100,7 +132,8 @@ void add_run_command(Command& program, const GlobalOptions& globals) {
               "Abandon an unfinished run (kept under history/) and start over")
         .excludes(resume);
     command.flag("--dry-run", options->dry_run,
-                 "Print what plan prints; create no state, log or process");
+                 "Print what the run would do, as plan does (with --resume: the recorded run's "
+                 "finished steps and what is left); create no state, log or process");
     command.action([options, &globals] { return run_run(*options, globals); });
 }
 

@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include <deployphase/plan/plan_json.hpp>
+#include <deployphase/report/plan_text.hpp>
 #include <deployphase/support/errors.hpp>
 
 namespace deployphase::cli {
@@ -32,6 +34,14 @@ void require_writable_output(const std::string& path, std::string_view flag) {
         refuse(fmt::format("there is no directory {}", directory.string()));
     if (::access(directory.c_str(), W_OK | X_OK) != 0)
         refuse(fmt::format("{} ({})", std::strerror(errno), directory.string()));
+}
+
+void print_plan(const plan::Plan& plan, std::string_view output, ColorMode color) {
+    if (output == "json") {
+        fmt::print("{}\n", plan::plan_to_json(plan).dump(2));
+    } else {
+        fmt::print("{}", report::render_plan_text(plan, style_for(color, stdout)));
+    }
 }
 
 }  // namespace deployphase::cli

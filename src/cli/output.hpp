@@ -6,7 +6,10 @@
 #include <string_view>
 #include <vector>
 
+#include <deployphase/plan/plan.hpp>
 #include <deployphase/support/diagnostic.hpp>
+
+#include "terminal.hpp"
 
 namespace deployphase::cli {
 
@@ -18,5 +21,8 @@ void print_diagnostics(const std::vector<Diagnostic>& diagnostics, std::FILE* st
 // directory exists and may be written, and it is not a directory. Checked before a run starts,
 // so that a report it cannot write is found out before the deployment, not after.
 void require_writable_output(const std::string& path, std::string_view flag);
+
+// A plan or a preview on stdout: the text `plan` prints, or with `output` "json" its JSON.
+void print_plan(const plan::Plan& plan, std::string_view output, ColorMode color);
 
 }  // namespace deployphase::cli

@@ -93,6 +93,19 @@ void Progress::tick() {
     m_live_shown = true;
 }
 
+void Progress::stopping(const phase::Step& step, bool killing,
+                        std::chrono::milliseconds kill_after) {
+    clear_live_line();
+    if (killing) {
+        fmt::print(m_options.stream, "killing {} now (SIGKILL to its process group)\n", step.id);
+    } else {
+        fmt::print(m_options.stream,
+                   "stopping {}: SIGTERM sent; Ctrl-C again to kill it now, else killed in {}\n",
+                   step.id, phase::format_duration(kill_after));
+    }
+    std::fflush(m_options.stream);
+}
+
 void Progress::clear_live_line() {
     if (!m_live_shown) return;
     fmt::print(m_options.stream, "\r\033[K");

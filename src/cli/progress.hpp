@@ -37,6 +37,10 @@ class Progress {
     // the running step; called while its script runs.
     void tick();
 
+    // What an interrupt is doing to the running step, so a waiting operator knows: "stopping
+    // ID: SIGTERM sent; Ctrl-C again to kill it now, else killed in 10s", then "killing ID now".
+    void stopping(const phase::Step& step, bool killing, std::chrono::milliseconds kill_after);
+
   private:
     void clear_live_line();
     void line(std::size_t index, const std::string& text, const std::string& detail = "");

@@ -76,6 +76,9 @@ int run_with_reports(const phase::LoadedPhase& phase, run::RunOptions options,
         if (events) (*events)(event);
     };
     options.on_wait = [&] { progress.tick(); };
+    options.on_stop = [&, kill_after = options.kill_after](const phase::Step& step, bool killing) {
+        progress.stopping(step, killing, kill_after);
+    };
     // Context drift is progress too: with --output json it must not land on stdout.
     options.report_drift = [&](const plan::ContextDrift& drift) {
         fmt::print(progress_options.stream, "{}", report::render_context_drift(drift));
@@ -110,7 +113,7 @@ int run_with_reports(const phase::LoadedPhase& phase, run::RunOptions options,
     }
     if (github) append_job_summary(phase, result);
     if (rollback && result.status == state::RunStatus::rolled_back) return exit_code::ok;
-    return exit_code::for_run(result, interrupt.load());
+    return exit_code::for_run(result, run::interrupt_signal_of(interrupt.load()));
 }
 
 }  // namespace deployphase::cli

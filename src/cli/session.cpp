@@ -15,8 +15,11 @@ namespace {
 
 run::InterruptFlag interrupt_flag{0};
 
+// The first signal asks the run to stop; any later one asks for the running step's group to be
+// killed at once. Lock-free atomics are safe in a handler.
 extern "C" void on_interrupt(int signal) {
-    interrupt_flag.store(signal);
+    int asked = interrupt_flag.load();
+    interrupt_flag.store(asked == 0 ? signal : asked | run::interrupt_kill_now);
 }
 
 }  // namespace
@@ -45,7 +48,12 @@ bool ask_operator(const std::string& question) {
     fmt::print(stderr, "{} [y/N] ", question);
     std::fflush(stderr);
     std::string answer;
-    if (!std::getline(std::cin, answer)) return false;
+    // Ctrl-C ends the read (the handler is installed without SA_RESTART); the run then records
+    // the step interrupted, as any interrupt.
+    if (!std::getline(std::cin, answer)) {
+        if (interrupt_flag.load() != 0) fmt::print(stderr, "\n");
+        return false;
+    }
     return answer == "y" || answer == "Y" || answer == "yes";
 }
 

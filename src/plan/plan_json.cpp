@@ -131,14 +131,17 @@ ordered_json plan_to_json(const Plan& plan, const std::optional<Fingerprint>& fi
 
     ordered_json steps = ordered_json::array();
     for (const auto& step : plan.steps) {
-        steps.push_back({{"index", step.index},
-                         {"id", step.id},
-                         {"will_run", step.will_run},
-                         {"guard", step.guard.empty() ? ordered_json() : ordered_json(step.guard)},
-                         {"guard_kind",
-                          step.guard_kind.empty() ? ordered_json() : ordered_json(step.guard_kind)},
-                         {"reason", step.reason},
-                         {"trace", trace_json(step.trace)}});
+        steps.push_back(
+            {{"index", step.index},
+             {"id", step.id},
+             {"will_run", step.will_run},
+             {"guard", step.guard.empty() ? ordered_json() : ordered_json(step.guard)},
+             {"guard_kind",
+              step.guard_kind.empty() ? ordered_json() : ordered_json(step.guard_kind)},
+             {"reason", step.reason},
+             {"action", step.action},
+             {"recorded", step.recorded.empty() ? ordered_json() : ordered_json(step.recorded)},
+             {"trace", trace_json(step.trace)}});
     }
 
     ordered_json out = {{"format_version", plan_format_version},

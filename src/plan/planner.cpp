@@ -28,7 +28,12 @@ std::string fact_reason(const predicate::TraceEntry& read) {
 // A step and its guard, before anything is evaluated.
 StepPlan describe_step(const phase::Phase& phase, const phase::PhaseLogic& logic, std::size_t i) {
     const phase::Step& step = phase.steps[i];
-    StepPlan result{step.index, step.id, false, "", "", "", {}};
+    StepPlan result{step.index, step.id, false, "", "", "", {}, "script", ""};
+    if (!step.run) {
+        result.action = "confirm";
+    } else if (step.check) {
+        result.action = "check";
+    }
     if (const auto& guard = logic.guards[i]) {
         result.guard = guard->is_expression() ? guard->condition : guard->fact_key;
         result.guard_kind = guard->is_expression() ? "expression" : "fact";
@@ -82,7 +87,6 @@ class Planner {
         return plan;
     }
 
-  private:
     void decide(Plan& plan) {
         const predicate::Function* skip = m_logic.program.find(phase::should_skip_function);
         const predicate::Function* can = m_logic.program.find(phase::can_execute_function);
@@ -147,6 +151,7 @@ class Planner {
         return out;
     }
 
+  private:
     const phase::Phase& m_phase;
     const phase::PhaseLogic& m_logic;
     const json& m_context;
@@ -202,10 +207,22 @@ std::vector<std::string> missing_unread_facts(const Plan& plan) {
     return unread;
 }
 
+std::string_view action_note(const StepPlan& step) {
+    if (!step.will_run) return "";
+    if (step.action == "confirm") return "stops for confirmation (exit 4 without a terminal)";
+    if (step.action == "check") return "runs unless its check passes";
+    return "";
+}
+
 StepPlan plan_step(const phase::Phase& phase, const phase::PhaseLogic& logic, const json& context,
                    std::size_t position, const context::Secrets& secrets) {
     return evaluate_step(predicate::Evaluator(logic.program, context), phase, logic, position,
                          secrets);
+}
+
+void account_facts(Plan& plan, const phase::Phase& phase, const phase::PhaseLogic& logic,
+                   const json& context, const context::Secrets& secrets) {
+    plan.facts = Planner(phase, logic, context, secrets).facts(plan);
 }
 
 Plan make_plan(const phase::Phase& phase, const phase::PhaseLogic& logic, const json& context,

@@ -59,10 +59,14 @@ std::string render_plan_text(const plan::Plan& plan, const Style& style) {
     std::size_t total = plan.steps.size();
     for (const auto& step : plan.steps) {
         std::string counter = fmt::format("{}/{}", step.index, total);
-        std::string intent = step.will_run ? style.green("will run") : style.yellow("skip    ");
-        out +=
-            fmt::format("  {:>{}}  {:<{}}  {}  {}\n", counter, 2 * std::to_string(total).size() + 1,
-                        step.id, id_width, intent, step.reason);
+        std::string intent = !step.recorded.empty() ? "done    "
+                             : step.will_run        ? style.green("will run")
+                                                    : style.yellow("skip    ");
+        std::string reason = step.recorded.empty() ? step.reason : "recorded: " + step.recorded;
+        if (std::string_view note = plan::action_note(step); !note.empty())
+            reason += fmt::format("; {}", note);
+        out += fmt::format("  {:>{}}  {:<{}}  {}  {}\n", counter,
+                           2 * std::to_string(total).size() + 1, step.id, id_width, intent, reason);
         if (step.guard_kind == "expression") {
             out += fmt::format("        guard: {}\n", step.guard);
             render_trace(out, step.trace, 8);

@@ -194,6 +194,9 @@ Driver::Outcome Driver::confirm_manual_step(const phase::Step& step) {
         m_run.journal.append(event::step_confirmed(step.index));
         return Outcome::next;
     }
+    // Ctrl-C at the prompt: not an answer, an interrupt, recorded as one.
+    if (m_run.interrupted())
+        return step_finished(step, {}, StepStatus::interrupted, Outcome::interrupted);
     m_run.journal.append(event::step_awaiting_confirmation(step.index));
     return Outcome::awaiting_confirmation;
 }

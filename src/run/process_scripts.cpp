@@ -100,6 +100,8 @@ class ProcessScripts final : public Scripts {
         spec.timeout = script.timeout;
         spec.kill_after = options.kill_after;
         spec.on_wait = options.on_wait;
+        if (options.on_stop)
+            spec.on_stop = [&options, &step](bool killing) { options.on_stop(step, killing); };
         if (options.store) spec.abandon = [store = options.store] { return store->lost(); };
         spec.secrets = &secrets;
         ProcessResult result = run_process(spec, m_setup.interrupt);

@@ -15,6 +15,15 @@ std::optional<RecordedRun> open_recorded_run_if_any(state::StateStore& store) {
     return RecordedRun{std::move(lock), std::move(*journal), std::move(state)};
 }
 
+std::optional<RecordedRun> peek_recorded_run(state::StateStore& store) {
+    if (std::optional<LockHolder> holder = store.lock_holder())
+        throw LockHeld(store.name(), *holder, "that runner ends");
+    std::optional<state::Journal> journal = state::Journal::open_run(store, false);
+    if (!journal || journal->size() == 0) return std::nullopt;
+    state::RunState state = journal->state();
+    return RecordedRun{nullptr, std::move(*journal), std::move(state)};
+}
+
 RecordedRun open_recorded_run(state::StateStore& store, std::string_view purpose) {
     std::optional<RecordedRun> run = open_recorded_run_if_any(store);
     if (!run) throw StateError(store.name(), fmt::format("no run to {}", purpose));

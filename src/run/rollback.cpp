@@ -125,7 +125,9 @@ RunState rollback_run(const phase::LoadedPhase& phase, const RunOptions& options
         make_scripts({phase, options, run.state.run_id, interrupt, secrets});
     ActiveRun active{run.journal, *scripts, interrupt};
     if (run.state.rollback_begun) {
-        run.journal.append(event::run_resumed());
+        std::optional<std::string> accepted;
+        if (run.state.phase_sha256 != phase.sha256()) accepted = phase.sha256();
+        run.journal.append(event::run_resumed(std::nullopt, std::move(accepted)));
         return drive_rollback(active, phase.phase);
     }
     return begin_rollback(active, phase.phase, state::RollbackTrigger::requested);

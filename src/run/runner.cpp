@@ -1,5 +1,6 @@
 #include <deployphase/run/runner.hpp>
 
+#include <algorithm>
 #include <random>
 
 #include <fmt/chrono.h>
@@ -157,6 +158,22 @@ std::optional<RunState> archived_since_current(state::StateStore& store) {
 
 }  // namespace
 
+bool of_another_phase(const RunState& run, const phase::LoadedPhase& phase) {
+    if (run.phase_sha256 == phase.sha256()) return false;
+    std::error_code error;
+    fs::path given = fs::weakly_canonical(fs::absolute(phase.phase.source_path), error);
+    if (error) return true;
+    fs::path recorded = fs::weakly_canonical(run.phase_file, error);
+    return error || given != recorded;
+}
+
+void refuse_unfinished(const RunState& run, const std::string& where,
+                       const phase::LoadedPhase& phase) {
+    if (!run.unfinished()) return;
+    throw UnfinishedRun(where, {run.run_id, run.phase, run.phase_file, run.rollback_begun,
+                                of_another_phase(run, phase)});
+}
+
 RunState last_run(state::StateStore& store) {
     std::optional<RunState> current = read_run(store);
     if (!current) current = archived_since_current(store);
@@ -188,19 +205,26 @@ bool already_succeeded(const RunState& run, const phase::LoadedPhase& phase, con
            run.phase_sha256 == phase.sha256() && run.started_context == secrets.mask(context);
 }
 
+ResumeDecision::Action resume_action(const RecordedRun& recorded, const phase::LoadedPhase& phase,
+                                     const json& context) {
+    const RunState& run = recorded.state;
+    // --resume continues this phase's run; another phase's run is not for this command to
+    // continue, nor to replace unasked.
+    if (run.unfinished() && of_another_phase(run, phase))
+        refuse_unfinished(run, recorded.journal.name(), phase);
+    if (run.resumable()) return ResumeDecision::Action::resume;
+    if (already_succeeded(run, phase, context)) return ResumeDecision::Action::already_succeeded;
+    return ResumeDecision::Action::start;
+}
+
 ResumeDecision decide_run_resume(state::StateStore& store, const phase::LoadedPhase& phase,
                                  const json& context) {
     ResumeDecision decision;
     std::optional<RecordedRun> recorded = open_recorded_run_if_any(store);
     if (!recorded) return decision;
-    if (recorded->state.resumable()) {
-        decision.action = ResumeDecision::Action::resume;
-    } else if (already_succeeded(recorded->state, phase, context)) {
-        decision.action = ResumeDecision::Action::already_succeeded;
-    } else {
-        return decision;  // a new run: the lock goes, and start_run takes it again
-    }
-    decision.recorded = std::move(recorded);
+    decision.action = resume_action(*recorded, phase, context);
+    // A new run: the lock goes, and start_run takes it again.
+    if (decision.action != ResumeDecision::Action::start) decision.recorded = std::move(recorded);
     return decision;
 }
 
@@ -245,18 +269,8 @@ RunState start_run(const phase::LoadedPhase& phase, const json& context, const R
     // An empty current run (a crash before its first record) is used again.
     std::optional<state::Journal> previous = state::Journal::open_run(*store, true);
     bool previous_empty = !previous || previous->size() == 0;
-    if (!previous_empty) {
-        const RunState& old = previous->state();
-        if (old.unfinished() && !options.restart) {
-            throw UnfinishedRun(
-                previous->name(),
-                fmt::format(
-                    "run {} {}; {}, or abandon it with --restart", old.run_id,
-                    old.rollback_begun ? "is part-way through its rollback" : "has not finished",
-                    old.rollback_begun ? "finish the rollback with `deployphase rollback`"
-                                       : "continue it with --resume"));
-        }
-    }
+    if (!previous_empty && !options.restart)
+        refuse_unfinished(previous->state(), previous->name(), phase);
     context::Secrets secrets(options.secret_keys);
     secrets.learn(context);
     std::string run_id = new_run_id();
@@ -310,9 +324,13 @@ RunState resume_run(const phase::LoadedPhase& phase, const RunOptions& options,
     return resume_run(open_recorded_run(*store_of(options), "resume"), phase, options, interrupt);
 }
 
-RunState resume_run(RecordedRun run, const phase::LoadedPhase& phase, const RunOptions& options,
-                    const InterruptFlag& interrupt) {
-    run.journal.set_observer(options.on_event);
+namespace {
+
+// Everything resume refuses, checked before anything is recorded, and the context it resumes
+// with: a bad --set, a value too long for a step's environment, or a secret not given again
+// must stop the resume (and its preview) at once.
+json context_to_resume(const RecordedRun& run, const phase::LoadedPhase& phase,
+                       const RunOptions& options, context::Secrets& secrets) {
     const RunState& state = run.state;
     if (!state.unfinished()) {
         throw StateError(run.journal.name(),
@@ -326,17 +344,28 @@ RunState resume_run(RecordedRun run, const phase::LoadedPhase& phase, const RunO
                                      state.run_id));
     }
     require_same_phase(phase, state, options.allow_changed);
-    context::Secrets secrets(secret_names(state, options.secret_keys));
-    run.journal.mask_with(&secrets);
-    // A bad --set, a value too long for a step's environment, or a secret not given again,
-    // must stop the resume before anything is recorded.
     json resumed = options.context_update ? updated_context(state, *options.context_update, secrets)
                                           : state.context;
     require_environment_fits(resumed, options.environment, phase.phase);
     require_secrets(resumed, secrets, run.journal, state);
+    return resumed;
+}
+
+}  // namespace
+
+RunState resume_run(RecordedRun run, const phase::LoadedPhase& phase, const RunOptions& options,
+                    const InterruptFlag& interrupt) {
+    run.journal.set_observer(options.on_event);
+    const RunState& state = run.state;
+    context::Secrets secrets(secret_names(state, options.secret_keys));
+    run.journal.mask_with(&secrets);
+    context_to_resume(run, phase, options, secrets);
+    // An accepted change binds the run to the new version: it is not refused again.
+    std::optional<std::string> accepted;
+    if (state.phase_sha256 != phase.sha256()) accepted = phase.sha256();
     // Whatever a step of a dead runner left running must not meet the rerun of that step.
     std::size_t stopped = stop_leftover_processes(state.run_id);
-    run.journal.append(event::run_resumed(stopped));
+    run.journal.append(event::run_resumed(stopped, std::move(accepted)));
 
     std::unique_ptr<Scripts> scripts =
         make_scripts({phase, options, state.run_id, interrupt, secrets});
@@ -349,6 +378,67 @@ RunState resume_run(RecordedRun run, const phase::LoadedPhase& phase, const RunO
         driver.replace_context(std::move(*context));
     }
     return driver.drive();
+}
+
+plan::Plan preview_resume(const RecordedRun& run, const phase::LoadedPhase& phase,
+                          const RunOptions& options) {
+    const RunState& state = run.state;
+    context::Secrets secrets(secret_names(state, options.secret_keys));
+    json context = secrets.reveal(context_to_resume(run, phase, options, secrets));
+    plan::Plan preview;
+    preview.phase = phase.phase.name;
+    preview.decision = plan::Decision::run;
+    bool stopped = false;  // --interrupted=fail: the run fails at the cut-off step
+    for (std::size_t i = 0; i < phase.phase.steps.size(); ++i) {
+        StepStatus status = state.steps[i].status;
+        plan::StepPlan step = plan::plan_step(phase.phase, phase.logic, context, i, secrets);
+        if (stopped) {
+            step.will_run = false;
+            step.trace.clear();
+            step.reason = "the run stops at the step before";
+        } else if (status == StepStatus::succeeded || status == StepStatus::satisfied ||
+                   status == StepStatus::skipped) {
+            step.will_run = false;
+            step.trace.clear();
+            step.recorded = state::step_status_name(status);
+        } else if (cut_off(status) && options.interrupted != RunOptions::Interrupted::rerun) {
+            bool as_done = options.interrupted == RunOptions::Interrupted::done;
+            step.will_run = false;
+            step.trace.clear();
+            step.recorded = as_done ? "succeeded (marked done by --interrupted=done)"
+                                    : "failed (marked failed by --interrupted=fail)";
+            stopped = !as_done;
+        }
+        preview.steps.push_back(std::move(step));
+    }
+    auto next = std::find_if(preview.steps.begin(), preview.steps.end(),
+                             [](const plan::StepPlan& step) { return step.will_run; });
+    preview.reason =
+        next == preview.steps.end()
+            ? fmt::format("resumes run {}; no step is left to run", state.run_id)
+            : fmt::format("resumes run {} at step {} ({})", state.run_id, next->index, next->id);
+    plan::account_facts(preview, phase.phase, phase.logic, context, secrets);
+    return preview;
+}
+
+plan::Plan preview_finished(const RunState& run, const phase::LoadedPhase& phase) {
+    plan::Plan preview;
+    preview.phase = phase.phase.name;
+    preview.decision = plan::Decision::run;
+    preview.reason = fmt::format(
+        "run {} already succeeded with this phase and context; nothing "
+        "to do (`run` without --resume starts a new run)",
+        run.run_id);
+    context::Secrets secrets(run.secret_keys);
+    for (std::size_t i = 0; i < phase.phase.steps.size(); ++i) {
+        plan::StepPlan step = plan::plan_step(phase.phase, phase.logic, run.context, i, secrets);
+        step.will_run = false;
+        step.trace.clear();
+        step.recorded = state::step_status_name(run.steps[i].status);
+        preview.steps.push_back(std::move(step));
+    }
+    plan::account_facts(preview, phase.phase, phase.logic, run.context, secrets);
+    return preview;
 }
 
 }  // namespace deployphase::run

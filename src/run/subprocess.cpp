@@ -164,6 +164,7 @@ ProcessResult run_process(const ProcessSpec& spec, const InterruptFlag& interrup
         result.ending = why;
         ::kill(-child, SIGTERM);
         terminated_at = Clock::now();
+        if (why == ProcessResult::Ending::interrupted && spec.on_stop) spec.on_stop(false);
     };
     auto abandon = [&] {
         ::kill(-child, SIGKILL);
@@ -228,9 +229,12 @@ ProcessResult run_process(const ProcessSpec& spec, const InterruptFlag& interrup
             if (!terminated_at && spec.timeout && now - started >= *spec.timeout) {
                 terminate(ProcessResult::Ending::timed_out);
             }
-            if (terminated_at && !killed && now - *terminated_at >= spec.kill_after) {
+            bool kill_now = result.ending == ProcessResult::Ending::interrupted &&
+                            (interrupt.load() & interrupt_kill_now) != 0;
+            if (terminated_at && !killed && (kill_now || now - *terminated_at >= spec.kill_after)) {
                 ::kill(-child, SIGKILL);
                 killed = true;
+                if (kill_now && spec.on_stop) spec.on_stop(true);
             }
         }
 

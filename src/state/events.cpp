@@ -95,9 +95,10 @@ json run_started(RunStart start) {
     return event;
 }
 
-json run_resumed(std::optional<std::size_t> stopped) {
+json run_resumed(std::optional<std::size_t> stopped, std::optional<std::string> phase_sha256) {
     json event = of(EventType::run_resumed);
     if (stopped) event[field::stopped_leftover_processes] = *stopped;
+    if (phase_sha256) event[field::phase_sha256] = std::move(*phase_sha256);
     return event;
 }
 

@@ -221,6 +221,8 @@ void Fold::apply_record(const json& record) {
             m_state.status = RunStatus::running;
             m_state.reason.clear();
             m_state.finished = false;
+            if (record.contains(field::phase_sha256))
+                m_state.phase_sha256 = text_of(record, field::phase_sha256, m_seq);
             break;
         case EventType::run_finished:
             m_state.status = status_in<RunStatus>(record, run_status_from_name, seq);

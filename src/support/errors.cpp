@@ -45,6 +45,34 @@ const std::string& Error::message() const {
 InputError::InputError(Diagnostic diagnostic)
     : Error(std::vector<Diagnostic>{std::move(diagnostic)}) {}
 
+std::string describe_unfinished(const UnfinishedRun::Run& run, std::string_view state_arguments) {
+    std::string what =
+        run.of_another_phase
+            ? fmt::format(
+                  "run {} of another phase, \"{}\" ({}), {}", run.id, run.phase, run.phase_file,
+                  run.rollback_begun ? "is part-way through its rollback" : "has not finished")
+            : fmt::format(
+                  "run {} {}", run.id,
+                  run.rollback_begun ? "is part-way through its rollback" : "has not finished");
+    if (run.rollback_begun) {
+        return fmt::format(
+            "{}; finish the rollback with `deployphase rollback{}`, or abandon it "
+            "with --restart",
+            what, state_arguments);
+    }
+    if (run.of_another_phase) {
+        return fmt::format(
+            "{}; finish it with `deployphase resume{}`, roll it back with "
+            "`deployphase rollback{}`, or abandon it (it is kept in the history) "
+            "and run this phase with --restart",
+            what, state_arguments, state_arguments);
+    }
+    return fmt::format("{}; continue it with --resume, or abandon it with --restart", what);
+}
+
+UnfinishedRun::UnfinishedRun(SourceLocation where, Run run)
+    : StateError(std::move(where), describe_unfinished(run, "")), m_run(std::move(run)) {}
+
 RecordError::RecordError(std::size_t seq, std::string detail)
     : StateError({}, fmt::format("record {}: {}", seq, detail)),
       m_seq(seq),

@@ -29,13 +29,13 @@ Why:
 
 Steps:
   1/8  prepare-deployment-environment  skip      fact environment_setup_required is missing
-  2/8  deploy-with-monitoring          will run  no guard
-  3/8  setup-alerts-monitoring         will run  fact monitoring_required is true
-  4/8  verify-production-deployment    will run  no guard
-  5/8  update-documentation            will run  no guard
-  6/8  setup-backup-recovery           will run  fact data_persistence is 1
+  2/8  deploy-with-monitoring          will run  no guard; runs unless its check passes
+  3/8  setup-alerts-monitoring         will run  fact monitoring_required is true; runs unless its check passes
+  4/8  verify-production-deployment    will run  no guard; runs unless its check passes
+  5/8  update-documentation            will run  no guard; runs unless its check passes
+  6/8  setup-backup-recovery           will run  fact data_persistence is 1; runs unless its check passes
   7/8  train-operations-team           skip      fact team_handover_required is missing
-  8/8  create-rollback-plan            will run  no guard
+  8/8  create-rollback-plan            will run  no guard; runs unless its check passes
 
 Predicates: canExecutePhase() = true, shouldSkipPhase() = false, requiresDeployment() = true
 Facts: 14 known to the phase, 11 read; missing: development_only, documentation_only, configuration_only, already_deployed, environment_setup_required, team_handover_required; not read: infrastructure_changes, configuration_changes, new_feature_release'

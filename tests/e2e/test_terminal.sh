@@ -1,6 +1,7 @@
 # What an operator meets in a real terminal: the binary driven in tmux (send-keys,
 # capture-pane). A 40-column window keeps one live line per running step, however long its
-# id; Ctrl-C stops a step and says so once; a manual step asks y/N, and does not with CI=true.
+# id; Ctrl-C stops a step and says so once, a second kills it at once; Ctrl-C at a y/N prompt
+# is an interrupt; a manual step asks y/N, and does not with CI=true.
 source "$(dirname "$0")/lib.sh"
 command -v tmux >/dev/null || { echo "tmux is missing: scripts/dev setup installs it"; exit 1; }
 
@@ -79,6 +80,42 @@ tmux_ send-keys -t 0 C-c
 expect_eq "exit status" "$(wait_for_exit)" "130"
 expect_match "the step's line" "$(screen)" $'\\[1/2\\] prepare-the-deployment-environment-for-the-release \\.\\.\\. interrupted\n'
 case $(screen) in *"interrupted (interrupted)"*) fail "interrupted said twice" "$(screen)" ;; esac
+
+cat >"$WORK/stubborn.md" <<'MD'
+# Phase: Stubborn
+## Steps Sequence
+1. **deploy-with-monitoring** - ignores SIGTERM
+## Step Actions
+```sh step=deploy-with-monitoring
+trap '' TERM
+touch started
+while :; do sleep 0.05; done
+```
+MD
+
+case_ "the first Ctrl-C says what it stops and how; the second kills the step at once"
+in_terminal 100 "$DEPLOYPHASE run stubborn.md --state-dir stubborn --kill-after 5m"
+wait_for_screen '\[1/1\] .*[0-9]\.[0-9]s'
+tmux_ send-keys -t 0 C-c
+wait_for_screen 'stopping deploy-with-monitoring: SIGTERM sent; Ctrl-C again to kill it now, else killed in 5m'
+sleep 0.5
+[ -s "$WORK/.exit" ] && fail "the step ignoring SIGTERM ended on the first Ctrl-C" "$(screen)"
+tmux_ send-keys -t 0 C-c
+expect_eq "exit status" "$(wait_for_exit)" "130"  # long before the 5 minutes
+expect_match "the kill is said" "$(screen)" 'killing deploy-with-monitoring now \(SIGKILL to its process group\)'
+expect_match "the step's line" "$(screen)" '\[1/1\] deploy-with-monitoring \.\.\. interrupted'
+
+case_ "Ctrl-C at the y/N prompt exits 130 and records the step interrupted there"
+touch "$WORK/release"
+in_terminal 80 "$phase --state-dir prompt-interrupted"
+wait_for_screen 'Is it done\? \[y/N\]'
+tmux_ send-keys -t 0 C-c
+expect_eq "exit status" "$(wait_for_exit)" "130"
+run status --state-dir prompt-interrupted
+expect_match status "$OUT" 'train-the-operations-team +interrupted'
+expect_match events "$(recorded_events "$WORK/prompt-interrupted" | tail -2 | tr -d '\n')" \
+    '"index":2,.*"status":"interrupted".*"type":"run_finished"'
+expect_match "the next command" "$(screen)" 'deployphase resume --state-dir prompt-interrupted'
 
 case_ "a manual step asks on a terminal, and not with CI=true"
 touch "$WORK/release"

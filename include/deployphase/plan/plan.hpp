@@ -40,7 +40,17 @@ struct StepPlan {
     std::string guard_kind;  // "fact", "expression" or "" without a guard
     std::string reason;
     predicate::Trace trace;  // the guard's evaluation
+    // How the step runs when it does: "script"; "check" (its check= script runs first, and the
+    // step only when the check fails); "confirm" (a manual step: the operator confirms it).
+    std::string action;
+    // In a preview of a recorded run: how a step that will not run again ended ("succeeded",
+    // "skipped", ...). Empty for a step still to come.
+    std::string recorded;
 };
+
+// What a preview says of a step that will run, beyond its guard: "runs unless its check
+// passes", "stops for confirmation (exit 4 without a terminal)", or nothing.
+std::string_view action_note(const StepPlan& step);
 
 struct Plan {
     std::string phase;
@@ -74,6 +84,11 @@ StepPlan plan_step(const phase::Phase& phase, const phase::PhaseLogic& logic,
 
 Plan make_plan(const phase::Phase& phase, const phase::PhaseLogic& logic,
                const nlohmann::json& context, const context::Secrets& secrets);
+
+// Fills plan.facts from what the plan's traces read: for a plan put together step by step, as
+// a preview of a recorded run is.
+void account_facts(Plan& plan, const phase::Phase& phase, const phase::PhaseLogic& logic,
+                   const nlohmann::json& context, const context::Secrets& secrets);
 
 // Every context key a phase can read, with where each is read. Context-free: a call F()
 // is listed under derived_fact_key(F), and the context may also name it F exactly.

@@ -27,6 +27,12 @@ RecordedRun open_recorded_run(state::StateStore& store, std::string_view purpose
 // The same, but nothing (and nothing created, nothing locked) when there is no run.
 std::optional<RecordedRun> open_recorded_run_if_any(state::StateStore& store);
 
+// Reads the current run as `status` does, for a preview: no lock taken, nothing created or
+// written (a torn last record is read past, not repaired). Throws LockHeld when a runner holds
+// the store: what it records may change under the reader, and the command previewed would be
+// refused too.
+std::optional<RecordedRun> peek_recorded_run(state::StateStore& store);
+
 // Throws StateError when the phase file changed since the run began (unless allow_changed), and
 // always when its steps are no longer the same list: recorded indexes would name other steps.
 void require_same_phase(const phase::LoadedPhase& phase, const state::RunState& run,

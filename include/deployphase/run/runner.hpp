@@ -16,6 +16,7 @@
 
 #include <deployphase/phase/loader.hpp>
 #include <deployphase/plan/context_drift.hpp>
+#include <deployphase/plan/plan.hpp>
 #include <deployphase/run/recorded_run.hpp>
 #include <deployphase/run/scripts.hpp>
 #include <deployphase/run/subprocess.hpp>
@@ -60,6 +61,9 @@ struct RunOptions {
     std::function<void(const nlohmann::json&)> on_event;
     // Called repeatedly (at least every 100 ms) while a script runs: a live timer's tick.
     std::function<void()> on_wait;
+    // Told when an interrupt stops a step's script: SIGTERM sent (`killing` false), or a second
+    // interrupt killing it at once (true).
+    std::function<void(const phase::Step&, bool killing)> on_stop;
     // Makes the run's scripts; empty: real processes (process_scripts). Tests put a fake here.
     ScriptsFactory scripts;
 };
@@ -91,6 +95,15 @@ std::optional<state::RunState> later_run_that_changed_nothing(state::StateStore&
 bool already_succeeded(const state::RunState& run, const phase::LoadedPhase& phase,
                        const nlohmann::json& context);
 
+// Whether `phase` is another phase file than the one `run` is of: another path and other
+// contents (a file edited in place is the same phase, changed; a copy is the same phase).
+bool of_another_phase(const state::RunState& run, const phase::LoadedPhase& phase);
+
+// Throws UnfinishedRun when `run` (read from `where`) has not finished: a new run of `phase`
+// would replace it.
+void refuse_unfinished(const state::RunState& run, const std::string& where,
+                       const phase::LoadedPhase& phase);
+
 // What `run --resume` does: continue the store's unfinished run, leave alone one that already
 // succeeded with this phase and context, or start a new run. A run to continue or leave alone
 // is kept open under the store's lock, so the journal is read once.
@@ -101,6 +114,10 @@ struct ResumeDecision {
 };
 ResumeDecision decide_run_resume(state::StateStore& store, const phase::LoadedPhase& phase,
                                  const nlohmann::json& context);
+// The same choice for a run already read (locked, or peeked at for a preview). Throws
+// UnfinishedRun when the run is unfinished and of another phase.
+ResumeDecision::Action resume_action(const RecordedRun& recorded, const phase::LoadedPhase& phase,
+                                     const nlohmann::json& context);
 
 // resume --context/--set: files become the new base (none: the run's context), assignments
 // apply last. Nothing when neither was given. Throws InputError for a bad file.
@@ -128,5 +145,15 @@ state::RunState resume_run(const phase::LoadedPhase& phase, const RunOptions& op
 // file the caller has read from it: the journal is read once, under the lock.
 state::RunState resume_run(RecordedRun run, const phase::LoadedPhase& phase,
                            const RunOptions& options, const InterruptFlag& interrupt);
+
+// What resume_run would do with `run`, running and recording nothing: the same refusals (the
+// run ended, its rollback began, the phase changed, a secret not given again, a bad --set),
+// then each step: those that will not run again as recorded, the others planned against the
+// context the resume would start from. The phase is not decided again: it was, when the run
+// began.
+plan::Plan preview_resume(const RecordedRun& run, const phase::LoadedPhase& phase,
+                          const RunOptions& options);
+// A run that already succeeded, as `run --resume --dry-run` shows it: every step as recorded.
+plan::Plan preview_finished(const state::RunState& run, const phase::LoadedPhase& phase);
 
 }  // namespace deployphase::run

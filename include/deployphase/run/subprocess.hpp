@@ -26,6 +26,9 @@ struct ProcessSpec {
     std::optional<std::chrono::milliseconds> timeout;
     std::chrono::milliseconds kill_after{10'000};  // from SIGTERM to SIGKILL of the group
     std::function<void()> on_wait;  // called at every wake while it runs (at least each 100 ms)
+    // Told when an interrupt stops the process: `killing` false when its group is sent SIGTERM,
+    // true when a second interrupt kills it at once.
+    std::function<void(bool killing)> on_stop;
     // Asked at every wake: true stops the process as an interrupt does (the runner has lost
     // its hold on the state store, and another runner may take the run over).
     std::function<bool()> abandon;
@@ -50,8 +53,13 @@ struct ProcessResult {
 };
 
 // Set from a signal handler to stop the running step: its group gets SIGTERM, then SIGKILL
-// after `kill_after`, and the result is `interrupted`.
+// after `kill_after`, and the result is `interrupted`. It holds the signal that asked for the
+// stop; a second interrupt adds interrupt_kill_now, and the group is killed at once.
 using InterruptFlag = std::atomic<int>;
+inline constexpr int interrupt_kill_now = 0x100;
+inline int interrupt_signal_of(int flag) {
+    return flag & 0xff;
+}
 
 // Runs the process to the end; every process left in its group is killed before returning.
 // Throws StorageError when the process cannot be started or watched, or its log cannot be

@@ -116,7 +116,10 @@ struct RunStart {
 
 nlohmann::json run_started(RunStart start);
 // `stopped`: how many leftover processes of the run a resume killed (absent: none looked for).
-nlohmann::json run_resumed(std::optional<std::size_t> stopped = std::nullopt);
+// `phase_sha256`: the resume accepted a changed phase file (--allow-changed); from here on the
+// run is of that version, and is compared with it.
+nlohmann::json run_resumed(std::optional<std::size_t> stopped = std::nullopt,
+                           std::optional<std::string> phase_sha256 = std::nullopt);
 nlohmann::json context_changed(nlohmann::json context, std::vector<std::string> changed_keys);
 nlohmann::json step_skipped(std::size_t index, std::string_view reason);
 nlohmann::json step_started(std::size_t index, std::string_view reason);

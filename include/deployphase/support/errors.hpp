@@ -50,11 +50,27 @@ class StateError : public Error {
     using Error::Error;
 };
 
-// The store holds a run that has not finished, and a new run would replace it.
+// The store holds a run that has not finished, and a new run would replace it. What it holds is
+// kept, so that the command line can name the next commands with the operator's state flags.
 class UnfinishedRun : public StateError {
   public:
-    using StateError::StateError;
+    struct Run {
+        std::string id;
+        std::string phase;       // its name
+        std::string phase_file;  // as recorded: absolute
+        bool rollback_begun = false;
+        bool of_another_phase = false;  // the command was given another phase file
+    };
+    UnfinishedRun(SourceLocation where, Run run);
+    const Run& run() const { return m_run; }
+
+  private:
+    Run m_run;
 };
+
+// What an UnfinishedRun says, with `state_arguments` (" --state-dir DIR", or "") in each
+// command it names.
+std::string describe_unfinished(const UnfinishedRun::Run& run, std::string_view state_arguments);
 
 // A journal record that does not fit the run folded so far (state::Fold); seq() says which,
 // from 1. It has no place of its own: the journal that read it rethrows it as a StateError
