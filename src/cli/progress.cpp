@@ -214,6 +214,9 @@ void Progress::operator()(const json& event) {
     clear_live_line();
     switch (*type) {
         case EventType::run_started:
+            // A phase skipped or blocked: its steps are not each worth a line; the end says why.
+            m_phase_not_run = event.contains(field::plan) && event[field::plan].is_object() &&
+                              event[field::plan].value("decision", "run") != "run";
             if (!quiet) {
                 fmt::print(m_options.stream, "{} run {} of \"{}\": {} steps\n",
                            m_style.bold("deployphase"), event.value(field::run_id, ""),
@@ -230,7 +233,8 @@ void Progress::operator()(const json& event) {
             if (verbose) line(index, "starting", event.value(field::reason, ""));
             break;
         case EventType::step_skipped:
-            if (!quiet) line(index, m_style.yellow("skipped"), event.value(field::reason, ""));
+            if (!quiet && !m_phase_not_run)
+                line(index, m_style.yellow("skipped"), event.value(field::reason, ""));
             break;
         case EventType::check_finished:
             if (verbose) {

@@ -60,6 +60,7 @@ class Progress {
     std::chrono::steady_clock::time_point m_started;    // when it started
     std::chrono::steady_clock::time_point m_drawn;      // when the timer was last drawn
     bool m_live_shown = false;
+    bool m_phase_not_run = false;  // the phase was skipped or blocked
 };
 
 // "%", "\r" and "\n" escaped as GitHub's workflow commands require.

@@ -207,6 +207,21 @@ std::vector<std::string> missing_unread_facts(const Plan& plan) {
     return unread;
 }
 
+std::string deciding_reads(const Plan& plan) {
+    if (plan.decision == Decision::run) return "";
+    std::string_view decider =
+        plan.decision == Decision::skip ? phase::should_skip_function : phase::can_execute_function;
+    std::string out;
+    bool inside = false;
+    for (const predicate::TraceEntry& entry : plan.trace) {
+        if (entry.depth == 0) inside = entry.call.starts_with(decider);
+        if (!inside || !entry.reads_context) continue;
+        out += fmt::format("{}{}: {}", out.empty() ? "" : ", ", entry.key,
+                           entry.missing ? "missing" : short_value(entry.value));
+    }
+    return out;
+}
+
 std::string_view action_note(const StepPlan& step) {
     if (!step.will_run) return "";
     if (step.action == "confirm") return "stops for confirmation (exit 4 without a terminal)";

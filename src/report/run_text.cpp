@@ -19,6 +19,10 @@ std::string render_run_line(const RunState& run) {
 
 std::string render_run_state(const RunState& run) {
     std::string out = render_run_line(run);
+    if (run.status == state::RunStatus::skipped || run.status == state::RunStatus::blocked) {
+        out += fmt::format("  no step ran: all {} were skipped with the phase\n", run.steps.size());
+        return out;
+    }
     std::size_t width = 0;
     for (const StepState& step : run.steps)
         width = std::max(width, step.id.size());

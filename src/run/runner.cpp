@@ -281,6 +281,9 @@ RunState start_run(const phase::LoadedPhase& phase, const json& context, const R
         plan::Plan plan = plan::make_plan(phase.phase, phase.logic, context, secrets);
         decision = plan.decision;
         reason = plan.reason;
+        // What stopped the phase, in the one line the run ends with.
+        if (std::string read = plan::deciding_reads(plan); !read.empty())
+            reason += "; it read " + read;
         start.plan = plan_summary(plan);
     }
     start.run_id = run_id;

@@ -115,7 +115,7 @@ blocked=$(sed -n 's/^Run \([^ ]*\) of .*: blocked.*/\1/p' <<<"$OUT")
 run status --state-dir live-state
 expect_status 0
 expect_match "status shows the deployment" "$OUT" "^Run $deployed of \"Deployment & Operations\": succeeded"
-later_line="Later, run $blocked was blocked (canExecutePhase() is false); it changed nothing, so the run above is still the last that did."
+later_line="Later, run $blocked was blocked (canExecutePhase() is false; it read validated_implementation: missing); it changed nothing, so the run above is still the last that did."
 expect_eq "and names the later run in its last line" "$(tail -1 <<<"$OUT")" "$later_line"
 run status --state-dir live-state -o json
 expect_match "status JSON names the later run" "$OUT" '"later_run": \{'

@@ -67,6 +67,11 @@ struct Plan {
 // `plan --strict`: an error for every fact the plan read that the context lacks, at its first
 // use in `source` (the phase file).
 std::vector<Diagnostic> strict_errors(const Plan& plan, const SourceFile& source);
+// What the function that decided a skip or a block read from the context, as plan's Why shows
+// it, in one line: "validated_implementation: missing, code_changes: false". Empty for a
+// decision to run, or a function that read nothing.
+std::string deciding_reads(const Plan& plan);
+
 // The facts the context lacks that the plan never read (short-circuiting skipped them).
 std::vector<std::string> missing_unread_facts(const Plan& plan);
 
