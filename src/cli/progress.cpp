@@ -128,7 +128,9 @@ void Progress::line(std::size_t index, const std::string& text, const std::strin
 // On GitHub the whole log goes into a fold; elsewhere a failure shows its last lines.
 void Progress::show_log(std::size_t index, std::string_view kind, bool whole) {
     const phase::Step& step = m_phase.steps[index - 1];
-    std::string text = run::read_step_log(m_options.state_dir, index, step.id, kind);
+    // The attempt that just ended: the log holds every earlier one too.
+    std::string log = run::read_step_log(m_options.state_dir, index, step.id, kind);
+    std::string_view text = run::last_log_section(log);
     if (text.empty()) return;
     std::string_view shown =
         whole ? std::string_view(text) : tail(text, failed_log_lines, failed_log_bytes);
@@ -218,9 +220,10 @@ void Progress::operator()(const json& event) {
             m_phase_not_run = event.contains(field::plan) && event[field::plan].is_object() &&
                               event[field::plan].value("decision", "run") != "run";
             if (!quiet) {
-                fmt::print(m_options.stream, "{} run {} of \"{}\": {} steps\n",
+                fmt::print(m_options.stream, "{} run {} of \"{}\": {} step{}\n",
                            m_style.bold("deployphase"), event.value(field::run_id, ""),
-                           event.value(field::phase, ""), m_phase.steps.size());
+                           event.value(field::phase, ""), m_phase.steps.size(),
+                           m_phase.steps.size() == 1 ? "" : "s");
             }
             break;
         case EventType::run_resumed:

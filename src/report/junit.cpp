@@ -73,9 +73,12 @@ std::string junit_xml(const phase::Phase& phase, const state::RunState& run,
                                   : "awaiting a manual confirmation";
             body += fmt::format("      <skipped message=\"{}\"/>\n", xml_text(why));
         }
+        // What this run's last attempt printed: a log holds every attempt of every run.
         std::string log;
-        if (step.index <= phase.steps.size())
-            log = run::read_step_log(state_dir, step.index, step.id);
+        if (step.index <= phase.steps.size()) {
+            log = std::string(run::last_log_section(
+                run::read_step_log(state_dir, step.index, step.id), run.run_id));
+        }
         std::string note = fmt::format("status: {}{}\n", state::step_status_name(step.status),
                                        step.reason.empty() ? "" : " (" + step.reason + ")");
         body += fmt::format("      <system-out>{}{}</system-out>\n", xml_text(note), xml_text(log));

@@ -96,6 +96,8 @@ class ProcessScripts final : public Scripts {
         spec.workdir = m_workdir;
         spec.log_file =
             step_log_file(options.state_dir, step.index, step.id, script_kind_name(kind));
+        spec.log_header = log_section_header(m_setup.run_id, script_kind_name(kind), attempt,
+                                             std::chrono::system_clock::now());
         spec.echo_fd = options.echo_fd;
         spec.timeout = script.timeout;
         spec.kill_after = options.kill_after;

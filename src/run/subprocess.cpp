@@ -173,6 +173,7 @@ ProcessResult run_process(const ProcessSpec& spec, const InterruptFlag& interrup
     std::optional<context::StreamMasker> masker;
     if (spec.secrets && !spec.secrets->texts().empty()) masker.emplace(*spec.secrets);
     int echo_fd = spec.echo_fd;  // -1 once whoever read the echo has gone
+    bool header_written = spec.log_header.empty();
     // A step whose output cannot be kept must not go on unrecorded: it is stopped and the run
     // with it, as if the runner had died there.
     auto keep = [&](std::string_view output) {
@@ -188,6 +189,13 @@ ProcessResult run_process(const ProcessSpec& spec, const InterruptFlag& interrup
             int error = errno;
             abandon();
             throw_storage_error(spec.log_file, "cannot open the step log", error);
+        }
+        if (!header_written) {
+            header_written = true;
+            if (auto failure = write_all(log.get(), spec.log_header)) {
+                abandon();
+                throw_storage_error(spec.log_file, "cannot write the step log", failure->error);
+            }
         }
         if (auto failure = write_all(log.get(), output)) {
             abandon();

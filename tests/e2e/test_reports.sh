@@ -30,7 +30,9 @@ expect_eq progress "$(grep '^\[' <<<"$OUT")" "$(printf '%s\n' \
     '[2/3] notify ... skipped (fact notify is missing)' \
     '[3/3] ship ... attempt 1 of 2 failed (exited with 1; retrying)' \
     '[3/3] ship ... FAILED (exited with 1)')"
-expect_match "log tail" "$OUT" $'\n    \\| shipping attempt 1\n    \\| shipping attempt 2\n'
+# The attempt that failed, under its header; not the attempt before it (issue 16, case 10).
+expect_match "log tail" "$OUT" $'\n    \\| === deployphase: run [0-9TZa-f-]+, step attempt 2, [0-9T:-]+Z ===\n    \\| shipping attempt 2\n'
+[[ "$OUT" == *"shipping attempt 1"* ]] && fail "the tail shows an earlier attempt" "$OUT"
 [[ "$OUT" =~ $sgr ]] && fail "colour codes without a terminal"
 [[ "$OUT" == *"building <release>"* ]] && fail "a succeeding step's output was printed without --verbose"
 
@@ -43,7 +45,7 @@ run run phase.md --state-dir quiet --quiet
 expect_status 1
 expect_eq stdout "$OUT" "$(printf '%s\n' \
     '[3/3] ship ... FAILED (exited with 1)' \
-    '    | shipping attempt 1' \
+    "    | === deployphase: run $(sed -n 's/^Run \([^ ]*\) .*/\1/p' <<<"$OUT"), step attempt 2, $(sed -n 's/.*step attempt 2, \([^ ]*\) ===$/\1/p' <<<"$OUT") ===" \
     '    | shipping attempt 2' \
     "Run $(sed -n 's/^Run \([^ ]*\) .*/\1/p' <<<"$OUT") of \"Reported\": failed")"
 run run phase.md --quiet --verbose
@@ -99,13 +101,34 @@ run run phase.md --state-dir junit-failed --junit failed.xml
 xmllint --noout "$WORK/failed.xml" || fail "failed.xml is not well-formed XML"
 expect_match junit "$(cat "$WORK/failed.xml")" '<failure message="exited with 1" type="failed"/>'
 
+case_ "--junit shows what this run's last attempt printed, never an earlier attempt or run"
+run run phase.md --state-dir sections --junit first.xml
+expect_status 1
+junit=$(cat "$WORK/first.xml")
+expect_match junit "$junit" 'step attempt 2, [0-9T:-]+Z ===&#10;shipping attempt 2|step attempt 2, [0-9T:-]+Z ===
+shipping attempt 2'
+[[ $junit == *"shipping attempt 1"* ]] && fail "JUnit shows the failed attempt before" "$junit"
+# A new run (--restart) in which build fails before ship: ship's old log is the old run's.
+printf 'exit 3\n' >"$WORK/build-fails"
+sed -i 's/^echo "building <release> & more"$/echo "building again"; test ! -e build-fails/' "$WORK/phase.md"
+run run phase.md --state-dir sections --restart --junit second.xml
+expect_status 1
+junit=$(cat "$WORK/second.xml")
+expect_match junit "$junit" 'building again'
+[[ $junit == *"building &lt;release&gt;"* ]] && fail "JUnit shows the earlier run's build log" "$junit"
+[[ $junit == *"shipping attempt"* ]] && fail "JUnit shows the earlier run's log for a step not run" "$junit"
+# Both runs are in the log file, each section named by its run and attempt.
+expect_eq sections "$(grep -c '^=== deployphase: run ' "$WORK/sections/logs/1-build.log")" "2"
+sed -i 's/^echo "building again"; test ! -e build-fails$/echo "building <release> \& more"/' "$WORK/phase.md"
+rm -f "$WORK/build-fails"
+
 case_ "GITHUB_ACTIONS=true: folded logs, an ::error:: annotation, a job summary"
 : >"$WORK/summary.md"
 (cd "$WORK" && GITHUB_ACTIONS=true GITHUB_STEP_SUMMARY="$WORK/summary.md" \
     "$DEPLOYPHASE" run phase.md --state-dir gh) >"$WORK/.stdout" 2>&1
 OUT=$(cat "$WORK/.stdout")
-expect_match stdout "$OUT" $'::group::\\[1/3\\] build \\.\\.\\. ok \\([0-9.]+s\\)\nbuilding <release> & more\n::endgroup::'
-expect_match stdout "$OUT" $'::group::\\[3/3\\] ship \\.\\.\\. failed \\(exited with 1\\)\nshipping attempt 1\nshipping attempt 2\n::endgroup::'
+expect_match stdout "$OUT" $'::group::\\[1/3\\] build \\.\\.\\. ok \\([0-9.]+s\\)\n=== deployphase: run [^\n]*, step attempt 1, [0-9T:-]+Z ===\nbuilding <release> & more\n::endgroup::'
+expect_match stdout "$OUT" $'::group::\\[3/3\\] ship \\.\\.\\. failed \\(exited with 1\\)\n=== deployphase: run [^\n]*, step attempt 2, [0-9T:-]+Z ===\nshipping attempt 2\n::endgroup::'
 expect_match stdout "$OUT" $'\n::error title=deployphase: step 3 ship::step 3 ship failed: exited with 1\n'
 expect_match summary "$(cat "$WORK/summary.md")" '^# Post-deployment report: Reported'
 expect_match summary "$(cat "$WORK/summary.md")" $'\n- State: \\*\\*failed\\*\\*\n'

@@ -39,7 +39,9 @@ TEST_CASE("runner: every step runs once, in order, and an output opens a later g
     CHECK(ws.ran() == "one\ntwo\nthree\n");
     CHECK(result.context == json({{"more_wanted", true}}));
     std::ifstream log(ws.dir / ".deployphase" / "logs" / "1-one.log");
-    CHECK(std::string(std::istreambuf_iterator<char>(log), {}) == "one says hi\n");
+    std::string text(std::istreambuf_iterator<char>(log), {});
+    CHECK(text.starts_with("=== deployphase: run " + result.run_id + ", step attempt 1, "));
+    CHECK(text.ends_with(" ===\none says hi\n"));
     // A step that prints nothing leaves no log.
     CHECK_FALSE(fs::exists(ws.dir / ".deployphase" / "logs" / "2-two.log"));
 }

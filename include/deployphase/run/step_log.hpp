@@ -1,6 +1,7 @@
 #pragma once
 // Where a step's scripts leave their output, and reading it back for reports.
 
+#include <chrono>
 #include <cstddef>
 #include <filesystem>
 #include <string>
@@ -14,6 +15,17 @@ namespace deployphase::run {
 // the others.
 std::filesystem::path step_log_file(const std::filesystem::path& state_dir, std::size_t index,
                                     const std::string& id, std::string_view kind = "step");
+
+// The line each script run writes to its log before its first output: a log is appended to by
+// every attempt and every later run, and this says where each begins.
+//   === deployphase: run 20261129T102513Z-a0ecf1, step attempt 2, 2026-11-29T10:25:14Z ===
+std::string log_section_header(std::string_view run_id, std::string_view kind, unsigned attempt,
+                               std::chrono::system_clock::time_point started);
+
+// The last section of a log: what the latest script run printed, from its header on (the whole
+// text when it has none: a log written before headers were). With `run_id`, nothing when that
+// section is another run's: the step printed nothing in this one.
+std::string_view last_log_section(std::string_view log, std::string_view run_id = {});
 
 // That log's content; "" when there is none (a script that printed nothing leaves no file) or it
 // cannot be read (a report goes on without it).

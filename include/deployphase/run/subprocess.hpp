@@ -20,7 +20,10 @@ struct ProcessSpec {
     std::vector<std::string> environment;  // the complete environment, "KEY=VALUE"
     std::filesystem::path workdir;
     std::filesystem::path log_file;  // appended to; created 0600 at the first output
-    int echo_fd = -1;                // also copy the output to this descriptor (-1: no)
+    // Written to the log just before the first output (nothing when there is none), so that
+    // the runs and attempts a log file holds are told apart (step_log.hpp).
+    std::string log_header;
+    int echo_fd = -1;  // also copy the output to this descriptor (-1: no)
     // When set, the output is masked (StreamMasker) before it reaches the log or echo_fd.
     const context::Secrets* secrets = nullptr;
     std::optional<std::chrono::milliseconds> timeout;
