@@ -1,5 +1,6 @@
 #include <deployphase/phase/json_form.hpp>
 
+#include <algorithm>
 #include <initializer_list>
 
 #include <fmt/format.h>
@@ -110,6 +111,22 @@ class JsonPhaseReader {
         return out;
     }
 
+    // "needs" or "outputs": context keys, each once.
+    std::vector<std::string> key_list(const json& step, const std::string& pointer,
+                                      std::string_view key) {
+        std::vector<std::string> keys;
+        std::vector<std::string> listed = string_list(step, pointer, key);
+        for (std::size_t i = 0; i < listed.size(); ++i) {
+            if (!is_declarable_key(listed[i])) {
+                error(fmt::format("{}/{}/{}", pointer, key, i),
+                      fmt::format("\"{}\" is not a context key", listed[i]));
+            } else if (std::find(keys.begin(), keys.end(), listed[i]) == keys.end()) {
+                keys.push_back(listed[i]);
+            }
+        }
+        return keys;
+    }
+
     void read_format_version(const json& root) {
         if (!root.contains("format_version")) {
             error("", fmt::format("missing \"format_version\"; this deployphase reads version {}",
@@ -141,7 +158,7 @@ class JsonPhaseReader {
             if (!expect(value, pointer, "steps[]", json::value_t::object, "an object")) continue;
             allow_keys(value, pointer, "step",
                        {"index", "id", "description", "guard", "annotations", "run", "rollback",
-                        "check", "retries", "retry_delay", "line", "column"});
+                        "check", "retries", "retry_delay", "needs", "outputs", "line", "column"});
             Step step;
             step.index = i + 1;
             step.where = text_location(pointer + "/id");
@@ -162,6 +179,10 @@ class JsonPhaseReader {
             step.rollback = read_script(value, pointer, "rollback");
             step.check = read_script(value, pointer, "check");
             read_retries(value, pointer, step);
+            step.needs = key_list(value, pointer, "needs");
+            step.outputs = key_list(value, pointer, "outputs");
+            if (!step.outputs.empty() && !step.run)
+                error(pointer + "/outputs", "outputs apply to steps with a run script");
             phase.steps.push_back(std::move(step));
         }
     }
@@ -334,6 +355,9 @@ nlohmann::ordered_json phase_to_json(const Phase& phase) {
                               {"check", script_json(step.check)},
                               {"retries", step.retries},
                               {"retry_delay", format_duration(step.retry_delay)}};
+        // Only when declared: the JSON of a phase without them stays as it was.
+        if (!step.needs.empty()) entry["needs"] = step.needs;
+        if (!step.outputs.empty()) entry["outputs"] = step.outputs;
         entry.update(location_json(step.where));
         steps.push_back(std::move(entry));
     }

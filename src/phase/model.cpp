@@ -82,6 +82,16 @@ const Section* Phase::find_section(SectionKind kind) const {
     return found == sections.end() ? nullptr : &*found;
 }
 
+bool is_declarable_key(std::string_view key) {
+    if (key.empty() || key.front() == '.' || key.back() == '.' ||
+        key.find("..") != std::string_view::npos)
+        return false;
+    return std::all_of(key.begin(), key.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '_' || c == '-' || c == '.';
+    });
+}
+
 std::size_t Phase::scripted_step_count() const {
     return static_cast<std::size_t>(
         std::count_if(steps.begin(), steps.end(), [](const Step& s) { return s.run.has_value(); }));

@@ -2,10 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <optional>
 #include <unordered_map>
+
+#include <deployphase/support/spelling.hpp>
 
 #include "support/text.hpp"
 
@@ -104,16 +107,20 @@ class ActionReader {
         std::map<std::string, const Attribute*> by_key;
         bool ok = true;
         for (const Attribute& attribute : info.attributes) {
-            static const char* const known[] = {"step",    "rollback", "check",
-                                                "timeout", "retries",  "retry-delay"};
+            static const char* const known[] = {"step",    "rollback",    "check", "timeout",
+                                                "retries", "retry-delay", "needs", "outputs"};
             bool is_known = false;
             for (const char* name : known)
                 is_known = is_known || attribute.key == name;
             if (!is_known) {
+                std::optional<std::string> meant = closest_spelling(
+                    attribute.key, std::vector<std::string>(std::begin(known), std::end(known)));
                 error(attribute,
-                      fmt::format("unknown attribute \"{}\"; a script block takes step=, "
-                                  "rollback=, check=, timeout=, retries= and retry-delay=",
-                                  attribute.key));
+                      fmt::format("unknown attribute \"{}\"; {}a script block takes step=, "
+                                  "rollback=, check=, timeout=, retries=, retry-delay=, needs= "
+                                  "and outputs=",
+                                  attribute.key,
+                                  meant ? fmt::format("did you mean {}=? ", *meant) : ""));
                 ok = false;
             } else if (attribute.text.find('=') == std::string::npos || attribute.value.empty()) {
                 error(attribute, fmt::format("\"{}\" needs a value, as in {}=...", attribute.key,
@@ -142,7 +149,7 @@ class ActionReader {
             return;
         }
         const Attribute& role = *roles.front();
-        for (const char* only_for_step : {"retries", "retry-delay"}) {
+        for (const char* only_for_step : {"retries", "retry-delay", "outputs"}) {
             if (by_key.count(only_for_step) && role.key != "step") {
                 error(*by_key[only_for_step],
                       fmt::format("{}= applies to step= blocks only", only_for_step));
@@ -184,6 +191,9 @@ class ActionReader {
             ok = ok && retry_delay.has_value();
         }
 
+        std::vector<std::string> needs = key_list(by_key, "needs", ok);
+        std::vector<std::string> outputs = key_list(by_key, "outputs", ok);
+
         Step* step = target(role);
         if (!step || !ok) return;
         std::optional<Script>& slot = role.key == "step"       ? step->run
@@ -196,6 +206,8 @@ class ActionReader {
             return;
         }
         slot = std::move(script);
+        add_keys(step->needs, needs);
+        add_keys(step->outputs, outputs);
         if (retries) step->retries = *retries;
         if (retry_delay) step->retry_delay = *retry_delay;
     }
@@ -218,6 +230,36 @@ class ActionReader {
     static std::string literal(cmark_node* block) {
         const char* text = cmark_node_get_literal(block);
         return text ? text : "";
+    }
+
+    // needs=a,b.c: the keys of a needs= or outputs= attribute, each checked.
+    std::vector<std::string> key_list(std::map<std::string, const Attribute*>& by_key,
+                                      const char* name, bool& ok) {
+        std::vector<std::string> keys;
+        if (!by_key.count(name)) return keys;
+        const Attribute& attribute = *by_key[name];
+        std::string_view rest = attribute.value;
+        while (true) {
+            std::string_view key = rest.substr(0, rest.find(','));
+            if (!is_declarable_key(key)) {
+                error(attribute, fmt::format("{}=: \"{}\" is not a context key; write keys "
+                                             "separated by commas, as in {}=deploy_target,"
+                                             "release.version",
+                                             name, key, name));
+                ok = false;
+                return {};
+            }
+            keys.emplace_back(key);
+            if (key.size() == rest.size()) break;
+            rest.remove_prefix(key.size() + 1);
+        }
+        return keys;
+    }
+
+    static void add_keys(std::vector<std::string>& into, const std::vector<std::string>& keys) {
+        for (const std::string& key : keys) {
+            if (std::find(into.begin(), into.end(), key) == into.end()) into.push_back(key);
+        }
     }
 
     // The attribute's column on the fence line.

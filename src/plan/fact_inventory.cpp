@@ -60,6 +60,15 @@ std::vector<FactEntry> fact_inventory(const phase::Phase& phase, const phase::Ph
             inventory.add(guard.fact_key, "guard", "", {guard.where, in, guard.condition});
         }
     }
+    // What the scripts declare they read (needs=) and write (outputs=).
+    for (const phase::Step& step : phase.steps) {
+        std::string in = fmt::format("step {} {}", step.index, step.id);
+        SourceLocation where = step.run ? step.run->where : step.where;
+        for (const std::string& key : step.needs)
+            inventory.add(key, "needs", "", {where, in, "needs=" + key});
+        for (const std::string& key : step.outputs)
+            inventory.add(key, "output", "", {where, in, "outputs=" + key});
+    }
     return inventory.take();
 }
 

@@ -141,6 +141,8 @@ ordered_json plan_to_json(const Plan& plan, const std::optional<Fingerprint>& fi
              {"reason", step.reason},
              {"action", step.action},
              {"recorded", step.recorded.empty() ? ordered_json() : ordered_json(step.recorded)},
+             {"decided_after",
+              step.decided_after == 0 ? ordered_json() : ordered_json(step.decided_after)},
              {"trace", trace_json(step.trace)}});
     }
 

@@ -1,6 +1,7 @@
 #include <deployphase/plan/plan.hpp>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <map>
 
@@ -83,8 +84,66 @@ class Planner {
         }
         for (std::size_t i = 0; i < m_phase.steps.size(); ++i)
             plan.steps.push_back(plan_step(plan, i));
+        if (plan.decision == Decision::run) account_declarations(plan);
         plan.facts = facts(plan);
         return plan;
+    }
+
+    // What the scripts declare: a guard fed by an earlier step's output is decided when that
+    // step has run; a key a step that may run needs, and neither the context nor an earlier
+    // step gives, blocks the phase before anything runs.
+    void account_declarations(Plan& plan) {
+        std::map<std::string, std::size_t> output_of;  // key -> the first step declaring it
+        // Each key the context lacks, in the order first needed, with the steps needing it.
+        std::vector<std::pair<std::string, std::vector<std::size_t>>> lacking;
+        for (std::size_t i = 0; i < m_phase.steps.size(); ++i) {
+            const phase::Step& step = m_phase.steps[i];
+            StepPlan& planned = plan.steps[i];
+            for (const predicate::TraceEntry& read : planned.trace) {
+                auto from = output_of.find(read.key);
+                if (!read.reads_context || !read.missing || from == output_of.end()) continue;
+                const phase::Step& writer = m_phase.steps[from->second - 1];
+                planned.will_run = false;
+                planned.decided_after = writer.index;
+                planned.reason = fmt::format("decided when step {} ({}) has run: it outputs {}",
+                                             writer.index, writer.id, read.key);
+                break;
+            }
+            if (planned.will_run || planned.decided_after != 0) {
+                for (const std::string& key : step.needs) {
+                    m_needed.push_back(key);
+                    if (predicate::lookup_path(m_context, key) || output_of.count(key)) continue;
+                    auto known =
+                        std::find_if(lacking.begin(), lacking.end(),
+                                     [&](const auto& entry) { return entry.first == key; });
+                    if (known == lacking.end()) {
+                        lacking.push_back({key, {i}});
+                    } else {
+                        known->second.push_back(i);
+                    }
+                }
+            }
+            for (const std::string& key : step.outputs)
+                output_of.emplace(key, step.index);
+        }
+        m_outputs = std::move(output_of);
+        if (lacking.empty()) return;
+        std::vector<std::string> said;
+        for (const auto& [key, steps] : lacking) {
+            const phase::Step& first = m_phase.steps[steps.front()];
+            said.push_back(fmt::format("{}, which step {} ({}) needs{}", key, first.index, first.id,
+                                       steps.size() == 1
+                                           ? ""
+                                           : fmt::format(" (and {} more step{})", steps.size() - 1,
+                                                         steps.size() == 2 ? "" : "s")));
+        }
+        plan.decision = Decision::blocked;
+        plan.reason = fmt::format("the context lacks {}", fmt::join(said, "; "));
+        for (std::size_t i = 0; i < m_phase.steps.size(); ++i) {
+            StepPlan& planned = plan.steps[i];
+            planned = describe_step(m_phase, m_logic, i);
+            planned.reason = "the phase is blocked";
+        }
     }
 
     void decide(Plan& plan) {
@@ -128,12 +187,15 @@ class Planner {
             if (inserted) {
                 // Fact and guard keys have no dots, so one lookup serves all three kinds.
                 const json* value = predicate::lookup_path(m_context, key);
+                auto output = m_outputs.find(key);
                 out.push_back({key, value ? m_secrets.mask_at(key, *value) : json(),
-                               value == nullptr, false, where});
+                               value == nullptr, false, where,
+                               output == m_outputs.end() ? 0 : output->second});
             }
             return out[it->second];
         };
         for (const FactEntry& entry : fact_inventory(m_phase, m_logic)) {
+            if (entry.kind == "output") continue;  // written by a step, not read from the context
             // A fact call reads the key named exactly like the call when the context has one.
             std::string key = entry.kind == "fact"
                                   ? predicate::fact_key_for_call(m_context, entry.exact_key)
@@ -148,6 +210,8 @@ class Planner {
         mark_used(plan.trace);
         for (const StepPlan& step : plan.steps)
             mark_used(step.trace);
+        for (const std::string& key : m_needed)
+            note(key, {}).used = true;
         return out;
     }
 
@@ -156,6 +220,8 @@ class Planner {
     const phase::PhaseLogic& m_logic;
     const json& m_context;
     const context::Secrets& m_secrets;
+    std::map<std::string, std::size_t> m_outputs;  // key -> the first step declaring it
+    std::vector<std::string> m_needed;             // needs= keys of the steps that may run: checked
     predicate::Evaluator m_evaluator;
 };
 
@@ -191,6 +257,7 @@ std::vector<const FactStatus*> Plan::missing_used_facts() const {
 std::vector<Diagnostic> strict_errors(const Plan& plan, const SourceFile& source) {
     std::vector<Diagnostic> errors;
     for (const FactStatus* fact : plan.missing_used_facts()) {
+        if (fact->output_of != 0) continue;  // an earlier step's output: there when it is read
         errors.push_back(
             {Severity::error, fact->first_use,
              fmt::format("the context has no \"{}\", which the plan reads (--strict)", fact->name),
@@ -211,6 +278,8 @@ std::string deciding_reads(const Plan& plan) {
     if (plan.decision == Decision::run) return "";
     std::string_view decider =
         plan.decision == Decision::skip ? phase::should_skip_function : phase::can_execute_function;
+    // Blocked by what the scripts need, not by the function: its reason says all.
+    if (!plan.reason.starts_with(decider)) return "";
     std::string out;
     bool inside = false;
     for (const predicate::TraceEntry& entry : plan.trace) {

@@ -59,9 +59,10 @@ std::string render_plan_text(const plan::Plan& plan, const Style& style) {
     std::size_t total = plan.steps.size();
     for (const auto& step : plan.steps) {
         std::string counter = fmt::format("{}/{}", step.index, total);
-        std::string intent = !step.recorded.empty() ? "done    "
-                             : step.will_run        ? style.green("will run")
-                                                    : style.yellow("skip    ");
+        std::string intent = !step.recorded.empty()    ? "done    "
+                             : step.will_run           ? style.green("will run")
+                             : step.decided_after != 0 ? style.yellow("later   ")
+                                                       : style.yellow("skip    ");
         std::string reason = step.recorded.empty() ? step.reason : "recorded: " + step.recorded;
         if (std::string_view note = plan::action_note(step); !note.empty())
             reason += fmt::format("; {}", note);
@@ -86,7 +87,11 @@ std::string render_plan_text(const plan::Plan& plan, const Style& style) {
     std::size_t read = 0;
     for (const auto& fact : plan.facts) {
         if (fact.used) ++read;
-        if (fact.used && fact.missing) missing_read.push_back(fact.name);
+        if (fact.used && fact.missing) {
+            missing_read.push_back(fact.output_of == 0 ? fact.name
+                                                       : fmt::format("{} (output of step {})",
+                                                                     fact.name, fact.output_of));
+        }
         if (!fact.used) not_reached.push_back(fact.name);
     }
     out += fmt::format("Facts: {} known to the phase, {} read", plan.facts.size(), read);

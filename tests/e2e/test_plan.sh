@@ -5,7 +5,7 @@ source "$(dirname "$0")/lib.sh"
 cp "$PROJECT_ROOT/phases/deployment-operations.md" "$WORK/deploy.md"
 cat >"$WORK/prod.json" <<'JSON'
 {"validated_implementation": true, "production_environment": "prod-eu", "code_changes": true,
- "monitoring_required": true}
+ "monitoring_required": true, "deploy_target": "/srv/app", "release_version": "1.0.0"}
 JSON
 
 case_ "plan explains the decision, each call, and every step"
@@ -38,7 +38,7 @@ Steps:
   8/8  create-rollback-plan            will run  no guard; runs unless its check passes
 
 Predicates: canExecutePhase() = true, shouldSkipPhase() = false, requiresDeployment() = true
-Facts: 14 known to the phase, 11 read; missing: development_only, documentation_only, configuration_only, already_deployed, environment_setup_required, team_handover_required; not read: infrastructure_changes, configuration_changes, new_feature_release'
+Facts: 16 known to the phase, 13 read; missing: development_only, documentation_only, configuration_only, already_deployed, environment_setup_required, team_handover_required; not read: infrastructure_changes, configuration_changes, new_feature_release'
 
 case_ "skip and blocked are decisions, not failures: exit 0"
 run plan deploy.md --set documentation_only=true
@@ -140,9 +140,12 @@ expect_eq "first lines" "$(printf '%s\n' "$OUT" | head -6)" "validated_implement
     hasContext('validated_implementation')  at deploy.md:37:10 in canExecutePhase()
 production_environment
     hasContext('production_environment')  at deploy.md:38:10 in canExecutePhase()
-development_only  (or the key isDevelopmentOnly)
-    isDevelopmentOnly()  at deploy.md:43:10 in shouldSkipPhase()"
+    needs=production_environment  at deploy.md:85:1 in step 1 prepare-deployment-environment
+development_only  (or the key isDevelopmentOnly)"
 expect_match stdout "$OUT" $'\nteam_handover_required\n    team handover required  at deploy.md:14:'
+# What the scripts declare: the keys they need, the outputs they write.
+expect_match stdout "$OUT" $'\ndeploy_target\n    needs=deploy_target  at deploy.md:85:1 in step 1 prepare-deployment-environment\n    needs=deploy_target  at deploy.md:113:1 in step 2 deploy-with-monitoring\n'
+expect_match stdout "$OUT" $'\ndeployed_release\n    outputs=deployed_release  at deploy.md:113:1 in step 2 deploy-with-monitoring\n'
 run facts deploy.md -o json
 expect_match stdout "$OUT" $'"key": "development_only",\n    "kind": "fact",\n    "also_accepts": "isDevelopmentOnly"'
 
@@ -153,5 +156,62 @@ expect_status 2
 expect_eq stderr "$ERR" "guard.md:3:24: error: expected an expression, got end of input
 1. **a** [if ready() ||]
                        ^"
+
+# Issue 16, case 5: what the scripts declare they need and write is known before anything runs.
+case_ "a key the scripts need and the context lacks blocks the phase, naming the key and the step"
+cp "$PROJECT_ROOT/phases/contexts/production.json" "$WORK/production.json"
+run plan deploy.md -c production.json
+expect_status 0
+expect_match stdout "$OUT" $'\nDecision: BLOCKED \\(the context lacks deploy_target, which step 1 \\(prepare-deployment-environment\\) needs \\(and 6 more steps\\)\\)\n'
+run run deploy.md -c production.json --state-dir needs-state
+expect_status 3
+expect_match stdout "$OUT" 'blocked \(the context lacks deploy_target, which step 1 \(prepare-deployment-environment\) needs \(and 6 more steps\)\)'
+[[ $OUT == *"[1/8]"* ]] && fail "a step ran or was listed" "$OUT"
+run plan deploy.md -c production.json --set deploy_target="$WORK/target"
+expect_match stdout "$OUT" $'\nDecision: RUN '
+
+case_ "a guard fed by an earlier step's declared output is decided when that step has run"
+cat >"$WORK/fed.md" <<'MD'
+# Phase: Fed
+## Steps Sequence
+1. **smoke** - tests the release
+2. **switch** - switches traffic [if smoke passed]
+3. **page** - pages someone [if !smoke_passed()]
+## Step Actions
+```sh step=smoke outputs=smoke_passed
+echo "smoke_passed=true" >> "$DEPLOYPHASE_OUTPUT"
+```
+```sh step=switch
+echo switched >> ran
+```
+```sh step=page
+echo paged >> ran
+```
+MD
+run plan fed.md --strict
+expect_status 0
+expect_match stdout "$OUT" $'\n  2/3  switch  later     decided when step 1 \\(smoke\\) has run: it outputs smoke_passed\n'
+expect_match stdout "$OUT" $'\n  3/3  page    later     decided when step 1 \\(smoke\\) has run: it outputs smoke_passed\n'
+expect_match stdout "$OUT" 'missing: smoke_passed \(output of step 1\)'
+run plan fed.md -o json
+expect_eq "decided after" "$(jq -c '[.steps[] | [.id, .will_run, .decided_after]]' <<<"$OUT")" \
+    '[["smoke",true,null],["switch",false,1],["page",false,1]]'
+run run fed.md --state-dir fed-state
+expect_status 0
+expect_eq "what ran" "$(cat "$WORK/ran")" "switched"
+# An undeclared output stays what it was: a missing fact, and --strict says so.
+sed -i 's/ outputs=smoke_passed$//' "$WORK/fed.md"
+run plan fed.md --strict
+expect_status 2
+expect_match stderr "$ERR" 'the context has no "smoke_passed", which the plan reads \(--strict\)'
+
+case_ "needs and outputs survive the JSON form"
+run show deploy.md -o json
+expect_status 0
+printf '%s\n' "$OUT" >"$WORK/deploy.json"
+expect_eq "declared" "$(jq -c '.steps[1] | [.needs, .outputs]' "$WORK/deploy.json")" \
+    '[["deploy_target","release_version"],["deployed_release","previous_release"]]'
+run plan deploy.json -c production.json
+expect_match stdout "$OUT" 'Decision: BLOCKED \(the context lacks deploy_target'
 
 suite_done

@@ -193,4 +193,19 @@ printf '# Phase: Near\n\n## Steps Sequence\n1. **go** - go\n\n## Step Actions\nt
 run validate fine.md
 expect_status 0
 
+case_ "needs= and outputs= take context keys; outputs= belongs to step= blocks"
+printf '# Phase: Decl\n\n## Steps Sequence\n1. **a** - a\n\n```sh step=a needs=target,,x\ntrue\n```\n' >"$WORK/decl.md"
+run validate decl.md
+expect_status 2
+expect_eq stderr "$ERR" 'decl.md:6:14: error: needs=: "" is not a context key; write keys separated by commas, as in needs=deploy_target,release.version
+```sh step=a needs=target,,x
+             ^'
+printf '# Phase: Decl\n\n## Steps Sequence\n1. **a** - a\n\n```sh check=a outputs=done\ntrue\n```\n' >"$WORK/decl.md"
+run validate decl.md
+expect_status 2
+expect_match stderr "$ERR" '^decl.md:6:15: error: outputs= applies to step= blocks only'
+printf '# Phase: Decl\n\n## Steps Sequence\n1. **a** - a\n\n```sh step=a retires=2\ntrue\n```\n' >"$WORK/decl.md"
+run validate decl.md
+expect_match stderr "$ERR" 'unknown attribute "retires"; did you mean retries=\?'
+
 suite_done

@@ -312,8 +312,9 @@ TEST_CASE("bad: script blocks", "[bad][actions]") {
         "bad.md:5:6: warning: step id \"b\" repeats step 2 (line 4); steps are told apart by their "
         "position\n3. **b**\n     ^\n";
     CHECK(errors_of(with_block("sh step=a retires=2")) ==
-          "bad.md:7:14: error: unknown attribute \"retires\"; a script block takes step=, "
-          "rollback=, check=, timeout=, retries= and retry-delay=\n"
+          "bad.md:7:14: error: unknown attribute \"retires\"; did you mean retries=? a script "
+          "block takes step=, rollback=, check=, timeout=, retries=, retry-delay=, needs= and "
+          "outputs=\n"
           "```sh step=a retires=2\n             ^\n" +
               warning);
     CHECK(errors_of(with_block("sh timeout=5m")) ==

@@ -47,18 +47,18 @@ TEST_CASE("plan json: every field", "[plan][json]") {
       ],
       "steps": [
         {"index": 1, "id": "a", "will_run": false, "guard": "ready", "guard_kind": "fact",
-         "reason": "fact ready is 0", "action": "confirm", "recorded": null,
+         "reason": "fact ready is 0", "action": "confirm", "recorded": null, "decided_after": null,
          "trace": [{"depth": 0, "call": "ready", "result": false, "key": "ready", "value": 0,
                     "missing": false, "line": 3, "column": 22}]},
         {"index": 2, "id": "b", "will_run": true, "guard": "hasContext('x.y') && !frozen()",
          "guard_kind": "expression", "reason": "guard is true", "action": "confirm",
-         "recorded": null,
+         "recorded": null, "decided_after": null,
          "trace": [{"depth": 0, "call": "hasContext('x.y')", "result": true, "key": "x.y",
                     "value": "z", "missing": false, "line": 4, "column": 23},
                    {"depth": 0, "call": "frozen()", "result": false, "key": "frozen", "value": null,
                     "missing": true, "line": 4, "column": 45}]},
         {"index": 3, "id": "c", "will_run": true, "guard": null, "guard_kind": null,
-         "reason": "no guard", "action": "confirm", "recorded": null, "trace": []}
+         "reason": "no guard", "action": "confirm", "recorded": null, "decided_after": null, "trace": []}
       ]
     })j");
     for (const auto& [key, value] : expected.items()) {

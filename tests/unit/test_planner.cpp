@@ -104,6 +104,14 @@ std::vector<std::string> phase_paths() {
     return paths;
 }
 
+// The shipped phase's scripts declare they need these (needs=); without them it is blocked
+// whatever its Validation Logic says. The rows test that logic, so they get them.
+json with_script_needs(json context) {
+    context.emplace("deploy_target", "/srv/app");
+    context.emplace("release_version", "1.0.0");
+    return context;
+}
+
 std::string will_run(const plan::Plan& plan) {
     std::string out;
     for (const auto& step : plan.steps)
@@ -121,8 +129,9 @@ TEST_CASE("planner: the seed phase's decision and guards over 31 contexts", "[pl
         phase::LoadedPhase loaded = phase::load_phase(path);
         for (const Row& row : rows) {
             INFO(path << ": " << row.what << ": " << row.context);
-            plan::Plan plan = plan::make_plan(loaded.phase, loaded.logic, json::parse(row.context),
-                                              context::Secrets{});
+            plan::Plan plan =
+                plan::make_plan(loaded.phase, loaded.logic,
+                                with_script_needs(json::parse(row.context)), context::Secrets{});
             CHECK(plan::decision_name(plan.decision) == row.decision);
             CHECK(will_run(plan) == row.will_run);
         }
@@ -134,7 +143,8 @@ TEST_CASE("planner: reasons name the decision, each guard's fact and its value",
         phase::load_phase(std::string(DEPLOYPHASE_PHASES_DIR) + "/deployment-operations.md");
     auto reasons = [&](const char* context) {
         plan::Plan plan =
-            plan::make_plan(loaded.phase, loaded.logic, json::parse(context), context::Secrets{});
+            plan::make_plan(loaded.phase, loaded.logic, with_script_needs(json::parse(context)),
+                            context::Secrets{});
         std::string out =
             std::string(plan::decision_name(plan.decision)) + ": " + plan.reason + "\n";
         for (const auto& step : plan.steps)
@@ -162,9 +172,10 @@ TEST_CASE("planner: reasons name the decision, each guard's fact and its value",
 TEST_CASE("planner: facts read, missing, and never reached", "[plan]") {
     phase::LoadedPhase loaded =
         phase::load_phase(std::string(DEPLOYPHASE_PHASES_DIR) + "/deployment-operations.md");
-    plan::Plan plan = plan::make_plan(loaded.phase, loaded.logic,
-                                      json::parse("{" READY R"j(, "monitoring_required": true})j"),
-                                      context::Secrets{});
+    plan::Plan plan = plan::make_plan(
+        loaded.phase, loaded.logic,
+        with_script_needs(json::parse("{" READY R"j(, "monitoring_required": true})j")),
+        context::Secrets{});
     std::string out;
     for (const auto& fact : plan.facts) {
         out += fact.name + (fact.used ? " read" : " unread") +
@@ -184,7 +195,9 @@ TEST_CASE("planner: facts read, missing, and never reached", "[plan]") {
           "environment_setup_required read missing\n"
           "monitoring_required read true\n"
           "data_persistence read missing\n"
-          "team_handover_required read missing\n");
+          "team_handover_required read missing\n"
+          "deploy_target read \"/srv/app\"\n"
+          "release_version read \"1.0.0\"\n");
     std::vector<std::string> missing;
     for (const auto* fact : plan.missing_used_facts())
         missing.push_back(fact->name);

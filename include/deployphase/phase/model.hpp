@@ -45,6 +45,11 @@ struct Step {
     std::optional<Script> check;     // exit 0: the effect is already in place
     unsigned retries = 0;            // further attempts after a failed one
     std::chrono::milliseconds retry_delay{0};
+    // Declared by its scripts: the context keys they read (needs=), which a plan requires, and
+    // the keys its step= script writes to $DEPLOYPHASE_OUTPUT (outputs=), which later guards
+    // may read. In order, each once.
+    std::vector<std::string> needs;
+    std::vector<std::string> outputs;
 
     bool operator==(const Step&) const = default;
 };
@@ -106,6 +111,10 @@ struct Phase {
 
     bool operator==(const Phase&) const = default;
 };
+
+// Whether `key` may be declared in needs= or outputs=: a context key or a dotted path of them,
+// letters, digits, '_' and '-' between the dots.
+bool is_declarable_key(std::string_view key);
 
 // "10m", "5s", "250ms", "2h" -> milliseconds; nothing for anything else.
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);

@@ -30,6 +30,7 @@ struct FactStatus {
     bool missing = true;
     bool used = false;  // read while deciding or evaluating guards (short-circuiting may skip it)
     SourceLocation first_use;
+    std::size_t output_of = 0;  // the first step that declares it in outputs=; 0: none
 };
 
 struct StepPlan {
@@ -46,6 +47,9 @@ struct StepPlan {
     // In a preview of a recorded run: how a step that will not run again ended ("succeeded",
     // "skipped", ...). Empty for a step still to come.
     std::string recorded;
+    // Its guard reads a key the context lacks and an earlier step declares in outputs=: decided
+    // only when that step (this index) has run. will_run is false until then. 0: not so.
+    std::size_t decided_after = 0;
 };
 
 // What a preview says of a step that will run, beyond its guard: "runs unless its check
