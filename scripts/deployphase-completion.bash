@@ -5,6 +5,56 @@ _deployphase_reply() {
     mapfile -t COMPREPLY < <(compgen -W "$1" -- "$cur")
 }
 
+# The top-level keys of the JSON object in file $1: enough JSON to skip strings and nesting.
+_deployphase_json_keys() {
+    [ -r "$1" ] || return
+    LC_ALL=C awk '
+        { text = text $0 "\n" }
+        END {
+            depth = 0; n = length(text)
+            for (i = 1; i <= n; i++) {
+                c = substr(text, i, 1)
+                if (c == "\"") {
+                    s = ""
+                    for (i++; i <= n && (c = substr(text, i, 1)) != "\""; i++) {
+                        if (c == "\\") { i++; c = substr(text, i, 1) }
+                        s = s c
+                    }
+                    rest = substr(text, i + 1)
+                    if (depth == 1 && match(rest, /^[ \t\r\n]*:/)) print s
+                } else if (c == "{" || c == "[") depth++
+                else if (c == "}" || c == "]") depth--
+            }
+        }' "$1" 2>/dev/null
+}
+
+# The context keys worth offering for --set, --set-string and --secret: those of the -c files on
+# the line, and those the phase on the line reads or its scripts need (`deployphase facts`).
+_deployphase_context_keys() {
+    local i word next phase=""
+    for ((i = 1; i < cword; i++)); do
+        word=${words[i]}
+        next=${words[i + 1]:-}
+        case $word in
+            -c | --context) _deployphase_json_keys "$next" ;;
+            *.md | *.json) [ "${words[i - 1]}" != -c ] && [ "${words[i - 1]}" != --context ] &&
+                [ "${words[i - 1]}" != --plan ] && phase=$word ;;
+        esac
+    done
+    [ -n "$phase" ] && "${words[0]}" facts "$phase" 2>/dev/null | awk '/^[^ ]/ { print $1 }'
+}
+
+# The state flags on the line, to reach the same store as the command being completed.
+_deployphase_state_args() {
+    local i
+    for ((i = 1; i < cword; i++)); do
+        case ${words[i]} in
+            --state-dir | --state-url | --state-key | --state-schema)
+                printf '%s\n%s\n' "${words[i]}" "${words[i + 1]:-}" ;;
+        esac
+    done
+}
+
 _deployphase() {
     local cur prev words cword
     _init_completion || return
@@ -28,18 +78,36 @@ _deployphase() {
         --interrupted) _deployphase_reply "rerun done fail"; return ;;
         --state-dir | --workdir) _filedir -d; return ;;
         -c | --context | --plan | --out | --events | --junit | --log-file) _filedir; return ;;
+        --secret)
+            _deployphase_reply "$(_deployphase_context_keys | sort -u)"
+            return ;;
+        -s | --set | --set-string)
+            local keys
+            keys=$(_deployphase_context_keys | sort -u | sed 's/$/=/')
+            _deployphase_reply "$keys"
+            compopt -o nospace 2>/dev/null
+            return ;;
     esac
+    if [ "$command" = confirm ] && [[ $cur != -* ]]; then
+        # The steps the run is waiting on, from its status in the same store.
+        local state_args=() steps
+        mapfile -t state_args < <(_deployphase_state_args)
+        steps=$("${words[0]}" status "${state_args[@]}" 2>/dev/null |
+            awk '$3 == "awaiting-confirmation" { print $2 }')
+        _deployphase_reply "$steps"
+        return
+    fi
     local flags
     case $command in
         "") _deployphase_reply "$commands $global"; return ;;
-        validate) flags="--help" ;;
+        validate) flags="--strict --help" ;;
         show | facts) flags="--output --help" ;;
-        plan) flags="--context --set --set-string --output --strict --out --help" ;;
-        run) flags="--context --set --set-string --state-dir --state-url --state-key --state-schema --workdir --kill-after --yes --allow-changed
+        plan) flags="--context --set --set-string --secret --output --strict --out --help" ;;
+        run) flags="--context --set --set-string --secret --state-dir --state-url --state-key --state-schema --workdir --kill-after --yes --allow-changed
                     --on-failure --plan --resume --interrupted --restart --dry-run --output
                     --events --junit --quiet --verbose --help" ;;
-        resume) flags="--context --set --set-string --state-dir --state-url --state-key --state-schema --workdir --kill-after --yes --allow-changed
-                       --on-failure --interrupted --output --events --junit --quiet --verbose
+        resume) flags="--context --set --set-string --secret --state-dir --state-url --state-key --state-schema --workdir --kill-after --yes --allow-changed
+                       --on-failure --interrupted --dry-run --output --events --junit --quiet --verbose
                        --help" ;;
         rollback) flags="--state-dir --state-url --state-key --state-schema --workdir --kill-after --allow-changed --dry-run --output
                          --events --junit --quiet --verbose --help" ;;
