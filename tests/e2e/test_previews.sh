@@ -106,7 +106,8 @@ printf '# Phase: Other\n\n## Steps Sequence\n1. **x** - x\n\n```sh step=x\necho 
 for resume in "" --resume; do
     run run other.md $resume --state-dir st
     expect_status 2
-    expect_eq stderr "$ERR" "st/journal: error: run $run_id of another phase, \"Preview\" ($WORK/phase.md), has not finished; finish it with \`deployphase resume --state-dir st\`, roll it back with \`deployphase rollback --state-dir st\`, or abandon it (it is kept in the history) and run this phase with --restart"
+    # After the store's name (a journal file, or a PostgreSQL key):
+    expect_eq stderr "${ERR#*: error: }" "run $run_id of another phase, \"Preview\" ($WORK/phase.md), has not finished; finish it with \`deployphase resume --state-dir st\`, roll it back with \`deployphase rollback --state-dir st\`, or abandon it (it is kept in the history) and run this phase with --restart"
 done
 expect_eq ran "$(ran)" "one,two,two,"
 
