@@ -111,7 +111,7 @@ _deployphase() {
                        --help" ;;
         rollback) flags="--state-dir --state-url --state-key --state-schema --workdir --kill-after --allow-changed --dry-run --output
                          --events --junit --quiet --verbose --help" ;;
-        confirm) flags="--state-dir --state-url --state-key --state-schema --help" ;;
+        confirm) flags="--state-dir --state-url --state-key --state-schema --reason --help" ;;
         status) flags="--state-dir --state-url --state-key --state-schema --output --help" ;;
         report) flags="--state-dir --state-url --state-key --state-schema --output --format --help" ;;
         help) _deployphase_reply "$commands"; return ;;

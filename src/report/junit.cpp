@@ -1,4 +1,5 @@
 #include <deployphase/report/junit.hpp>
+#include <deployphase/report/run_text.hpp>
 
 #include <fmt/format.h>
 
@@ -87,17 +88,32 @@ std::string junit_xml(const phase::Phase& phase, const state::RunState& run,
             xml_text(fmt::format("{} {}", step.index, step.id)), xml_text(run.phase),
             seconds(step.duration_ms), body);
     }
+    // JUnit's timestamp has no zone and no fraction; the run's start is UTC.
+    std::string timestamp =
+        run.started_at.size() >= 19
+            ? fmt::format(
+                  " timestamp=\"{}\" hostname=\"{}\"", run.started_at.substr(0, 19),
+                  xml_text(run.started_by.is_object() ? run.started_by.value("host", "") : ""))
+            : "";
+    std::string properties;
+    if (run.started_by.is_object()) {
+        properties = fmt::format(
+            "    <properties>\n      <property name=\"started_by\" value=\"{}\"/>\n"
+            "      <property name=\"started_at\" value=\"{}\"/>\n    </properties>\n",
+            xml_text(describe_who(run.started_by)), xml_text(run.started_at));
+    }
     return fmt::format(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         "<testsuites name=\"deployphase\" tests=\"{0}\" failures=\"{1}\" skipped=\"{2}\" "
         "time=\"{3}\">\n"
         "  <testsuite name=\"{4}\" tests=\"{0}\" failures=\"{1}\" skipped=\"{2}\" time=\"{3}\" "
-        "id=\"{5}\">\n"
+        "id=\"{5}\"{7}>\n"
+        "{8}"
         "{6}"
         "  </testsuite>\n"
         "</testsuites>\n",
         run.steps.size(), failures, skipped, seconds(total_ms), xml_text(run.phase),
-        xml_text(run.run_id), cases);
+        xml_text(run.run_id), cases, timestamp, properties);
 }
 
 }  // namespace deployphase::report

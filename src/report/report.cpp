@@ -1,4 +1,5 @@
 #include <deployphase/report/report.hpp>
+#include <deployphase/report/run_text.hpp>
 
 #include <fmt/format.h>
 
@@ -38,6 +39,11 @@ std::string cell(std::string_view text) {
     return out;
 }
 
+// A recorded time, or null: a journal of format 1 kept none, or the moment has not come.
+ordered_json when(const std::string& at) {
+    return at.empty() ? ordered_json() : ordered_json(at);
+}
+
 }  // namespace
 
 ordered_json report_json(const phase::Phase& phase, const std::string& phase_sha256,
@@ -53,6 +59,9 @@ ordered_json report_json(const phase::Phase& phase, const std::string& phase_sha
              {"exit_code", step.exit_code ? ordered_json(*step.exit_code) : ordered_json()},
              {"duration_ms", step.duration_ms},
              {"reason", step.reason},
+             {"started_at", when(step.started_at)},
+             {"finished_at", when(step.finished_at)},
+             {"confirmed_by", step.confirmed_by},
              {"outputs", step.outputs}});
     }
     ordered_json checklist = ordered_json::array();
@@ -66,6 +75,10 @@ ordered_json report_json(const phase::Phase& phase, const std::string& phase_sha
             {"phase_file", run.phase_file},
             {"phase_sha256", run.phase_sha256},
             {"phase_changed", run.phase_sha256 != phase_sha256},
+            {"started_at", when(run.started_at)},
+            {"finished_at", when(run.finished_at)},
+            {"started_by", run.started_by},
+            {"rollback_by", run.rollback_by},
             {"duration_ms", total_ms(run)},
             {"steps", std::move(steps)},
             {"success_criteria", std::move(checklist)},
@@ -78,6 +91,13 @@ std::string report_markdown(const phase::Phase& phase, const std::string& phase_
     out += fmt::format("- Run: `{}`\n- State: **{}**{}\n", run.run_id,
                        state::run_status_name(run.status),
                        run.reason.empty() ? "" : " (" + run.reason + ")");
+    if (!run.started_at.empty()) {
+        std::string who = describe_who(run.started_by);
+        out += fmt::format("- Started: {}{}{}\n", run.started_at, who.empty() ? "" : " by " + who,
+                           run.finished_at.empty() ? "" : ", ended " + run.finished_at);
+    }
+    if (std::string who = describe_who(run.rollback_by); !who.empty())
+        out += fmt::format("- Rollback asked for by: {}\n", who);
     out += fmt::format("- Phase file: `{}` (SHA-256 `{}`)\n", run.phase_file, run.phase_sha256);
     if (run.phase_sha256 != phase_sha256) {
         out +=

@@ -17,8 +17,26 @@ std::string render_run_line(const RunState& run) {
                        run.reason.empty() ? "" : " (" + run.reason + ")");
 }
 
+std::string describe_who(const nlohmann::json& who) {
+    if (!who.is_object()) return "";
+    std::string user = who.value("user", "");
+    std::string host = who.value("host", "");
+    return host.empty() ? user : user + "@" + host;
+}
+
+std::string render_started_line(const RunState& run) {
+    if (run.started_at.empty()) return "";  // a journal of format 1 kept no times
+    std::string out = fmt::format("  started {}", run.started_at);
+    if (std::string who = describe_who(run.started_by); !who.empty()) out += " by " + who;
+    if (!run.deployphase_version.empty()) out += ", deployphase " + run.deployphase_version;
+    if (!run.finished_at.empty()) out += "; ended " + run.finished_at;
+    if (std::string who = describe_who(run.rollback_by); !who.empty())
+        out += "; rollback asked for by " + who;
+    return out + "\n";
+}
+
 std::string render_run_state(const RunState& run) {
-    std::string out = render_run_line(run);
+    std::string out = render_run_line(run) + render_started_line(run);
     if (run.status == state::RunStatus::skipped || run.status == state::RunStatus::blocked) {
         out += fmt::format("  no step ran: all {} were skipped with the phase\n", run.steps.size());
         return out;
@@ -37,6 +55,10 @@ std::string render_run_state(const RunState& run) {
         std::string_view status = state::step_status_name(step.status);
         if (!step.reason.empty() && step.reason != status)
             detail += (detail.empty() ? "" : "  ") + step.reason;
+        if (std::string who = describe_who(step.confirmed_by); !who.empty()) {
+            detail += (detail.empty() ? "" : "  ") + fmt::format("confirmed by {}", who);
+            if (!step.confirm_reason.empty()) detail += ": " + step.confirm_reason;
+        }
         std::string line = fmt::format("  {}/{}  {:<{}}  {:<21}  {}", step.index, run.steps.size(),
                                        step.id, width, status, detail);
         while (!line.empty() && line.back() == ' ')
@@ -88,20 +110,44 @@ std::string render_context_drift(const plan::ContextDrift& drift) {
 
 ordered_json status_json(const RunState& run) {
     ordered_json steps = ordered_json::array();
+    // A time is null where the journal (format 1) kept none, or the moment has not come.
+    auto time = [](const std::string& at) {
+        return at.empty() ? ordered_json() : ordered_json(at);
+    };
     for (const StepState& s : run.steps) {
-        steps.push_back({{"index", s.index},
-                         {"id", s.id},
-                         {"status", state::step_status_name(s.status)},
-                         {"attempts", s.attempts},
-                         {"exit_code", s.exit_code ? ordered_json(*s.exit_code) : ordered_json()},
-                         {"duration_ms", s.duration_ms},
-                         {"reason", s.reason}});
+        ordered_json step = {
+            {"index", s.index},
+            {"id", s.id},
+            {"status", state::step_status_name(s.status)},
+            {"attempts", s.attempts},
+            {"exit_code", s.exit_code ? ordered_json(*s.exit_code) : ordered_json()},
+            {"duration_ms", s.duration_ms},
+            {"reason", s.reason},
+            {"started_at", time(s.started_at)},
+            {"finished_at", time(s.finished_at)}};
+        if (!s.confirmed_by.is_null()) {
+            step["confirmed_by"] = s.confirmed_by;
+            step["confirmed_at"] = time(s.confirmed_at);
+            step["confirm_reason"] = s.confirm_reason;
+        }
+        steps.push_back(std::move(step));
     }
-    return {{"run_id", run.run_id},
-            {"phase", run.phase},
-            {"state", state::run_status_name(run.status)},
-            {"reason", run.reason},
-            {"steps", std::move(steps)}};
+    return {
+        {"run_id", run.run_id},
+        {"phase", run.phase},
+        {"state", state::run_status_name(run.status)},
+        {"reason", run.reason},
+        {"started_at", time(run.started_at)},
+        {"finished_at", time(run.finished_at)},
+        {"started_by", run.started_by},
+        {"deployphase_version",
+         run.deployphase_version.empty() ? ordered_json() : ordered_json(run.deployphase_version)},
+        {"phase_file", run.phase_file},
+        {"phase_sha256", run.phase_sha256},
+        {"context_sha256",
+         run.context_sha256.empty() ? ordered_json() : ordered_json(run.context_sha256)},
+        {"rollback_by", run.rollback_by},
+        {"steps", std::move(steps)}};
 }
 
 ordered_json status_document(const RunState& run, const RunState* later) {

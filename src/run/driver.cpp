@@ -7,6 +7,7 @@
 #include <deployphase/run/step_environment.hpp>
 #include <deployphase/state/events.hpp>
 
+#include "run/identity.hpp"
 #include "run/rolling_back.hpp"
 
 namespace deployphase::run {
@@ -191,7 +192,8 @@ Driver::Outcome Driver::run_attempts(const phase::Step& step, std::vector<json>&
 Driver::Outcome Driver::confirm_manual_step(const phase::Step& step) {
     bool confirmed = m_options.confirm_all || (m_options.confirm && m_options.confirm(step));
     if (confirmed) {
-        m_run.journal.append(event::step_confirmed(step.index));
+        // --yes, or the answer at the prompt: the runner's user confirmed it.
+        m_run.journal.append(event::step_confirmed(step.index, who_runs_this()));
         return Outcome::next;
     }
     // Ctrl-C at the prompt: not an answer, an interrupt, recorded as one.

@@ -9,6 +9,7 @@
 #include <deployphase/state/events.hpp>
 #include <deployphase/support/errors.hpp>
 
+#include "run/identity.hpp"
 #include "run/rolling_back.hpp"
 
 namespace deployphase::run {
@@ -64,7 +65,10 @@ RunState begin_rollback(ActiveRun run, const phase::Phase& phase, state::Rollbac
             }
         }
     }
-    run.journal.append(event::rollback_begun(trigger, reason, plan.order));
+    // A requested rollback names who asked; one on failure is the run's own.
+    nlohmann::json by =
+        trigger == state::RollbackTrigger::requested ? who_runs_this() : nlohmann::json();
+    run.journal.append(event::rollback_begun(trigger, reason, std::move(by), plan.order));
     return drive_rollback(run, phase);
 }
 

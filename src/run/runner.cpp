@@ -14,9 +14,12 @@
 #include <deployphase/run/step_environment.hpp>
 #include <deployphase/state/directory_store.hpp>
 #include <deployphase/state/events.hpp>
+#include <deployphase/support/digest.hpp>
 #include <deployphase/support/errors.hpp>
+#include <deployphase/support/version.hpp>
 
 #include "run/driver.hpp"
+#include "run/identity.hpp"
 
 namespace deployphase::run {
 namespace {
@@ -237,7 +240,8 @@ std::optional<RunOptions::ContextUpdate> context_update(
     return update;
 }
 
-state::StepState confirm_step(state::StateStore& store, const std::string& ref) {
+state::StepState confirm_step(state::StateStore& store, const std::string& ref,
+                              std::string_view reason) {
     RecordedRun run = open_recorded_run(store, "confirm");
     const std::string& path = run.journal.name();
     std::vector<const state::StepState*> matches;
@@ -257,7 +261,7 @@ state::StepState confirm_step(state::StateStore& store, const std::string& ref) 
             path, fmt::format("step {} ({}) is {}, not awaiting confirmation", step.index, step.id,
                               state::step_status_name(step.status)));
     }
-    run.journal.append(event::step_confirmed(step.index));
+    run.journal.append(event::step_confirmed(step.index, who_runs_this(), reason));
     return run.journal.state().steps[step.index - 1];
 }
 
@@ -292,6 +296,10 @@ RunState start_run(const phase::LoadedPhase& phase, const json& context, const R
     start.phase_sha256 = phase.sha256();
     start.context = context;
     start.secret_keys = options.secret_keys;
+    start.started_by = who_runs_this();
+    start.deployphase_version = std::string(deployphase_version());
+    // As the journal records the context (secrets masked), and as plan --out hashes it.
+    start.context_sha256 = sha256_hex(secrets.mask(context).dump());
     start.step_ids.reserve(phase.phase.steps.size());
     for (const phase::Step& step : phase.phase.steps)
         start.step_ids.push_back(step.id);

@@ -92,6 +92,9 @@ json run_started(RunStart start) {
     event[field::secret_keys] = std::move(start.secret_keys);
     event[field::steps] = std::move(steps);
     event[field::plan] = std::move(start.plan);
+    event[field::started_by] = std::move(start.started_by);
+    event[field::deployphase_version] = std::move(start.deployphase_version);
+    event[field::context_sha256] = std::move(start.context_sha256);
     return event;
 }
 
@@ -165,16 +168,20 @@ json step_awaiting_confirmation(std::size_t index) {
     return at_step(EventType::step_awaiting_confirmation, index);
 }
 
-json step_confirmed(std::size_t index) {
-    return at_step(EventType::step_confirmed, index);
+json step_confirmed(std::size_t index, json by, std::string_view reason) {
+    json event = at_step(EventType::step_confirmed, index);
+    event[field::by] = std::move(by);
+    if (!reason.empty()) event[field::reason] = reason;
+    return event;
 }
 
-json rollback_begun(RollbackTrigger trigger, std::string_view reason,
+json rollback_begun(RollbackTrigger trigger, std::string_view reason, json by,
                     const std::vector<std::size_t>& order) {
     json event = of(EventType::rollback_begun);
     event[field::trigger] = trigger == RollbackTrigger::on_failure ? "on-failure" : "requested";
     event[field::reason] = reason;
     event[field::steps] = order;
+    if (!by.is_null()) event[field::by] = std::move(by);
     return event;
 }
 

@@ -1,11 +1,15 @@
 #include <deployphase/state/journal.hpp>
 
+#include <chrono>
+
 #include <fmt/format.h>
 
 #include <deployphase/state/event_masking.hpp>
 #include <deployphase/state/journal_file.hpp>
 #include <deployphase/state/run_state.hpp>
 #include <deployphase/support/errors.hpp>
+
+#include "support/system.hpp"
 
 namespace deployphase::state {
 
@@ -86,6 +90,17 @@ std::optional<Journal> Journal::open_archived_since_current(StateStore& store) {
     return from(std::move(*opened), std::move(name), std::move(fold));
 }
 
+// A step's event names it by id as well as by index, so a reader of one event (an event
+// stream, a notifier) need not fold the run to know which step it is.
+void Journal::name_step(nlohmann::json& event) const {
+    if (!m_fold) return;
+    auto index = event.find("index");
+    if (index == event.end() || !index->is_number_unsigned() || event.contains("id")) return;
+    const std::vector<StepState>& steps = m_fold->state().steps;
+    std::size_t position = index->get<std::size_t>();
+    if (position >= 1 && position <= steps.size()) event["id"] = steps[position - 1].id;
+}
+
 void Journal::append(nlohmann::json event) {
     std::vector<nlohmann::json> events;
     events.push_back(std::move(event));
@@ -99,9 +114,13 @@ void Journal::append_all(std::vector<nlohmann::json> events) {
     if (!m_log) throw StateError(m_name, "journal opened read-only");
     std::vector<std::string> payloads;
     payloads.reserve(events.size());
+    // One time for what is written at once: the moment it becomes durable, to the millisecond.
+    std::string at = utc_millis(std::chrono::system_clock::now());
     for (nlohmann::json& event : events) {
         if (m_secrets) mask_event_in_place(event, *m_secrets);
         event["seq"] = m_size + payloads.size() + 1;
+        event["at"] = at;
+        name_step(event);
         payloads.push_back(event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     }
     try {

@@ -156,21 +156,27 @@ std::string frame_record(const std::string& payload) {
 JournalScan scan_journal(std::string_view content, const fs::path& path,
                          const std::function<void(nlohmann::json&&, std::size_t)>& take) {
     JournalScan scan;
-    const std::string header = header_line();
-    if (content.size() < header.size() && std::string_view(header).starts_with(content)) {
-        scan.header_torn = true;
-        return scan;
+    // A header cut short, by this version or an older one: nothing was ever recorded.
+    for (int v = oldest_journal_format_version; v <= journal_format_version; ++v) {
+        const std::string header = fmt::format("{}{}\n", magic, v);
+        if (content.size() < header.size() && std::string_view(header).starts_with(content)) {
+            scan.header_torn = true;
+            return scan;
+        }
     }
     if (!content.starts_with(magic)) {
         refuse(path, "byte 0: not a deployphase journal (no \"deployphase-journal\" header)");
     }
     std::size_t newline = content.find('\n');
     std::string_view version = content.substr(magic.size(), newline - magic.size());
-    if (newline == std::string_view::npos || version != std::to_string(journal_format_version)) {
+    bool known = false;
+    for (int v = oldest_journal_format_version; v <= journal_format_version; ++v)
+        known = known || version == std::to_string(v);
+    if (newline == std::string_view::npos || !known) {
         refuse(path,
                fmt::format("byte 0: journal format version \"{}\" is not one this deployphase "
-                           "reads (version {}); use the deployphase that wrote it",
-                           version, journal_format_version));
+                           "reads (versions {} to {}); use the deployphase that wrote it",
+                           version, oldest_journal_format_version, journal_format_version));
     }
 
     std::size_t offset = newline + 1;

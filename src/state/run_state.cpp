@@ -96,6 +96,11 @@ void Fold::start(const json& record) {
     m_state.phase = text_of(record, field::phase, m_seq);
     m_state.phase_file = text_of(record, field::phase_file, m_seq);
     m_state.phase_sha256 = text_of(record, field::phase_sha256, m_seq);
+    m_state.started_at = text_of(record, field::at, m_seq);
+    if (record.contains(field::started_by))
+        m_state.started_by = structure_of(record, field::started_by, json::value_t::object, m_seq);
+    m_state.deployphase_version = text_of(record, field::deployphase_version, m_seq);
+    m_state.context_sha256 = text_of(record, field::context_sha256, m_seq);
     m_state.context = structure_of(record, field::context, json::value_t::object, m_seq);
     m_state.started_context = m_state.context;
     for (const json& key : structure_of(record, field::secret_keys, json::value_t::array, m_seq)) {
@@ -148,16 +153,25 @@ void Fold::apply_record(const json& record) {
             StepState& s = step(record);
             s.status = StepStatus::skipped;
             s.reason = text_of(record, field::reason, m_seq);
+            s.finished_at = text_of(record, field::at, m_seq);
             break;
         }
-        case EventType::step_started:    // its guard let it run; what it did follows
+        case EventType::step_started: {  // its guard let it run; what it did follows
+            StepState& s = step(record);
+            s.started_at = text_of(record, field::at, m_seq);
+            s.finished_at.clear();
+            break;
+        }
         case EventType::check_finished:  // its outcome shows next: satisfied, or an attempt
         case EventType::rollback_script_started:
             step(record);
             break;
-        case EventType::step_satisfied:
-            step(record).status = StepStatus::satisfied;
+        case EventType::step_satisfied: {
+            StepState& s = step(record);
+            s.status = StepStatus::satisfied;
+            s.finished_at = text_of(record, field::at, m_seq);
             break;
+        }
         case EventType::attempt_started: {
             StepState& s = step(record);
             s.status = StepStatus::running;
@@ -194,17 +208,26 @@ void Fold::apply_record(const json& record) {
             StepState& s = step(record);
             s.status = status_in<StepStatus>(record, step_status_from_name, seq);
             if (record.contains(field::reason)) s.reason = text_of(record, field::reason, m_seq);
+            s.finished_at = text_of(record, field::at, m_seq);
             break;
         }
         case EventType::step_awaiting_confirmation:
             step(record).status = StepStatus::awaiting_confirmation;
             break;
-        case EventType::step_confirmed:
-            step(record).status = StepStatus::succeeded;
+        case EventType::step_confirmed: {
+            StepState& s = step(record);
+            s.status = StepStatus::succeeded;
+            s.finished_at = s.confirmed_at = text_of(record, field::at, m_seq);
+            if (record.contains(field::by))
+                s.confirmed_by = structure_of(record, field::by, json::value_t::object, m_seq);
+            s.confirm_reason = text_of(record, field::reason, m_seq);
             break;
+        }
         case EventType::rollback_begun:
             m_state.rollback_begun = true;
             m_state.rollback_reason = text_of(record, field::reason, m_seq);
+            if (record.contains(field::by))
+                m_state.rollback_by = structure_of(record, field::by, json::value_t::object, m_seq);
             m_state.rollback_order.clear();
             for (const json& index :
                  structure_of(record, field::steps, json::value_t::array, m_seq)) {
@@ -228,6 +251,7 @@ void Fold::apply_record(const json& record) {
             m_state.status = status_in<RunStatus>(record, run_status_from_name, seq);
             m_state.reason = text_of(record, field::reason, m_seq);
             m_state.finished = true;
+            m_state.finished_at = text_of(record, field::at, m_seq);
             break;
     }
 }

@@ -85,7 +85,9 @@ case_ "--events: one JSON object per recorded event, in order"
 run run phase.md --state-dir events --events events.jsonl
 expect_eq "event lines" "$(wc -l <"$WORK/events.jsonl")" "$(recorded_events "$WORK/events" | wc -l)"
 expect_eq "first event" "$(head -1 "$WORK/events.jsonl" | grep -o '"type":"[a-z_]*"')" '"type":"run_started"'
-expect_eq "last event" "$(tail -1 "$WORK/events.jsonl")" '{"seq":13,"status":"failed","type":"run_finished"}'
+expect_match "last event" "$(tail -1 "$WORK/events.jsonl")" '^\{"at":"[0-9-]+T[0-9:]+\.[0-9]{3}Z","seq":13,"status":"failed","type":"run_finished"\}$'
+# A step's events name it by id as well as by index.
+expect_match "a step's event" "$(grep '"type":"step_finished"' "$WORK/events.jsonl" | tail -1)" '"id":"ship","index":3,'
 
 case_ "--junit: well-formed XML, a testcase per step, skipped and failed marked, logs included"
 touch "$WORK/ship-ok"
@@ -137,7 +139,7 @@ expect_match summary "$(cat "$WORK/summary.md")" $'\n\\| 3 \\| ship \\| failed \
 case_ "--log-level debug --log-file: deployphase's own diagnostics, each recorded event"
 run --log-level debug --log-file debug.log run phase.md --state-dir logged
 expect_status 1
-expect_match log "$(cat "$WORK/debug.log")" 'debug \[[0-9]+\] recorded \{"index":3,"seq":12,"status":"failed","type":"step_finished"\}'
+expect_match log "$(cat "$WORK/debug.log")" 'debug \[[0-9]+\] recorded \{"at":"[^"]+","id":"ship","index":3,"seq":12,"status":"failed","type":"step_finished"\}'
 [[ "$ERR" == *recorded* ]] && fail "diagnostics went to stderr despite --log-file"
 run --log-level debug run phase.md --state-dir logged-stderr
 expect_match stderr "$ERR" 'debug \[[0-9]+\] recorded \{'

@@ -84,7 +84,7 @@ expect_match stdout "$OUT" ': skipped'
 deploy unvalidated blocked
 expect_status 3
 # The facts that blocked it in one line, as plan shows them; no line per step.
-expect_match stdout "$OUT" $': blocked \\(canExecutePhase\\(\\) is false; it read validated_implementation: missing\\)\n  no step ran: all 8 were skipped with the phase\n'
+expect_match stdout "$OUT" $': blocked \\(canExecutePhase\\(\\) is false; it read validated_implementation: missing\\)\n  started [^\n]*\n  no step ran: all 8 were skipped with the phase\n'
 case $OUT in *"skipped (the phase is blocked)"* | *"  1/8  "*) fail "a line per step of a blocked run" "$OUT" ;; esac
 [ -e "$target" ] && fail "a skipped or blocked phase touched the target"
 

@@ -1,3 +1,4 @@
+#include <regex>
 #include <catch2/catch.hpp>
 
 #include <sys/resource.h>
@@ -70,13 +71,19 @@ TEST_CASE("journal: records survive reopening, in order, numbered", "[journal]")
     }
     Journal again = Journal::open(path, true);
     REQUIRE(again.records().size() == 3);
-    CHECK(again.records()[0] == json({{"type", "run_started"}, {"seq", 1}}));
+    // Every record says when it was written: UTC, to the millisecond.
+    json first = again.records()[0];
+    REQUIRE(first.contains("at"));
+    CHECK(std::regex_match(first["at"].get<std::string>(),
+                           std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)")));
+    first.erase("at");
+    CHECK(first == json({{"type", "run_started"}, {"seq", 1}}));
     CHECK(again.records()[2]["text"] == "line\nbreak \"quoted\"");
     CHECK_FALSE(again.torn_tail().has_value());
     // One header line, then one line per record.
     std::string bytes = test::read_file(path);
     CHECK(std::count(bytes.begin(), bytes.end(), '\n') == 4);
-    CHECK(bytes.starts_with("deployphase-journal 1\nR "));
+    CHECK(bytes.starts_with("deployphase-journal 2\nR "));
     struct stat info {};
     REQUIRE(::stat(path.c_str(), &info) == 0);
     CHECK((info.st_mode & 0777) == 0600);
@@ -108,7 +115,9 @@ TEST_CASE(
             CHECK(test::read_file(journal.torn_tail()->copy) == bytes.substr(last, cut - last));
         }
         journal.append({{"type", "after"}});
-        CHECK(Journal::open(path, true).records().back() == json({{"type", "after"}, {"seq", 3}}));
+        json after = Journal::open(path, true).records().back();
+        after.erase("at");
+        CHECK(after == json({{"type", "after"}, {"seq", 3}}));
     }
 }
 
@@ -158,10 +167,10 @@ TEST_CASE("journal: damage before the last record is refused with its offset", "
 TEST_CASE("journal: unknown versions, other files and sequence gaps are refused", "[journal]") {
     TempDir dir;
     fs::path path = dir.path / "journal";
-    test::write_file(path, "deployphase-journal 2\n");
+    test::write_file(path, "deployphase-journal 3\n");
     CHECK(error_of(path) == path.string() +
-                                ": error: byte 0: journal format version \"2\" is not one this "
-                                "deployphase reads (version 1); use the deployphase "
+                                ": error: byte 0: journal format version \"3\" is not one this "
+                                "deployphase reads (versions 1 to 2); use the deployphase "
                                 "that wrote it");
     test::write_file(path, "{\"some\": \"json\"}\n");
     CHECK(error_of(path) ==

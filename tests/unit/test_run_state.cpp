@@ -67,14 +67,49 @@ TEST_CASE("run state: a run folded from its events", "[state]") {
     CHECK(state.steps[0].outputs == json::parse(R"({"release": "v2", "db": {"ready": true}})"));
     CHECK(state.steps[2].outputs == json::object());
     CHECK(state.unfinished_steps() == std::vector<std::size_t>{3, 5});
+    // Records of journal format 1 carry no time and no identity: those read as null.
     CHECK(
         status_json(state).dump() ==
-        R"({"run_id":"r-1","phase":"Deploy","state":"failed","reason":"","steps":[)"
-        R"({"index":1,"id":"build","status":"succeeded","attempts":1,"exit_code":0,"duration_ms":120,"reason":""},)"
-        R"({"index":2,"id":"check","status":"satisfied","attempts":0,"exit_code":null,"duration_ms":0,"reason":""},)"
-        R"({"index":3,"id":"deploy","status":"failed","attempts":2,"exit_code":2,"duration_ms":35,"reason":""},)"
-        R"({"index":4,"id":"notify","status":"skipped","attempts":0,"exit_code":null,"duration_ms":0,"reason":"fact notify is missing"},)"
-        R"({"index":5,"id":"handover","status":"pending","attempts":0,"exit_code":null,"duration_ms":0,"reason":""}]})");
+        R"({"run_id":"r-1","phase":"Deploy","state":"failed","reason":"","started_at":null,)"
+        R"("finished_at":null,"started_by":null,"deployphase_version":null,"phase_file":"deploy.md",)"
+        R"("phase_sha256":"abc","context_sha256":null,"rollback_by":null,"steps":[)"
+        R"({"index":1,"id":"build","status":"succeeded","attempts":1,"exit_code":0,"duration_ms":120,"reason":"","started_at":null,"finished_at":null},)"
+        R"({"index":2,"id":"check","status":"satisfied","attempts":0,"exit_code":null,"duration_ms":0,"reason":"","started_at":null,"finished_at":null},)"
+        R"({"index":3,"id":"deploy","status":"failed","attempts":2,"exit_code":2,"duration_ms":35,"reason":"","started_at":null,"finished_at":null},)"
+        R"({"index":4,"id":"notify","status":"skipped","attempts":0,"exit_code":null,"duration_ms":0,"reason":"fact notify is missing","started_at":null,"finished_at":null},)"
+        R"({"index":5,"id":"handover","status":"pending","attempts":0,"exit_code":null,"duration_ms":0,"reason":"","started_at":null,"finished_at":null}]})");
+}
+
+TEST_CASE("run state: format 2 records say when, who started the run and who confirmed",
+          "[state]") {
+    json begun = started;
+    begun["at"] = "2026-11-29T10:00:00.000Z";
+    begun["started_by"] = {{"user", "ana"}, {"uid", 1000}, {"host", "ops1"}};
+    begun["deployphase_version"] = "0.1.0";
+    RunState state = fold(numbered({
+        begun,
+        {{"type", "step_started"}, {"index", 1}, {"at", "2026-11-29T10:00:01.000Z"}},
+        {{"type", "step_awaiting_confirmation"}, {"index", 1}, {"at", "2026-11-29T10:00:01.000Z"}},
+        {{"type", "run_finished"},
+         {"status", "awaiting-confirmation"},
+         {"at", "2026-11-29T10:00:02.000Z"}},
+        {{"type", "step_confirmed"},
+         {"index", 1},
+         {"at", "2026-11-29T10:05:00.000Z"},
+         {"by", {{"user", "ben"}, {"uid", 1001}, {"host", "ops2"}}},
+         {"reason", "checked the dashboard"}},
+    }));
+    CHECK(state.started_at == "2026-11-29T10:00:00.000Z");
+    CHECK(state.finished_at == "2026-11-29T10:00:02.000Z");
+    CHECK(state.started_by["user"] == "ana");
+    CHECK(state.deployphase_version == "0.1.0");
+    const state::StepState& step = state.steps[0];
+    CHECK(step.started_at == "2026-11-29T10:00:01.000Z");
+    CHECK(step.confirmed_at == "2026-11-29T10:05:00.000Z");
+    CHECK(step.finished_at == "2026-11-29T10:05:00.000Z");
+    CHECK(step.confirmed_by["user"] == "ben");
+    CHECK(step.confirm_reason == "checked the dashboard");
+    CHECK(step.reason.empty());  // what the operator said is not why the step ended
 }
 
 TEST_CASE("run state: a runner that died mid-step leaves the step running, the run unfinished",

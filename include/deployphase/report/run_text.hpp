@@ -16,6 +16,13 @@ namespace deployphase::report {
 // `Run ID of "PHASE": STATE (REASON)`: the one line --quiet ends with.
 std::string render_run_line(const state::RunState& run);
 
+// "user@host" of a recorded identity ({"user", "uid", "host"}); "" for none.
+std::string describe_who(const nlohmann::json& who);
+
+// "  started AT by USER@HOST, deployphase V; ended AT\n" under the run's line; "" for a
+// journal of format 1, which kept no times.
+std::string render_started_line(const state::RunState& run);
+
 // That line, then one per step: "  2/8  deploy  succeeded  1 attempt  1.2s".
 std::string render_run_state(const state::RunState& run);
 

@@ -127,7 +127,9 @@ std::optional<RunOptions::ContextUpdate> context_update(
 // Records the operator's confirmation of a manual step that the run is waiting on; `resume`
 // then continues past it. `step` is an id or a 1-based index. Throws StateError when there is
 // no such run or step, the id names several steps, or the step is not awaiting confirmation.
-state::StepState confirm_step(state::StateStore& store, const std::string& step);
+// Records who confirmed (the operating-system user and host) and `reason`, when given.
+state::StepState confirm_step(state::StateStore& store, const std::string& step,
+                              std::string_view reason = {});
 
 // Starts a new run. Refuses (UnfinishedRun) when the state directory holds an unfinished run;
 // a finished one is moved into the store's history first. Throws LockHeld when another

@@ -98,6 +98,12 @@ inline constexpr const char* secret_keys = "secret_keys";
 inline constexpr const char* plan = "plan";
 inline constexpr const char* id = "id";
 inline constexpr const char* stopped_leftover_processes = "stopped_leftover_processes";
+// Journal format 2: when (every record, set by the journal), who and with what.
+inline constexpr const char* at = "at";  // UTC, ISO 8601 to the millisecond
+inline constexpr const char* started_by = "started_by";
+inline constexpr const char* by = "by";  // {"user", "uid", "host"}
+inline constexpr const char* deployphase_version = "deployphase_version";
+inline constexpr const char* context_sha256 = "context_sha256";
 }  // namespace field
 
 // One builder per event, with exactly the fields docs/state-format.md lists for it.
@@ -112,6 +118,9 @@ struct RunStart {
     std::vector<std::string> secret_keys;  // the --secret keys
     std::vector<std::string> step_ids;     // in phase order
     nlohmann::json plan;                   // the decision and each step's intent, as begun
+    nlohmann::json started_by;             // {"user", "uid", "host"}
+    std::string deployphase_version;
+    std::string context_sha256;  // of the context as recorded (secrets masked)
 };
 
 nlohmann::json run_started(RunStart start);
@@ -134,8 +143,10 @@ nlohmann::json output_recorded(std::size_t index, nlohmann::json values,
 nlohmann::json step_finished(std::size_t index, StepStatus status,
                              std::optional<std::string_view> reason = std::nullopt);
 nlohmann::json step_awaiting_confirmation(std::size_t index);
-nlohmann::json step_confirmed(std::size_t index);
-nlohmann::json rollback_begun(RollbackTrigger trigger, std::string_view reason,
+// `by`: who confirmed ({"user", "uid", "host"}); `reason`: what they said (confirm --reason).
+nlohmann::json step_confirmed(std::size_t index, nlohmann::json by, std::string_view reason = {});
+// `by`: who asked for a requested rollback (null for one on failure: the run's own).
+nlohmann::json rollback_begun(RollbackTrigger trigger, std::string_view reason, nlohmann::json by,
                               const std::vector<std::size_t>& order);
 nlohmann::json rollback_script_started(std::size_t index);
 nlohmann::json rollback_script_finished(std::size_t index, RollbackOutcome outcome, int exit_code,

@@ -79,6 +79,7 @@ class Journal {
 
   private:
     Journal() = default;
+    void name_step(nlohmann::json& event) const;
     static Journal from(OpenedLog opened, std::string name, std::unique_ptr<Fold> fold);
 
     std::string m_name;

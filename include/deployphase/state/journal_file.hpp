@@ -17,7 +17,11 @@
 
 namespace deployphase::state {
 
-inline constexpr int journal_format_version = 1;
+// The version a new journal is written in, and the oldest this deployphase reads. Version 2
+// adds when and who (every record's "at"; who started a run, confirmed a step, asked for a
+// rollback) and names a step's events by id as well; version 1 reads as a run with no times.
+inline constexpr int journal_format_version = 2;
+inline constexpr int oldest_journal_format_version = 1;
 
 class JournalFile final : public RecordLog {
   public:

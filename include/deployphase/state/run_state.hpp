@@ -23,6 +23,14 @@ struct StepState {
     std::int64_t duration_ms = 0;                       // of the last attempt
     std::string reason;                                 // why it was skipped, or how it failed
     nlohmann::json outputs = nlohmann::json::object();  // what it wrote to $DEPLOYPHASE_OUTPUT
+    // When, UTC (ISO 8601; "" in a journal of format 1, which kept no time): its latest start
+    // (its guard let it run) and its end (finished, skipped, satisfied or confirmed).
+    std::string started_at;
+    std::string finished_at;
+    // A confirmed manual step: who ({"user", "uid", "host"}), when, and what they said.
+    nlohmann::json confirmed_by;  // null until confirmed
+    std::string confirmed_at;
+    std::string confirm_reason;
 };
 
 struct RunState {
@@ -37,6 +45,13 @@ struct RunState {
     nlohmann::json started_context = nlohmann::json::object();  // as given to run_started
     nlohmann::json outputs = nlohmann::json::object();          // every recorded output, merged
     std::vector<std::string> secret_keys;  // named secret with --secret when the run started
+    // Who started it ({"user", "uid", "host"}; null in a journal of format 1), with what, when.
+    nlohmann::json started_by;
+    std::string deployphase_version;
+    std::string context_sha256;
+    std::string started_at;      // UTC, ISO 8601; "" in a journal of format 1
+    std::string finished_at;     // its last run_finished; "" while it runs
+    nlohmann::json rollback_by;  // who asked for the rollback; null: none, or on failure
     std::vector<StepState> steps;
     // Set once a rollback began: the steps whose rollback scripts run, in that order.
     bool rollback_begun = false;
