@@ -100,6 +100,17 @@ for ((i = 1; i <= 20; i++)); do cp "$work/$large/done/journal" "$hist/history/ol
 add "run-after-history/$small" "rm -rf $work/hr && cp -a $hist $work/hr && sync" 0 \
     "$deployphase" run "$work/$small/phase.md" --state-dir "$work/hr" -q
 
+# `history` of a state directory holding 1,000 past runs of the smallest size, next to
+# `status` of its one current run: a journal read per run, against one.
+listed="$work/history-1000"
+"$deployphase" run "$work/${sizes[0]}/phase.md" --state-dir "$listed" -q >/dev/null
+mkdir -p "$listed/history"
+for ((i = 1; i <= 1000; i++)); do
+    cp "$work/${sizes[0]}/done/journal" "$listed/history/$(printf '20260101T000000Z-%06d' "$i").journal"
+done
+add "history-of-1000" - 0 "$deployphase" history --state-dir "$listed" --limit 0
+add "status-of-one" - 0 "$deployphase" status --state-dir "$listed"
+
 # The seed phase, with a context that lets it run, next to `make -n` of 10 targets.
 printf '{"validated_implementation": true, "production_environment": true, "code_changes": true}\n' \
     >"$work/seed.json"
@@ -134,7 +145,7 @@ END {
         }
         print ""
     }
-    for (name in median) if (name ~ /^(run-after-history|plan-seed|make-n\/10-seed)/)
+    for (name in median) if (name ~ /^(run-after-history|plan-seed|make-n\/10-seed|history-of|status-of)/)
         printf "%-22s %8s %10.2f %10s %9s %9s %8.1f\n", name, "", median[name], "", "", "",
             rss[name] / 1024
     print ""
@@ -155,6 +166,8 @@ END {
         printf "  run 1,000 after 20 big histories:    %s of a fresh one\n",
             ratio(median["run-after-history/1000"], median["run/1000"])
     }
+    printf "  history of 1,000 runs:              %.1f ms (status of one: %.1f ms)\n",
+        median["history-of-1000"], median["status-of-one"]
     printf "  plan of the seed <= 1.5x make -n 10: %s\n", ratio(median["plan-seed"], median["make-n/10-seed"])
     printf "  peak RSS of run and plan of %d:   %.1f MB, %.1f MB (<= 30)\n", last,
         rss["run/" last] / 1024, rss["plan/" last] / 1024

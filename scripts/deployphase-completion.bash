@@ -58,7 +58,7 @@ _deployphase_state_args() {
 _deployphase() {
     local cur prev words cword
     _init_completion || return
-    local commands="validate show plan facts run resume confirm rollback status report unlock help"
+    local commands="validate show plan facts run resume confirm rollback status history report unlock help"
     local global="--help --version --color --log-level --log-file"
     local command="" i
     for ((i = 1; i < cword; i++)); do
@@ -113,6 +113,7 @@ _deployphase() {
                          --events --junit --quiet --verbose --help" ;;
         confirm) flags="--state-dir --state-url --state-key --state-schema --reason --help" ;;
         status) flags="--state-dir --state-url --state-key --state-schema --output --help" ;;
+        history) flags="--state-dir --state-url --state-key --state-schema --limit --output --help" ;;
         report) flags="--state-dir --state-url --state-key --state-schema --output --format --help" ;;
         help) _deployphase_reply "$commands"; return ;;
         unlock) flags="--state-dir --state-url --state-key --state-schema --yes --help" ;;

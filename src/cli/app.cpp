@@ -107,6 +107,7 @@ int run(int argc, char** argv) {
     add_run_command(program, globals);
     add_resume_command(program, globals);
     add_status_command(program, globals);
+    add_history_command(program, globals);
     add_confirm_command(program, globals);
     add_rollback_command(program, globals);
     add_report_command(program, globals);

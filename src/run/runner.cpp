@@ -177,6 +177,39 @@ void refuse_unfinished(const RunState& run, const std::string& where,
                                 of_another_phase(run, phase)});
 }
 
+std::vector<RunState> run_history(state::StateStore& store, std::size_t limit) {
+    std::vector<RunState> runs;
+    std::vector<std::unique_ptr<state::Fold>> folds;
+    std::vector<std::string> names;
+    store.read_runs(limit, [&](const std::string& name) -> state::RecordSink {
+        folds.push_back(std::make_unique<state::Fold>());
+        names.push_back(name);
+        state::Fold& fold = *folds.back();
+        return [&fold, name](json&& record, std::string_view where) {
+            try {
+                fold.apply(record);
+            } catch (const RecordError& e) {
+                throw StateError(name, fmt::format("record at {}: {}", where, e.detail()));
+            }
+        };
+    });
+    bool locked = store.lock_holder().has_value();
+    for (std::size_t i = 0; i < folds.size(); ++i) {
+        RunState state = folds[i]->state();
+        if (state.run_id.empty()) continue;  // a run with no record: a crash before its first
+        if (!state.finished && !locked) state.status = RunStatus::interrupted;
+        runs.push_back(std::move(state));
+    }
+    // By start: to the millisecond where both runs recorded it (journal format 2), else by the
+    // run id's start to the second; a stable sort keeps the store's order within a tie.
+    std::stable_sort(runs.begin(), runs.end(), [](const RunState& a, const RunState& b) {
+        if (!a.started_at.empty() && !b.started_at.empty()) return a.started_at > b.started_at;
+        return a.run_id.substr(0, 16) > b.run_id.substr(0, 16);
+    });
+    if (limit != 0 && runs.size() > limit) runs.resize(limit);
+    return runs;
+}
+
 RunState last_run(state::StateStore& store) {
     std::optional<RunState> current = read_run(store);
     if (!current) current = archived_since_current(store);

@@ -2,8 +2,11 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <functional>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -113,6 +116,32 @@ std::optional<OpenedLog> DirectoryStore::open_archived_since_current(const Recor
     OpenedLog opened = JournalFile::open(*latest, false, take);
     opened.name = latest->string();
     return opened;
+}
+
+// history/RUN_ID.journal: run ids begin with their start time (to the second), so the newest
+// `limit` are among the last names in order: those, and every other run of the same second
+// as the last of them, are read, for the caller to order by the time each recorded.
+void DirectoryStore::read_runs(std::size_t limit,
+                               const std::function<RecordSink(const std::string& name)>& each) {
+    std::vector<fs::path> runs;
+    std::error_code error;
+    for (const fs::directory_entry& entry : fs::directory_iterator(m_dir / "history", error)) {
+        if (entry.path().extension() == ".journal") runs.push_back(entry.path());
+    }
+    std::sort(runs.begin(), runs.end(), std::greater<>());
+    if (limit != 0 && runs.size() > limit) {
+        auto second = [](const fs::path& path) { return path.filename().string().substr(0, 16); };
+        std::string last = second(runs[limit - 1]);
+        std::size_t keep = limit;
+        while (keep < runs.size() && second(runs[keep]) == last)
+            ++keep;
+        runs.resize(keep);
+    }
+    if (has_current()) runs.insert(runs.begin(), journal());
+    for (const fs::path& path : runs) {
+        RecordSink take = each(path.string());
+        JournalFile::open(path, false, take);
+    }
 }
 
 std::optional<LockHolder> DirectoryStore::lock_holder() {

@@ -161,6 +161,18 @@ std::string PgSchema::archived_since_current_sql() const {
         m_name);
 }
 
+// $1 state key, $2 how many runs (0: all): the records of the newest runs and of the current
+// one, each run's in order, newest run first; one query for `history`.
+std::string PgSchema::runs_records_sql() const {
+    return fmt::format(
+        "select r.run, coalesce(r.run_id, ''), rec.seq, rec.payload from {0}.runs r "
+        "join {0}.records rec on rec.state_key = r.state_key and rec.run = r.run "
+        "where r.state_key = $1 and (r.archived_at is null or r.run in (select run from "
+        "{0}.runs where state_key = $1 order by run desc limit nullif($2::bigint, 0))) "
+        "order by r.run desc, rec.seq",
+        m_name);
+}
+
 // $1 state key, $2 pid, $3 host, $4 since
 std::string PgSchema::record_holder_sql() const {
     return fmt::format(

@@ -37,6 +37,7 @@ class PgSchema {
     std::string archive_run_sql() const;
     std::string create_archived_run_sql() const;
     std::string archived_since_current_sql() const;
+    std::string runs_records_sql() const;
     std::string record_holder_sql() const;
     std::string holder_sql() const;
     std::string terminate_holder_sql() const;

@@ -301,6 +301,28 @@ std::optional<OpenedLog> PostgresStore::open_archived_since_current(const Record
     return opened;
 }
 
+void PostgresStore::read_runs(std::size_t limit,
+                              const std::function<RecordSink(const std::string& name)>& each) {
+    if (!schema_exists()) return;
+    Session& s = session();
+    PgResult rows = s.connection.exec(s.schema.runs_records_sql(), {m_key, std::to_string(limit)});
+    long long run = 0;
+    std::size_t expected = 0;
+    RecordSink take;
+    for (int i = 0; i < rows.rows(); ++i) {
+        long long row_run = std::stoll(std::string(rows.text(i, 0)));
+        if (i == 0 || row_run != run) {
+            run = row_run;
+            expected = 0;
+            std::string_view run_id = rows.text(i, 1);
+            take = each(run_id.empty() ? name() : archived_name(run, run_id));
+        }
+        ++expected;
+        take(parse_record_row(rows.text(i, 2), rows.text(i, 3), expected, run, name()),
+             fmt::format("run {} row {}", run, expected));
+    }
+}
+
 nlohmann::json parse_record_row(std::string_view seq, std::string_view record, std::size_t expected,
                                 long long run, const std::string& store) {
     if (seq != std::to_string(expected)) {

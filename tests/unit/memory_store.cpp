@@ -132,6 +132,17 @@ std::optional<state::OpenedLog> MemoryStore::open_archived_since_current(
     return opened;
 }
 
+void MemoryStore::read_runs(std::size_t limit,
+                            const std::function<state::RecordSink(const std::string& name)>& each) {
+    if (m_data->current) read_payloads(*m_data->current, current_name(), each(current_name()));
+    std::size_t read = 0;
+    for (auto run = m_data->archived.rbegin(); run != m_data->archived.rend(); ++run) {
+        if (limit != 0 && read++ == limit) break;
+        std::string name = "memory#" + run->first;
+        read_payloads(run->second, name, each(name));
+    }
+}
+
 bool MemoryStore::lost() {
     return m_data->lost;
 }

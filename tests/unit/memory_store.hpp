@@ -31,6 +31,8 @@ class MemoryStore final : public state::StateStore {
     state::OpenedLog create_archived(const std::string& run_id) override;
     std::optional<state::OpenedLog> open_archived_since_current(
         const state::RecordSink& take) override;
+    void read_runs(std::size_t limit,
+                   const std::function<state::RecordSink(const std::string& name)>& each) override;
     bool lost() override;
     std::optional<LockHolder> lock_holder() override;
     bool break_lock() override;

@@ -95,6 +95,12 @@ std::optional<state::RunState> later_run_that_changed_nothing(state::StateStore&
 bool already_succeeded(const state::RunState& run, const phase::LoadedPhase& phase,
                        const nlohmann::json& context);
 
+// The runs `store` holds, newest first (by start: run ids order to the second, the store's
+// filing order within one): at most `limit` (0: all). A run without an end whose store's lock
+// is free lost its runner and reads as interrupted, as in last_run(). Throws StateError when a
+// record cannot be trusted, naming the run's journal or row.
+std::vector<state::RunState> run_history(state::StateStore& store, std::size_t limit);
+
 // Whether `phase` is another phase file than the one `run` is of: another path and other
 // contents (a file edited in place is the same phase, changed; a copy is the same phase).
 bool of_another_phase(const state::RunState& run, const phase::LoadedPhase& phase);

@@ -39,6 +39,8 @@ class PostgresStore final : public StateStore {
     void archive_current(const std::string& run_id) override;
     OpenedLog create_archived(const std::string& run_id) override;
     std::optional<OpenedLog> open_archived_since_current(const RecordSink& take) override;
+    void read_runs(std::size_t limit,
+                   const std::function<RecordSink(const std::string& name)>& each) override;
 
     // Reads what the server sent without waiting: a terminated session or a server shutdown
     // shows at once, a silent partition once the client's keepalives give up (about 11 s,

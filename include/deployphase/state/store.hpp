@@ -91,6 +91,13 @@ class StateStore {
     // there is no current run): a run that changed nothing since. Nothing otherwise. Changes
     // nothing.
     virtual std::optional<OpenedLog> open_archived_since_current(const RecordSink& take) = 0;
+    // Reads the runs the store holds, the current one and those filed into the history, for
+    // `history`: the newest `limit` of them by creation (0: all), and the current run always.
+    // `each` is called once per run with its name (for messages) and returns the sink its
+    // records go to, checked as open_current() checks them. Changes nothing. The PostgreSQL
+    // store reads them all in one query.
+    virtual void read_runs(std::size_t limit,
+                           const std::function<RecordSink(const std::string& name)>& each) = 0;
 
     // Whether this command has lost its hold on the store (a shared store's session ended:
     // the server went away, or `unlock` ended it), so that another runner may take the run

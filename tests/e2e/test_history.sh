@@ -1,0 +1,105 @@
+# `deployphase history` (issue 19, point 2): every run of a store, newest first, in each final
+# state, with who started it, when, how long it took, its exit code and its step counts.
+source "$(dirname "$0")/lib.sh"
+
+# Step one fails while `fail` exists; two is manual; three rolls back; the phase is blocked
+# without `approved` and skipped with `skip`.
+cat >"$WORK/phase.md" <<'MD'
+# Phase: Kept
+
+## Steps Sequence
+1. **build** - builds
+2. **approve** - by hand
+3. **ship** - ships [if ship]
+
+## Step Actions
+```sh step=build
+test ! -e fail
+```
+```sh step=ship
+echo shipped
+```
+```sh rollback=ship
+echo unshipped
+```
+
+## Validation Logic
+```js
+function canExecutePhase() { return hasContext('approved'); }
+function shouldSkipPhase() { return hasContext('skip'); }
+```
+MD
+ok=(--set approved=true --set ship=true)
+user=$(id -un)
+
+case_ "no runs: says so"
+run history --state-dir empty
+expect_status 0
+expect_eq stdout "$OUT" "No runs recorded here."
+run history --state-dir empty -o json
+expect_eq json "$OUT" $'{\n  "runs": []\n}'
+
+case_ "runs in every final state, newest first, each with who, when, exit code and counts"
+run run phase.md --state-dir st "${ok[@]}" --yes              # succeeded, exit 0
+run run phase.md --state-dir st --set skip=true               # skipped, exit 0
+run run phase.md --state-dir st                               # blocked, exit 3
+touch "$WORK/fail"
+run run phase.md --state-dir st "${ok[@]}" --restart          # failed, exit 1
+rm "$WORK/fail"
+run run phase.md --state-dir st "${ok[@]}" --restart </dev/null  # awaiting, exit 4
+run run phase.md --state-dir st "${ok[@]}" --restart --yes    # succeeded
+run rollback --state-dir st                                   # rolled back, exit 1
+expect_status 0
+run history --state-dir st -o json
+expect_status 0
+expect_eq states "$(jq -r '[.runs[] | .state] | join(",")' <<<"$OUT")" \
+    "rolled-back,awaiting-confirmation,failed,blocked,skipped,succeeded"
+expect_eq "exit codes" "$(jq -r '[.runs[] | .exit_code] | join(",")' <<<"$OUT")" "1,4,1,3,0,0"
+expect_eq "who started them" "$(jq -r '[.runs[] | .started_by.user] | unique | join(",")' <<<"$OUT")" "$user"
+expect_eq "counts of the rolled-back run" "$(jq -c '.runs[0].steps' <<<"$OUT")" \
+    '{"total":3,"ran":3,"skipped":0,"failed":0}'
+expect_eq "counts of the failed run" "$(jq -c '.runs[2].steps' <<<"$OUT")" \
+    '{"total":3,"ran":1,"skipped":0,"failed":1}'
+expect_eq "counts of the skipped run" "$(jq -c '.runs[4].steps' <<<"$OUT")" \
+    '{"total":3,"ran":0,"skipped":3,"failed":0}'
+expect_eq "every run has its fields" \
+    "$(jq -r '[.runs[] | select(.run_id and .phase and .started_at and .finished_at and (.duration_ms >= 0))] | length' <<<"$OUT")" "6"
+# The fields docs/history.schema.json requires, and no other.
+expect_eq "fields as the schema says" "$(jq -c '.runs[0] | keys | sort' <<<"$OUT")" \
+    "$(jq -c '.properties.runs.items.required | sort' "$PROJECT_ROOT/docs/history.schema.json")"
+# Newest first by start: each started_at is at or before the one above it.
+expect_eq "newest first" "$(jq -r '[.runs[].started_at] | . == (sort | reverse)' <<<"$OUT")" "true"
+
+case_ "text for a terminal, and --limit"
+run history --state-dir st
+expect_status 0
+expect_match header "$(head -1 <<<"$OUT")" '^RUN +PHASE +STATE +STARTED \(UTC\) +TOOK +BY +EXIT +RAN/SKIPPED/FAILED$'
+expect_match "the rolled-back run" "$(sed -n 2p <<<"$OUT")" "^[0-9]{8}T[0-9]{6}Z-[0-9a-f]+ +Kept +rolled-back +[0-9T:-]+Z +[0-9.]+s +$user@[^ ]+ +1 +3/0/0$"
+expect_eq lines "$(wc -l <<<"$OUT")" "7"
+run history --state-dir st --limit 2 -o json
+expect_eq "two runs" "$(jq -r '[.runs[] | .state] | join(",")' <<<"$OUT")" "rolled-back,awaiting-confirmation"
+run history --state-dir st --limit two
+expect_status 2
+expect_match stderr "$ERR" '^--limit: error: "two" is not a whole number of runs \(0: all\)$'
+
+case_ "a run whose runner died reads as interrupted"
+cat >"$WORK/slow.md" <<'MD'
+# Phase: Slow
+## Steps Sequence
+1. **wait** - waits
+```sh step=wait
+touch started
+sleep 30
+```
+MD
+(cd "$WORK" && exec "$DEPLOYPHASE" run slow.md --state-dir died >/dev/null 2>&1) &
+runner=$!
+for _ in $(seq 1 200); do [ -e "$WORK/started" ] && break; sleep 0.05; done
+kill -KILL "$runner"
+wait "$runner" 2>/dev/null
+pkill -f 'sleep 30' 2>/dev/null
+run history --state-dir died -o json
+expect_eq "state" "$(jq -r '.runs[0].state' <<<"$OUT")" "interrupted"
+expect_eq "no end yet" "$(jq -c '[.runs[0].finished_at, .runs[0].duration_ms]' <<<"$OUT")" "[null,null]"
+
+suite_done
