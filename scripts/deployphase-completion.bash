@@ -58,7 +58,7 @@ _deployphase_state_args() {
 _deployphase() {
     local cur prev words cword
     _init_completion || return
-    local commands="validate show plan facts run resume confirm rollback status history report unlock help"
+    local commands="validate show plan facts run resume confirm rollback status history logs report unlock help"
     local global="--help --version --color --log-level --log-file"
     local command="" i
     for ((i = 1; i < cword; i++)); do
@@ -88,12 +88,14 @@ _deployphase() {
             compopt -o nospace 2>/dev/null
             return ;;
     esac
-    if [ "$command" = confirm ] && [[ $cur != -* ]]; then
-        # The steps the run is waiting on, from its status in the same store.
-        local state_args=() steps
+    if { [ "$command" = confirm ] || [ "$command" = logs ]; } && [[ $cur != -* ]]; then
+        # From the run's status in the same store: the steps it waits on (confirm), or all its
+        # steps (logs).
+        local state_args=() steps wanted=awaiting-confirmation
+        [ "$command" = logs ] && wanted=""
         mapfile -t state_args < <(_deployphase_state_args)
         steps=$("${words[0]}" status "${state_args[@]}" 2>/dev/null |
-            awk '$3 == "awaiting-confirmation" { print $2 }')
+            awk -v wanted="$wanted" '$1 ~ /^[0-9]+\/[0-9]+$/ && (wanted == "" || $3 == wanted) { print $2 }')
         _deployphase_reply "$steps"
         return
     fi
@@ -109,12 +111,13 @@ _deployphase() {
         resume) flags="--context --set --set-string --secret --state-dir --state-url --state-key --state-schema --workdir --kill-after --yes --allow-changed
                        --on-failure --interrupted --dry-run --output --events --junit --quiet --verbose
                        --help" ;;
-        rollback) flags="--state-dir --state-url --state-key --state-schema --workdir --kill-after --allow-changed --dry-run --output
+        rollback) flags="--state-dir --state-url --state-key --state-schema --run --workdir --kill-after --allow-changed --dry-run --output
                          --events --junit --quiet --verbose --help" ;;
         confirm) flags="--state-dir --state-url --state-key --state-schema --reason --help" ;;
-        status) flags="--state-dir --state-url --state-key --state-schema --output --help" ;;
+        status) flags="--state-dir --state-url --state-key --state-schema --run --output --help" ;;
         history) flags="--state-dir --state-url --state-key --state-schema --limit --output --help" ;;
-        report) flags="--state-dir --state-url --state-key --state-schema --output --format --help" ;;
+        logs) flags="--state-dir --state-url --state-key --state-schema --run --attempt --kind --follow --help" ;;
+        report) flags="--state-dir --state-url --state-key --state-schema --run --output --format --help" ;;
         help) _deployphase_reply "$commands"; return ;;
         unlock) flags="--state-dir --state-url --state-key --state-schema --yes --help" ;;
     esac

@@ -108,6 +108,7 @@ int run(int argc, char** argv) {
     add_resume_command(program, globals);
     add_status_command(program, globals);
     add_history_command(program, globals);
+    add_logs_command(program, globals);
     add_confirm_command(program, globals);
     add_rollback_command(program, globals);
     add_report_command(program, globals);

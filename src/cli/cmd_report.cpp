@@ -15,10 +15,13 @@ namespace {
 struct ReportCommand {
     StateFlags state;
     std::string format = "md";
+    std::string run_id;
 };
 
 int run_report(const ReportCommand& options) {
-    state::RunState run = run::last_run(*options.state.open());
+    std::shared_ptr<state::StateStore> store = options.state.open();
+    state::RunState run =
+        options.run_id.empty() ? run::last_run(*store) : run::find_run(*store, options.run_id);
     phase::LoadedPhase loaded = phase::load_phase(run.phase_file);
     print_diagnostics(loaded.warnings);
     if (options.format == "json") {
@@ -37,6 +40,8 @@ void add_report_command(Command& program, const GlobalOptions&) {
         "report",
         "The post-deployment report of the last run: steps, outputs, and the success criteria");
     add_state_flags(command, options->state);
+    command.option("--run", options->run_id,
+                   "Report this run (an id from `deployphase history`, or its start)");
     command.option("-o,--output,--format", options->format, "Markdown (md, or text) or JSON")
         .one_of({"md", "text", "json"})
         .show_default();

@@ -16,12 +16,14 @@ namespace {
 struct RollbackCommand {
     RunFlags flags;
     bool dry_run = false;
+    std::string run_id;
 };
 
 int run_rollback(const RollbackCommand& command, const GlobalOptions& globals) {
     run::RunOptions options = command.flags.options();
     std::shared_ptr<state::StateStore> store = run::store_of(options);
     run::RollbackPreview preview = run::preview_rollback(*store);
+    if (!command.run_id.empty()) run::require_rollback_target(*store, preview.run, command.run_id);
     if (preview.already_rolled_back()) {
         fmt::print("Run {} of \"{}\" is already rolled back.\n", preview.run.run_id,
                    preview.run.phase);
@@ -53,6 +55,8 @@ void add_rollback_command(Command& program, const GlobalOptions& globals) {
     add_script_flags(command, options->flags);
     command.flag("--dry-run", options->dry_run,
                  "Print which rollback scripts would run, in order; run nothing");
+    command.option("--run", options->run_id,
+                   "Only if this is the run to roll back: the last that changed something");
     add_report_flags(command, options->flags.report);
     command.action([options, &globals] { return run_rollback(*options, globals); });
 }

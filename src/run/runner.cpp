@@ -210,6 +210,37 @@ std::vector<RunState> run_history(state::StateStore& store, std::size_t limit) {
     return runs;
 }
 
+RunState find_run(state::StateStore& store, const std::string& id) {
+    if (id.empty()) throw StateError("--run", "give a run id, or the start of one");
+    std::vector<RunState> matches;
+    for (RunState& run : run_history(store, 0)) {
+        if (run.run_id.starts_with(id)) matches.push_back(std::move(run));
+    }
+    if (matches.empty()) {
+        throw StateError(store.name(), fmt::format("no run \"{}\" here; `deployphase history` "
+                                                   "lists the runs",
+                                                   id));
+    }
+    if (matches.size() > 1) {
+        throw StateError(store.name(), fmt::format("\"{}\" begins the ids of runs {} and {}; "
+                                                   "give more of the id",
+                                                   id, matches[0].run_id, matches[1].run_id));
+    }
+    return std::move(matches.front());
+}
+
+void require_rollback_target(state::StateStore& store, const RunState& current,
+                             const std::string& id) {
+    RunState named = find_run(store, id);
+    if (named.run_id == current.run_id) return;
+    throw StateError(store.name(),
+                     fmt::format("run {} is not the run a rollback can undo: that is the last run "
+                                 "that changed something, {} (`deployphase rollback` without "
+                                 "--run, or --run {}); a rollback of an older run would undo "
+                                 "steps a later run depends on",
+                                 named.run_id, current.run_id, current.run_id));
+}
+
 RunState last_run(state::StateStore& store) {
     std::optional<RunState> current = read_run(store);
     if (!current) current = archived_since_current(store);
@@ -273,22 +304,26 @@ std::optional<RunOptions::ContextUpdate> context_update(
     return update;
 }
 
+std::size_t step_position(const RunState& run, const std::string& ref, const std::string& where) {
+    std::vector<std::size_t> matches;
+    for (std::size_t i = 0; i < run.steps.size(); ++i) {
+        if (run.steps[i].id == ref || std::to_string(run.steps[i].index) == ref)
+            matches.push_back(i);
+    }
+    if (matches.empty())
+        throw StateError(where, fmt::format("run {} has no step \"{}\"", run.run_id, ref));
+    if (matches.size() > 1) {
+        throw StateError(where, fmt::format("\"{}\" names steps {} and {}; give the index", ref,
+                                            matches[0] + 1, matches[1] + 1));
+    }
+    return matches.front();
+}
+
 state::StepState confirm_step(state::StateStore& store, const std::string& ref,
                               std::string_view reason) {
     RecordedRun run = open_recorded_run(store, "confirm");
     const std::string& path = run.journal.name();
-    std::vector<const state::StepState*> matches;
-    for (const state::StepState& step : run.state.steps) {
-        if (step.id == ref || std::to_string(step.index) == ref) matches.push_back(&step);
-    }
-    if (matches.empty()) {
-        throw StateError(path, fmt::format("run {} has no step \"{}\"", run.state.run_id, ref));
-    }
-    if (matches.size() > 1) {
-        throw StateError(path, fmt::format("\"{}\" names steps {} and {}; give the index", ref,
-                                           matches[0]->index, matches[1]->index));
-    }
-    const state::StepState& step = *matches.front();
+    const state::StepState& step = run.state.steps[step_position(run.state, ref, path)];
     if (step.status != StepStatus::awaiting_confirmation) {
         throw StateError(
             path, fmt::format("step {} ({}) is {}, not awaiting confirmation", step.index, step.id,

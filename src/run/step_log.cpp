@@ -1,5 +1,6 @@
 #include <deployphase/run/step_log.hpp>
 
+#include <cstdlib>
 #include <ctime>
 
 #include <fmt/chrono.h>
@@ -38,6 +39,58 @@ std::string_view last_log_section(std::string_view log, std::string_view run_id)
     std::string_view named = section.substr(header_start.size());
     if (named.starts_with(run_id) && named.substr(run_id.size()).starts_with(",")) return section;
     return {};
+}
+
+std::vector<LogSection> log_sections(std::string_view log) {
+    std::vector<LogSection> sections;
+    std::size_t at = 0;
+    while (at < log.size()) {
+        LogSection section;
+        std::size_t body = at;
+        if (log.substr(at).starts_with(header_start)) {
+            std::size_t end = log.find('\n', at);
+            std::string_view header = log.substr(
+                at + header_start.size(),
+                (end == std::string_view::npos ? log.size() : end) - at - header_start.size());
+            // "RUN_ID, step attempt N, AT ===" or "RUN_ID, check, AT ==="
+            std::size_t comma = header.find(", ");
+            section.run_id = std::string(header.substr(0, comma));
+            std::string_view rest = comma == std::string_view::npos ? "" : header.substr(comma + 2);
+            std::size_t second = rest.find(", ");
+            std::string_view what = rest.substr(0, second);
+            if (what.starts_with("step attempt ")) {
+                section.kind = "step";
+                section.attempt = static_cast<unsigned>(
+                    std::strtoul(std::string(what.substr(13)).c_str(), nullptr, 10));
+            } else {
+                section.kind = std::string(what);
+            }
+            if (second != std::string_view::npos) {
+                std::string_view time = rest.substr(second + 2);
+                section.at = std::string(time.substr(0, time.find(' ')));
+            }
+            body = end == std::string_view::npos ? log.size() : end + 1;
+        }
+        // From the header's own newline, so that a header right after it ends an empty section.
+        std::size_t next = log.find(fmt::format("\n{}", header_start), body > at ? body - 1 : body);
+        std::size_t stop = next == std::string_view::npos ? log.size() : next + 1;
+        section.text = log.substr(body, stop - body);
+        sections.push_back(std::move(section));
+        at = stop;
+    }
+    return sections;
+}
+
+std::optional<LogSection> find_log_section(std::string_view log, std::string_view run_id,
+                                           std::string_view kind, unsigned attempt) {
+    std::optional<LogSection> found;
+    for (LogSection& section : log_sections(log)) {
+        bool ours = section.run_id.empty() || section.run_id == run_id;
+        bool same_kind = section.run_id.empty() || section.kind == kind;
+        if (ours && same_kind && (attempt == 0 || section.attempt == attempt))
+            found = std::move(section);
+    }
+    return found;
 }
 
 std::string read_step_log(const std::filesystem::path& state_dir, std::size_t index,

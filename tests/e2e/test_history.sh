@@ -88,6 +88,7 @@ cat >"$WORK/slow.md" <<'MD'
 ## Steps Sequence
 1. **wait** - waits
 ```sh step=wait
+echo "$$" > wait.pid
 touch started
 sleep 30
 ```
@@ -97,9 +98,97 @@ runner=$!
 for _ in $(seq 1 200); do [ -e "$WORK/started" ] && break; sleep 0.05; done
 kill -KILL "$runner"
 wait "$runner" 2>/dev/null
-pkill -f 'sleep 30' 2>/dev/null
+# The step leads its own process group, which outlived its runner.
+kill -KILL -- "-$(cat "$WORK/wait.pid")" 2>/dev/null
 run history --state-dir died -o json
 expect_eq "state" "$(jq -r '.runs[0].state' <<<"$OUT")" "interrupted"
 expect_eq "no end yet" "$(jq -c '[.runs[0].finished_at, .runs[0].duration_ms]' <<<"$OUT")" "[null,null]"
+
+case_ "--run ID: status and report of any run, a unique prefix enough; rollback only of the last"
+run history --state-dir st -o json
+failed_id=$(jq -r '.runs[2].run_id' <<<"$OUT")
+current_id=$(jq -r '.runs[0].run_id' <<<"$OUT")
+run status --state-dir st --run "$failed_id"
+expect_status 0
+expect_match status "$OUT" "^Run $failed_id of \"Kept\": failed"
+run status --state-dir st --run "${failed_id:0:20}" -o json
+expect_eq "by prefix" "$(jq -r .run_id <<<"$OUT")" "$failed_id"
+run report --state-dir st --run "$failed_id" -o json
+expect_eq report "$(jq -r '[.run_id, .state] | join(" ")' <<<"$OUT")" "$failed_id failed"
+run status --state-dir st --run 2
+expect_status 2
+expect_match stderr "$ERR" '"2" begins the ids of runs [0-9TZ-]+[0-9a-f]+ and [0-9TZ-]+[0-9a-f]+; give more of the id'
+run status --state-dir st --run nope
+expect_status 2
+expect_match stderr "$ERR" 'no run "nope" here; `deployphase history` lists the runs'
+run rollback --state-dir st --run "$failed_id" --dry-run
+expect_status 2
+expect_match stderr "$ERR" "run $failed_id is not the run a rollback can undo: that is the last run that changed something, $current_id"
+run rollback --state-dir st --run "$current_id" --dry-run
+expect_status 0
+
+case_ "logs: one attempt's output, never another's; --follow streams a running step"
+cat >"$WORK/retried.md" <<'MD'
+# Phase: Retried
+## Steps Sequence
+1. **flaky** - fails twice
+2. **quiet** - prints nothing
+## Step Actions
+```sh step=flaky retries=2 retry-delay=10ms
+n=$(cat n 2>/dev/null || echo 0); n=$((n + 1)); echo "$n" > n
+echo "attempt $n says hello"
+test "$n" -ge 3
+```
+```sh step=quiet
+true
+```
+MD
+rm -f "$WORK/n"
+run run retried.md --state-dir logs-st
+expect_status 0
+run logs flaky --state-dir logs-st
+expect_eq "the latest attempt" "$OUT" "attempt 3 says hello"
+run logs flaky --state-dir logs-st --attempt 1
+expect_eq "attempt 1" "$OUT" "attempt 1 says hello"
+run logs 1 --state-dir logs-st --attempt 2
+expect_eq "attempt 2, by index" "$OUT" "attempt 2 says hello"
+run logs flaky --state-dir logs-st --attempt 4
+expect_status 2
+expect_match stderr "$ERR" 'step 1 \(flaky\) of run [^ ]+ has 3 attempts'
+run logs quiet --state-dir logs-st
+expect_status 0
+expect_eq "nothing printed" "$OUT" ""
+expect_match stderr "$ERR" 'step 2 \(quiet\) printed nothing in run'
+# A second run: the first run's output is still there, by --run.
+first=$(jq -r '.runs[0].run_id' <<<"$("$DEPLOYPHASE" history --state-dir "$WORK/logs-st" -o json)")
+rm -f "$WORK/n"
+run run retried.md --state-dir logs-st
+run logs flaky --state-dir logs-st --run "$first" --attempt 2
+expect_eq "the first run's attempt 2" "$OUT" "attempt 2 says hello"
+cat >"$WORK/talking.md" <<'MD'
+# Phase: Talking
+## Steps Sequence
+1. **talk** - talks until released
+## Step Actions
+```sh step=talk
+echo "first line"
+touch talking
+while [ ! -e release ]; do sleep 0.05; done
+echo "last line"
+```
+MD
+(cd "$WORK" && exec "$DEPLOYPHASE" run talking.md --state-dir talk-st >/dev/null 2>&1) &
+runner=$!
+for _ in $(seq 1 200); do [ -e "$WORK/talking" ] && break; sleep 0.05; done
+(cd "$WORK" && exec "$DEPLOYPHASE" logs talk --state-dir talk-st --follow >"$WORK/followed" 2>&1) &
+follower=$!
+for _ in $(seq 1 200); do grep -q "first line" "$WORK/followed" && break; sleep 0.05; done
+expect_eq "followed so far" "$(cat "$WORK/followed")" "first line"
+touch "$WORK/release"
+wait "$runner"
+for _ in $(seq 1 100); do kill -0 "$follower" 2>/dev/null || break; sleep 0.05; done
+kill -0 "$follower" 2>/dev/null && { fail "--follow did not end with the step"; kill "$follower"; }
+wait "$follower" 2>/dev/null
+expect_eq "followed to the end" "$(cat "$WORK/followed")" $'first line\nlast line'
 
 suite_done

@@ -52,6 +52,9 @@ api_token"
     (cd "$WORK" && "$DEPLOYPHASE" run manual.md --state-dir waiting </dev/null >/dev/null 2>&1)
     offered=$(complete_line "$DEPLOYPHASE" confirm --state-dir waiting "")
     expect_eq "confirm" "$offered" "approve-change"
+    offered=$(complete_line "$DEPLOYPHASE" logs --state-dir waiting "")
+    expect_eq "logs" "$offered" "approve-change
+b"
     offered=$(complete_line "$DEPLOYPHASE" validate --st)
     expect_eq "validate --st" "$offered" "--strict"
 else

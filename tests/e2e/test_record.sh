@@ -100,6 +100,9 @@ if only_directory_store; then
     expect_eq ran "$(tr '\n' , <"$WORK/old/ran")" "prepare,finish,finish,"
     expect_match "a new record" "$(tail -1 "$WORK/old/state/journal")" '"at":"[0-9T:.-]+Z"'
     expect_eq "header kept" "$(head -1 "$WORK/old/state/journal")" "deployphase-journal 1"
+    # A log of that time has no section headers: it is the run's own.
+    (cd "$WORK/old" && "$DEPLOYPHASE" logs prepare --state-dir state) >"$WORK/.stdout" 2>&1
+    expect_eq "an old log" "$(cat "$WORK/.stdout")" "prepared"
 fi
 
 suite_done

@@ -101,6 +101,15 @@ bool already_succeeded(const state::RunState& run, const phase::LoadedPhase& pha
 // record cannot be trusted, naming the run's journal or row.
 std::vector<state::RunState> run_history(state::StateStore& store, std::size_t limit);
 
+// The run of `store` whose id is `id` or begins with it (a unique prefix is enough), as
+// run_history() reads it. Throws StateError when none does, or several do (naming two).
+state::RunState find_run(state::StateStore& store, const std::string& id);
+
+// rollback --run ID: throws StateError unless `id` names the run rollback acts on, the last
+// that changed something (`current`), saying which run that is.
+void require_rollback_target(state::StateStore& store, const state::RunState& current,
+                             const std::string& id);
+
 // Whether `phase` is another phase file than the one `run` is of: another path and other
 // contents (a file edited in place is the same phase, changed; a copy is the same phase).
 bool of_another_phase(const state::RunState& run, const phase::LoadedPhase& phase);
@@ -129,6 +138,11 @@ ResumeDecision::Action resume_action(const RecordedRun& recorded, const phase::L
 // apply last. Nothing when neither was given. Throws InputError for a bad file.
 std::optional<RunOptions::ContextUpdate> context_update(
     const std::vector<std::string>& files, const std::vector<std::string>& assignments);
+
+// The position (from 0) of the step `ref` names in `run`: its id, or its 1-based index. Throws
+// StateError (at `where`) when there is no such step, or the id names several.
+std::size_t step_position(const state::RunState& run, const std::string& ref,
+                          const std::string& where);
 
 // Records the operator's confirmation of a manual step that the run is waiting on; `resume`
 // then continues past it. `step` is an id or a 1-based index. Throws StateError when there is

@@ -4,8 +4,10 @@
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <deployphase/context/secrets.hpp>
 
@@ -26,6 +28,23 @@ std::string log_section_header(std::string_view run_id, std::string_view kind, u
 // text when it has none: a log written before headers were). With `run_id`, nothing when that
 // section is another run's: the step printed nothing in this one.
 std::string_view last_log_section(std::string_view log, std::string_view run_id = {});
+
+// One script run's part of a log, as its header names it. A log written before headers were
+// (journal format 1's time) is one section with no run id.
+struct LogSection {
+    std::string run_id;
+    std::string kind;       // "step", "check" or "rollback"
+    unsigned attempt = 0;   // of a step script; 0 for the others
+    std::string at;         // its start, UTC
+    std::string_view text;  // what it printed, without the header
+};
+std::vector<LogSection> log_sections(std::string_view log);
+
+// The section of `log` that run `run_id`'s `kind` script wrote: for a step script, attempt
+// `attempt` (0: the latest). A log without headers (format 1's time) counts as the run's own.
+// Nothing when that script run printed nothing.
+std::optional<LogSection> find_log_section(std::string_view log, std::string_view run_id,
+                                           std::string_view kind, unsigned attempt);
 
 // That log's content; "" when there is none (a script that printed nothing leaves no file) or it
 // cannot be read (a report goes on without it).
