@@ -74,6 +74,15 @@ std::string next_steps(const state::RunState& run, const phase::Phase& phase,
             const state::StepState* waiting = first_with(run, StepStatus::awaiting_confirmation);
             if (!waiting) return "";
             const phase::Step& step = phase.steps[waiting->index - 1];
+            if (waiting->four_eyes) {
+                std::string starter =
+                    run.started_by.is_object() ? run.started_by.value("user", "") : "";
+                return fmt::format(
+                    "Next: step {} ({}) needs four eyes: once it is done, a user other than {} "
+                    "confirms it with `deployphase confirm {}{}`, then `deployphase resume{}`.\n",
+                    step.index, step.id, starter.empty() ? "the one who started the run" : starter,
+                    shell_word(step.id), where, where);
+            }
             return fmt::format(
                 "Next: once step {} ({}) is done, `deployphase confirm {}{}`, then "
                 "`deployphase resume{}`; or both at once: `deployphase resume "

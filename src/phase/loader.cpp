@@ -27,6 +27,14 @@ void check_phase(const Phase& phase, const SourceFile& source, DiagnosticSink& s
     std::unordered_map<std::string_view, const Step*> first_by_id;
     first_by_id.reserve(phase.steps.size());
     for (const Step& step : phase.steps) {
+        if (step.needs_four_eyes() && step.run) {
+            sink.add(Diagnostic{Severity::error, step.where,
+                                fmt::format("step {} ({}) is marked [four eyes] but has a step= "
+                                            "script; four eyes is for manual steps, which a "
+                                            "person confirms",
+                                            step.index, step.id),
+                                std::string(source.line(step.where.line))});
+        }
         auto [existing, inserted] = first_by_id.emplace(step.id, &step);
         if (inserted) continue;
         sink.add(

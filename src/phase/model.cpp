@@ -82,6 +82,13 @@ const Section* Phase::find_section(SectionKind kind) const {
     return found == sections.end() ? nullptr : &*found;
 }
 
+bool Step::needs_four_eyes() const {
+    return std::any_of(annotations.begin(), annotations.end(), [](const std::string& note) {
+        std::string key = heading_key(note);
+        return key == "four eyes" || key == "four-eyes";
+    });
+}
+
 bool is_declarable_key(std::string_view key) {
     if (key.empty() || key.front() == '.' || key.back() == '.' ||
         key.find("..") != std::string_view::npos)

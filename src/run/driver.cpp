@@ -190,7 +190,14 @@ Driver::Outcome Driver::run_attempts(const phase::Step& step, std::vector<json>&
 }
 
 Driver::Outcome Driver::confirm_manual_step(const phase::Step& step) {
-    bool confirmed = m_options.confirm_all || (m_options.confirm && m_options.confirm(step));
+    // Four eyes: the one who started the run may not confirm it, by --yes or at the prompt.
+    bool may_confirm = true;
+    if (step.needs_four_eyes()) {
+        const json& starter = m_run.journal.state().started_by;
+        may_confirm = !starter.is_object() || starter.value("user", "") != who_runs_this()["user"];
+    }
+    bool confirmed =
+        may_confirm && (m_options.confirm_all || (m_options.confirm && m_options.confirm(step)));
     if (confirmed) {
         // --yes, or the answer at the prompt: the runner's user confirmed it.
         m_run.journal.append(event::step_confirmed(step.index, who_runs_this()));
@@ -199,7 +206,7 @@ Driver::Outcome Driver::confirm_manual_step(const phase::Step& step) {
     // Ctrl-C at the prompt: not an answer, an interrupt, recorded as one.
     if (m_run.interrupted())
         return step_finished(step, {}, StepStatus::interrupted, Outcome::interrupted);
-    m_run.journal.append(event::step_awaiting_confirmation(step.index));
+    m_run.journal.append(event::step_awaiting_confirmation(step.index, step.needs_four_eyes()));
     return Outcome::awaiting_confirmation;
 }
 

@@ -329,7 +329,16 @@ state::StepState confirm_step(state::StateStore& store, const std::string& ref,
             path, fmt::format("step {} ({}) is {}, not awaiting confirmation", step.index, step.id,
                               state::step_status_name(step.status)));
     }
-    run.journal.append(event::step_confirmed(step.index, who_runs_this(), reason));
+    json who = who_runs_this();
+    if (step.four_eyes && run.state.started_by.is_object() &&
+        run.state.started_by.value("user", "") == who["user"]) {
+        throw StateError(
+            path, fmt::format("step {} ({}) needs four eyes: {} started run {}, so another "
+                              "user must confirm it (`deployphase confirm {}` as them)",
+                              step.index, step.id, who["user"].get<std::string>(), run.state.run_id,
+                              step.id));
+    }
+    run.journal.append(event::step_confirmed(step.index, std::move(who), reason));
     return run.journal.state().steps[step.index - 1];
 }
 

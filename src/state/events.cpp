@@ -164,8 +164,10 @@ json step_finished(std::size_t index, StepStatus status, std::optional<std::stri
     return event;
 }
 
-json step_awaiting_confirmation(std::size_t index) {
-    return at_step(EventType::step_awaiting_confirmation, index);
+json step_awaiting_confirmation(std::size_t index, bool four_eyes) {
+    json event = at_step(EventType::step_awaiting_confirmation, index);
+    if (four_eyes) event[field::four_eyes] = true;
+    return event;
 }
 
 json step_confirmed(std::size_t index, json by, std::string_view reason) {

@@ -211,9 +211,13 @@ void Fold::apply_record(const json& record) {
             s.finished_at = text_of(record, field::at, m_seq);
             break;
         }
-        case EventType::step_awaiting_confirmation:
-            step(record).status = StepStatus::awaiting_confirmation;
+        case EventType::step_awaiting_confirmation: {
+            StepState& s = step(record);
+            s.status = StepStatus::awaiting_confirmation;
+            auto four_eyes = record.find(field::four_eyes);
+            s.four_eyes = four_eyes != record.end() && four_eyes->is_boolean() && *four_eyes;
             break;
+        }
         case EventType::step_confirmed: {
             StepState& s = step(record);
             s.status = StepStatus::succeeded;

@@ -105,4 +105,61 @@ if only_directory_store; then
     expect_eq "an old log" "$(cat "$WORK/.stdout")" "prepared"
 fi
 
+# Issue 19, point 5: four eyes.
+cat >"$WORK/four.md" <<'MD'
+# Phase: Four
+
+## Steps Sequence
+1. **build** - builds
+2. **approve-change** - a second person signs off [four eyes]
+3. **ship** - ships
+
+## Step Actions
+```sh step=build
+echo built
+```
+```sh step=ship
+echo shipped >> shipped
+```
+MD
+
+case_ "four eyes: whoever started the run cannot confirm the step, by --yes, prompt or confirm"
+run run four.md --state-dir four-st --yes
+expect_status 4
+expect_match stdout "$OUT" "Next: step 2 \(approve-change\) needs four eyes: once it is done, a user other than $user confirms it with \`deployphase confirm approve-change --state-dir four-st\`"
+run confirm approve-change --state-dir four-st
+expect_status 2
+expect_match stderr "$ERR" "step 2 \(approve-change\) needs four eyes: $user started run [^ ]+, so another user must confirm it"
+run resume --state-dir four-st --yes
+expect_status 4
+[ -e "$WORK/shipped" ] && fail "a four-eyes step was passed by the one who started the run"
+run status --state-dir four-st -o json
+expect_eq "still waiting" "$(jq -r '.steps[1].status' <<<"$OUT")" "awaiting-confirmation"
+
+case_ "four eyes: another user confirms, and the run goes on"
+if [ "$STORE" = postgresql ] && command -v setpriv >/dev/null; then
+    # Another operating-system user, on the shared store: as a second operator would.
+    key=$(realpath -m -- "$WORK/four-st")
+    (cd / && setpriv --reuid=65534 --regid=65534 --clear-groups \
+        env HOME=/ PGHOST="$PGHOST" PGPORT="$PGPORT" PGUSER="$PGUSER" PGDATABASE="$PGDATABASE" \
+        PGPASSWORD="${PGPASSWORD:-}" DEPLOYPHASE_STATE_URL="$DEPLOYPHASE_STATE_URL" \
+        DEPLOYPHASE_STATE_SCHEMA="$DEPLOYPHASE_STATE_SCHEMA" DEPLOYPHASE_STATE_KEY="$key" \
+        "$REAL_DEPLOYPHASE" confirm approve-change --reason "read the change" \
+        --state-dir /nonexistent/nobody) >"$WORK/.stdout" 2>&1
+    expect_eq "confirm as another user" "$?" "0"
+    run status --state-dir four-st -o json
+    expect_eq "confirmed by" "$(jq -r '.steps[1].confirmed_by.user' <<<"$OUT")" "$(id -un 65534)"
+    run resume --state-dir four-st
+    expect_status 0
+    expect_eq shipped "$(cat "$WORK/shipped")" "shipped"
+else
+    echo "the second user needs the shared store (STORE=postgresql): case skipped here"
+fi
+
+case_ "four eyes is for manual steps"
+printf '# Phase: F\n\n## Steps Sequence\n1. **a** - a [four eyes]\n\n```sh step=a\ntrue\n```\n' >"$WORK/bad-four.md"
+run validate bad-four.md
+expect_status 2
+expect_match stderr "$ERR" '^bad-four.md:4:6: error: step 1 \(a\) is marked \[four eyes\] but has a step= script'
+
 suite_done

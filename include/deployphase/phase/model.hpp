@@ -51,6 +51,10 @@ struct Step {
     std::vector<std::string> needs;
     std::vector<std::string> outputs;
 
+    // A manual step marked `[four eyes]` (an annotation, so the JSON form carries it as one):
+    // whoever confirms it must not be who started the run.
+    bool needs_four_eyes() const;
+
     bool operator==(const Step&) const = default;
 };
 

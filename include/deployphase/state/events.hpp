@@ -104,6 +104,7 @@ inline constexpr const char* started_by = "started_by";
 inline constexpr const char* by = "by";  // {"user", "uid", "host"}
 inline constexpr const char* deployphase_version = "deployphase_version";
 inline constexpr const char* context_sha256 = "context_sha256";
+inline constexpr const char* four_eyes = "four_eyes";
 }  // namespace field
 
 // One builder per event, with exactly the fields docs/state-format.md lists for it.
@@ -142,7 +143,9 @@ nlohmann::json output_recorded(std::size_t index, nlohmann::json values,
 // `reason` only when an operator decided the step's end (resume --interrupted=done|fail).
 nlohmann::json step_finished(std::size_t index, StepStatus status,
                              std::optional<std::string_view> reason = std::nullopt);
-nlohmann::json step_awaiting_confirmation(std::size_t index);
+// `four_eyes`: the step is marked [four eyes]; whoever confirms it must not be who started the
+// run (recorded, so `confirm` needs no phase file to know).
+nlohmann::json step_awaiting_confirmation(std::size_t index, bool four_eyes = false);
 // `by`: who confirmed ({"user", "uid", "host"}); `reason`: what they said (confirm --reason).
 nlohmann::json step_confirmed(std::size_t index, nlohmann::json by, std::string_view reason = {});
 // `by`: who asked for a requested rollback (null for one on failure: the run's own).

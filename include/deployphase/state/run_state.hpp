@@ -29,6 +29,7 @@ struct StepState {
     std::string finished_at;
     // A confirmed manual step: who ({"user", "uid", "host"}), when, and what they said.
     nlohmann::json confirmed_by;  // null until confirmed
+    bool four_eyes = false;       // its confirmer must not be who started the run
     std::string confirmed_at;
     std::string confirm_reason;
 };
