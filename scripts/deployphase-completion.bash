@@ -58,7 +58,7 @@ _deployphase_state_args() {
 _deployphase() {
     local cur prev words cword
     _init_completion || return
-    local commands="validate show plan facts run resume confirm rollback status history logs report unlock help"
+    local commands="validate show plan facts run resume confirm rollback status history logs prune report unlock help"
     local global="--help --version --color --log-level --log-file"
     local command="" i
     for ((i = 1; i < cword; i++)); do
@@ -116,6 +116,7 @@ _deployphase() {
         confirm) flags="--state-dir --state-url --state-key --state-schema --reason --help" ;;
         status) flags="--state-dir --state-url --state-key --state-schema --run --output --help" ;;
         history) flags="--state-dir --state-url --state-key --state-schema --limit --output --help" ;;
+        prune) flags="--state-dir --state-url --state-key --state-schema --keep --older-than --dry-run --help" ;;
         logs) flags="--state-dir --state-url --state-key --state-schema --run --attempt --kind --follow --help" ;;
         report) flags="--state-dir --state-url --state-key --state-schema --run --output --format --help" ;;
         help) _deployphase_reply "$commands"; return ;;

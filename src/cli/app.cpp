@@ -109,6 +109,7 @@ int run(int argc, char** argv) {
     add_status_command(program, globals);
     add_history_command(program, globals);
     add_logs_command(program, globals);
+    add_prune_command(program, globals);
     add_confirm_command(program, globals);
     add_rollback_command(program, globals);
     add_report_command(program, globals);

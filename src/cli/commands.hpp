@@ -23,6 +23,7 @@ void add_resume_command(Command& program, const GlobalOptions& globals);
 void add_status_command(Command& program, const GlobalOptions& globals);
 void add_history_command(Command& program, const GlobalOptions& globals);
 void add_logs_command(Command& program, const GlobalOptions& globals);
+void add_prune_command(Command& program, const GlobalOptions& globals);
 void add_confirm_command(Command& program, const GlobalOptions& globals);
 void add_rollback_command(Command& program, const GlobalOptions& globals);
 void add_report_command(Command& program, const GlobalOptions& globals);

@@ -1,5 +1,8 @@
 #include <deployphase/run/step_log.hpp>
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdlib>
 #include <ctime>
 
@@ -98,6 +101,39 @@ std::string read_step_log(const std::filesystem::path& state_dir, std::size_t in
     std::string text;
     if (read_state_file(step_log_file(state_dir, index, id, kind), text)) return "";
     return text;
+}
+
+void drop_log_sections(const std::filesystem::path& state_dir,
+                       const std::set<std::string>& run_ids) {
+    namespace fs = std::filesystem;
+    std::error_code error;
+    fs::directory_iterator logs(state_dir / "logs", error);
+    if (error) return;  // no logs
+    for (const fs::directory_entry& entry : logs) {
+        if (entry.symlink_status(error).type() != fs::file_type::regular || error) continue;
+        std::string text;
+        if (auto failure = read_state_file(entry.path(), text))
+            throw_storage_error(entry.path(), "cannot read the log to prune it", failure->error);
+        std::string kept;
+        bool dropped = false;
+        for (const LogSection& section : log_sections(text)) {
+            if (!section.run_id.empty() && run_ids.count(section.run_id)) {
+                dropped = true;
+                continue;
+            }
+            // The header line is the text just before the section's body.
+            std::size_t body = static_cast<std::size_t>(section.text.data() - text.data());
+            std::size_t start = section.run_id.empty() ? body : text.rfind(header_start, body);
+            kept.append(text, start, body + section.text.size() - start);
+        }
+        if (!dropped) continue;
+        if (kept.empty()) {
+            if (::unlink(entry.path().c_str()) != 0 && errno != ENOENT)
+                throw_storage_error(entry.path(), "cannot delete the pruned log", errno);
+        } else {
+            write_file_atomically(entry.path().string(), kept, 0600);
+        }
+    }
 }
 
 void mask_step_logs(const std::filesystem::path& state_dir, const context::Secrets& secrets) {

@@ -1,6 +1,7 @@
 #include <deployphase/state/directory_store.hpp>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -141,6 +142,19 @@ void DirectoryStore::read_runs(std::size_t limit,
     for (const fs::path& path : runs) {
         RecordSink take = each(path.string());
         JournalFile::open(path, false, take);
+    }
+}
+
+void DirectoryStore::delete_archived(const std::string& run_id) {
+    fs::path history = m_dir / "history";
+    fs::path path = history / (run_id + ".journal");
+    if (::unlink(path.c_str()) != 0) {
+        if (errno == ENOENT) return;
+        throw_storage_error(path, "cannot delete the run's journal", errno);
+    }
+    if (auto failure = sync_parent_directory(path)) {
+        throw_storage_error(history, fmt::format("{} of the directory", failure->operation),
+                            failure->error);
     }
 }
 

@@ -173,6 +173,16 @@ std::string PgSchema::runs_records_sql() const {
         m_name);
 }
 
+// $1 state key, $2 run id: a run of the history and its records, in one statement.
+std::string PgSchema::delete_archived_sql() const {
+    return fmt::format(
+        "with gone as (select run from {0}.runs where state_key = $1 and run_id = $2 and "
+        "archived_at is not null), records as (delete from {0}.records where state_key = $1 "
+        "and run in (select run from gone)) delete from {0}.runs where state_key = $1 and run "
+        "in (select run from gone)",
+        m_name);
+}
+
 // $1 state key, $2 pid, $3 host, $4 since
 std::string PgSchema::record_holder_sql() const {
     return fmt::format(

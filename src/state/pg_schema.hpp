@@ -38,6 +38,7 @@ class PgSchema {
     std::string create_archived_run_sql() const;
     std::string archived_since_current_sql() const;
     std::string runs_records_sql() const;
+    std::string delete_archived_sql() const;
     std::string record_holder_sql() const;
     std::string holder_sql() const;
     std::string terminate_holder_sql() const;

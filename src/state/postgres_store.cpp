@@ -355,6 +355,11 @@ OpenedLog PostgresStore::create_current() {
     return opened;
 }
 
+void PostgresStore::delete_archived(const std::string& run_id) {
+    Session& s = writable_session();
+    s.connection.exec(s.schema.delete_archived_sql(), {m_key, run_id});
+}
+
 void PostgresStore::archive_current(const std::string& run_id) {
     Session& s = writable_session();
     s.connection.exec(s.schema.archive_run_sql(), {m_key, run_id});

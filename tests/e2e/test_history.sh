@@ -191,4 +191,39 @@ kill -0 "$follower" 2>/dev/null && { fail "--follow did not end with the step"; 
 wait "$follower" 2>/dev/null
 expect_eq "followed to the end" "$(cat "$WORK/followed")" $'first line\nlast line'
 
+case_ "prune: old runs and their log sections go; the last run that changed something and unfinished runs stay"
+run history --state-dir st -o json
+current_id=$(jq -r '.runs[0].run_id' <<<"$OUT")
+sections() { grep -c '^=== deployphase: run ' "$WORK/st/logs/3-ship.log"; }
+before=$(sections)
+run prune --state-dir st --keep 2 --dry-run
+expect_status 0
+expect_match stdout "$OUT" 'Would delete 4 runs; 2 kept'
+run history --state-dir st -o json
+expect_eq "a dry run deletes nothing" "$(jq '.runs | length' <<<"$OUT")" "6"
+run prune --state-dir st --keep 2
+expect_status 0
+expect_match stdout "$OUT" 'Deleted 4 runs; 2 kept'
+run history --state-dir st -o json
+expect_eq "what is left" "$(jq -r '[.runs[].state] | join(",")' <<<"$OUT")" "rolled-back,awaiting-confirmation"
+expect_eq "the current run stays" "$(jq -r '.runs[0].run_id' <<<"$OUT")" "$current_id"
+[ "$(sections)" -lt "$before" ] || fail "the deleted runs' log sections are still there"
+run logs ship --state-dir st
+expect_eq "the kept run's log" "$OUT" "shipped"
+# Everything older than no time at all: only the current run is left.
+run prune --state-dir st --older-than 0s
+run history --state-dir st -o json
+expect_eq "only the current run" "$(jq -r '[.runs[].run_id] | join(",")' <<<"$OUT")" "$current_id"
+# A run that never ended (its runner died, then --restart) is not history to throw away.
+run run phase.md --state-dir died --restart "${ok[@]}" --yes
+expect_status 0
+run prune --state-dir died --keep 0
+expect_match stdout "$OUT" 'Deleted 0 runs; 2 kept'
+run prune --state-dir st
+expect_status 2
+expect_match stderr "$ERR" 'give --keep N or --older-than DURATION, one of them'
+run prune --state-dir st --older-than soon
+expect_status 2
+expect_match stderr "$ERR" '^--older-than: error: invalid duration "soon"'
+
 suite_done

@@ -1,5 +1,7 @@
 #include "memory_store.hpp"
 
+#include <algorithm>
+
 #include <optional>
 
 #include <fmt/format.h>
@@ -141,6 +143,13 @@ void MemoryStore::read_runs(std::size_t limit,
         std::string name = "memory#" + run->first;
         read_payloads(run->second, name, each(name));
     }
+}
+
+void MemoryStore::delete_archived(const std::string& run_id) {
+    auto& archived = m_data->archived;
+    archived.erase(std::remove_if(archived.begin(), archived.end(),
+                                  [&](const auto& run) { return run.first == run_id; }),
+                   archived.end());
 }
 
 bool MemoryStore::lost() {

@@ -33,6 +33,7 @@ class MemoryStore final : public state::StateStore {
         const state::RecordSink& take) override;
     void read_runs(std::size_t limit,
                    const std::function<state::RecordSink(const std::string& name)>& each) override;
+    void delete_archived(const std::string& run_id) override;
     bool lost() override;
     std::optional<LockHolder> lock_holder() override;
     bool break_lock() override;

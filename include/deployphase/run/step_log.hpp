@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +46,11 @@ std::vector<LogSection> log_sections(std::string_view log);
 // Nothing when that script run printed nothing.
 std::optional<LogSection> find_log_section(std::string_view log, std::string_view run_id,
                                            std::string_view kind, unsigned attempt);
+
+// Rewrites each log in DIR/logs without the sections of the runs `run_ids` (atomically,
+// 0600); a log left empty is removed. Sections without a run id (format 1's time) stay.
+void drop_log_sections(const std::filesystem::path& state_dir,
+                       const std::set<std::string>& run_ids);
 
 // That log's content; "" when there is none (a script that printed nothing leaves no file) or it
 // cannot be read (a report goes on without it).

@@ -25,6 +25,7 @@ class DirectoryStore final : public StateStore {
     std::optional<OpenedLog> open_archived_since_current(const RecordSink& take) override;
     void read_runs(std::size_t limit,
                    const std::function<RecordSink(const std::string& name)>& each) override;
+    void delete_archived(const std::string& run_id) override;
     bool lost() override { return false; }  // a flock lasts as long as this process
     std::optional<LockHolder> lock_holder() override;
     bool break_lock() override;

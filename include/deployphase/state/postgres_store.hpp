@@ -41,6 +41,7 @@ class PostgresStore final : public StateStore {
     std::optional<OpenedLog> open_archived_since_current(const RecordSink& take) override;
     void read_runs(std::size_t limit,
                    const std::function<RecordSink(const std::string& name)>& each) override;
+    void delete_archived(const std::string& run_id) override;
 
     // Reads what the server sent without waiting: a terminated session or a server shutdown
     // shows at once, a silent partition once the client's keepalives give up (about 11 s,

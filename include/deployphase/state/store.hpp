@@ -98,6 +98,9 @@ class StateStore {
     // store reads them all in one query.
     virtual void read_runs(std::size_t limit,
                            const std::function<RecordSink(const std::string& name)>& each) = 0;
+    // Deletes the run `run_id` from the history, durably (its records; the current run is
+    // never in the history). Only under the lock. Nothing when there is no such run.
+    virtual void delete_archived(const std::string& run_id) = 0;
 
     // Whether this command has lost its hold on the store (a shared store's session ended:
     // the server went away, or `unlock` ended it), so that another runner may take the run
