@@ -137,23 +137,27 @@ run status --state-dir four-st -o json
 expect_eq "still waiting" "$(jq -r '.steps[1].status' <<<"$OUT")" "awaiting-confirmation"
 
 case_ "four eyes: another user confirms, and the run goes on"
-if [ "$STORE" = postgresql ] && command -v setpriv >/dev/null; then
-    # Another operating-system user, on the shared store: as a second operator would.
+as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+if [ "$STORE" = postgresql ] && command -v setpriv >/dev/null &&
+    as_nobody test -x "${REAL_DEPLOYPHASE:-}" 2>/dev/null; then
+    # Another operating-system user, on the shared store: as a second operator would, with a
+    # state directory of their own (/tmp: one they may create).
     key=$(realpath -m -- "$WORK/four-st")
-    (cd / && setpriv --reuid=65534 --regid=65534 --clear-groups \
-        env HOME=/ PGHOST="$PGHOST" PGPORT="$PGPORT" PGUSER="$PGUSER" PGDATABASE="$PGDATABASE" \
+    (cd / && as_nobody env HOME=/ PGHOST="$PGHOST" PGPORT="$PGPORT" PGUSER="$PGUSER" PGDATABASE="$PGDATABASE" \
         PGPASSWORD="${PGPASSWORD:-}" DEPLOYPHASE_STATE_URL="$DEPLOYPHASE_STATE_URL" \
         DEPLOYPHASE_STATE_SCHEMA="$DEPLOYPHASE_STATE_SCHEMA" DEPLOYPHASE_STATE_KEY="$key" \
         "$REAL_DEPLOYPHASE" confirm approve-change --reason "read the change" \
-        --state-dir /nonexistent/nobody) >"$WORK/.stdout" 2>&1
+        --state-dir "/tmp/deployphase-nobody-$$") >"$WORK/confirmed" 2>&1
     expect_eq "confirm as another user" "$?" "0"
+    rm -rf "/tmp/deployphase-nobody-$$"  # its local files; the run is in the shared store
     run status --state-dir four-st -o json
     expect_eq "confirmed by" "$(jq -r '.steps[1].confirmed_by.user' <<<"$OUT")" "$(id -un 65534)"
     run resume --state-dir four-st
     expect_status 0
     expect_eq shipped "$(cat "$WORK/shipped")" "shipped"
 else
-    echo "the second user needs the shared store (STORE=postgresql): case skipped here"
+    echo "the second user needs the shared store (STORE=postgresql) and a binary user nobody" \
+        "may run: case skipped here"
 fi
 
 case_ "four eyes is for manual steps"
