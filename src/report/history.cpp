@@ -79,9 +79,6 @@ std::optional<std::int64_t> milliseconds_between(const std::string& from, const 
 }
 
 ordered_json history_json(const std::vector<state::RunState>& runs, const ExitCodeOf& exit_code) {
-    auto time = [](const std::string& at) {
-        return at.empty() ? ordered_json() : ordered_json(at);
-    };
     ordered_json list = ordered_json::array();
     for (const state::RunState& run : runs) {
         StepCounts counts = count_steps(run);
@@ -92,8 +89,8 @@ ordered_json history_json(const std::vector<state::RunState>& runs, const ExitCo
              {"phase", run.phase},
              {"state", state::run_status_name(run.status)},
              {"reason", run.reason},
-             {"started_at", time(run.started_at)},
-             {"finished_at", run.finished ? time(run.finished_at) : ordered_json()},
+             {"started_at", recorded_time(run.started_at)},
+             {"finished_at", run.finished ? recorded_time(run.finished_at) : ordered_json()},
              {"duration_ms", duration && run.finished ? ordered_json(*duration) : ordered_json()},
              {"started_by", run.started_by},
              {"exit_code", exit_code(run)},

@@ -39,11 +39,6 @@ std::string cell(std::string_view text) {
     return out;
 }
 
-// A recorded time, or null: a journal of format 1 kept none, or the moment has not come.
-ordered_json when(const std::string& at) {
-    return at.empty() ? ordered_json() : ordered_json(at);
-}
-
 }  // namespace
 
 ordered_json report_json(const phase::Phase& phase, const std::string& phase_sha256,
@@ -59,8 +54,8 @@ ordered_json report_json(const phase::Phase& phase, const std::string& phase_sha
              {"exit_code", step.exit_code ? ordered_json(*step.exit_code) : ordered_json()},
              {"duration_ms", step.duration_ms},
              {"reason", step.reason},
-             {"started_at", when(step.started_at)},
-             {"finished_at", when(step.finished_at)},
+             {"started_at", recorded_time(step.started_at)},
+             {"finished_at", recorded_time(step.finished_at)},
              {"confirmed_by", step.confirmed_by},
              {"outputs", step.outputs}});
     }
@@ -75,8 +70,8 @@ ordered_json report_json(const phase::Phase& phase, const std::string& phase_sha
             {"phase_file", run.phase_file},
             {"phase_sha256", run.phase_sha256},
             {"phase_changed", run.phase_sha256 != phase_sha256},
-            {"started_at", when(run.started_at)},
-            {"finished_at", when(run.finished_at)},
+            {"started_at", recorded_time(run.started_at)},
+            {"finished_at", recorded_time(run.finished_at)},
             {"started_by", run.started_by},
             {"rollback_by", run.rollback_by},
             {"duration_ms", total_ms(run)},

@@ -108,12 +108,12 @@ std::string render_context_drift(const plan::ContextDrift& drift) {
     return out;
 }
 
+ordered_json recorded_time(const std::string& at) {
+    return at.empty() ? ordered_json() : ordered_json(at);
+}
+
 ordered_json status_json(const RunState& run) {
     ordered_json steps = ordered_json::array();
-    // A time is null where the journal (format 1) kept none, or the moment has not come.
-    auto time = [](const std::string& at) {
-        return at.empty() ? ordered_json() : ordered_json(at);
-    };
     for (const StepState& s : run.steps) {
         ordered_json step = {
             {"index", s.index},
@@ -123,11 +123,11 @@ ordered_json status_json(const RunState& run) {
             {"exit_code", s.exit_code ? ordered_json(*s.exit_code) : ordered_json()},
             {"duration_ms", s.duration_ms},
             {"reason", s.reason},
-            {"started_at", time(s.started_at)},
-            {"finished_at", time(s.finished_at)}};
+            {"started_at", recorded_time(s.started_at)},
+            {"finished_at", recorded_time(s.finished_at)}};
         if (!s.confirmed_by.is_null()) {
             step["confirmed_by"] = s.confirmed_by;
-            step["confirmed_at"] = time(s.confirmed_at);
+            step["confirmed_at"] = recorded_time(s.confirmed_at);
             step["confirm_reason"] = s.confirm_reason;
         }
         steps.push_back(std::move(step));
@@ -137,8 +137,8 @@ ordered_json status_json(const RunState& run) {
         {"phase", run.phase},
         {"state", state::run_status_name(run.status)},
         {"reason", run.reason},
-        {"started_at", time(run.started_at)},
-        {"finished_at", time(run.finished_at)},
+        {"started_at", recorded_time(run.started_at)},
+        {"finished_at", recorded_time(run.finished_at)},
         {"started_by", run.started_by},
         {"deployphase_version",
          run.deployphase_version.empty() ? ordered_json() : ordered_json(run.deployphase_version)},

@@ -16,6 +16,10 @@ namespace deployphase::report {
 // `Run ID of "PHASE": STATE (REASON)`: the one line --quiet ends with.
 std::string render_run_line(const state::RunState& run);
 
+// A recorded time as JSON: the time, or null where a journal of format 1 kept none or the
+// moment has not come. What status, report and history print for every time.
+nlohmann::ordered_json recorded_time(const std::string& at);
+
 // "user@host" of a recorded identity ({"user", "uid", "host"}); "" for none.
 std::string describe_who(const nlohmann::json& who);
 
